@@ -1,0 +1,115 @@
+import { _electron, test as base, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromiumLaunchOptions } from './chromium';
+import { displayMissing, electronArgs, findElectronRuntime } from '../scripts/electron-runtime';
+
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ServeProcess {
+  /** the URL serve printed, token included */
+  url: string;
+  origin: string;
+  dataDir: string;
+}
+
+/** Start `edge-workbench serve` on a free port with a throwaway data folder; read the URL it prints. */
+async function startServe(): Promise<{ serve: ServeProcess; child: ChildProcess }> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ew-e2e-'));
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'bin', 'edge-workbench.mjs'), '--data-dir', dataDir, 'serve', '--port', '0'],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve printed no URL in 30 s:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const match = /serving on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}:\n${output}`)));
+  });
+  return { serve: { url, origin: new URL(url).origin, dataDir }, child };
+}
+
+export interface WorkbenchApp {
+  page: Page;
+  door: 'browser' | 'electron';
+  /** console errors and uncaught exceptions since the page opened (CSP violations land here) */
+  consoleErrors: string[];
+}
+
+function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`${message.text()} (${message.location().url})`);
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+/** `app`: the workbench open at its first screen, through the door the project names. */
+export const test = base.extend<{ app: WorkbenchApp }, { serve: ServeProcess }>({
+  serve: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
+    async ({}, use) => {
+      const { serve, child } = await startServe();
+      await use(serve);
+      child.kill('SIGTERM');
+      rmSync(serve.dataDir, { recursive: true, force: true });
+    },
+    { scope: 'worker' },
+  ],
+  // Not built on Playwright's `page`: that would launch a browser for the electron project too.
+  app: async ({ playwright, serve }, use, testInfo) => {
+    if (testInfo.project.name === 'browser') {
+      const browser = await playwright.chromium.launch(chromiumLaunchOptions());
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+        const consoleErrors = watchConsole(page);
+        await page.goto(serve.url);
+        await use({ page, door: 'browser', consoleErrors });
+      } finally {
+        await browser.close();
+      }
+      return;
+    }
+    const runtime = findElectronRuntime(repoRoot);
+    if (!runtime.installed) {
+      test.skip(
+        true,
+        `No Electron runtime here (${runtime.reason}); npm start downloads it where the network allows.`,
+      );
+      return;
+    }
+    if (displayMissing(process.env)) {
+      test.skip(true, 'Electron needs a display: run the e2e under xvfb-run.');
+      return;
+    }
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ew-e2e-electron-'));
+    const electronApp = await _electron.launch({
+      executablePath: runtime.executablePath,
+      args: electronArgs(repoRoot),
+      env: { ...process.env, EDGE_WORKBENCH_HOME: dataDir },
+    });
+    try {
+      const page = await electronApp.firstWindow();
+      await use({ page, door: 'electron', consoleErrors: watchConsole(page) });
+    } finally {
+      await electronApp.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  },
+});
+
+export { expect } from '@playwright/test';

@@ -1,0 +1,33 @@
+import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import {
+  dispatchWorkbenchCall,
+  ipcChannelOf,
+  workbenchMethodNames,
+  type WorkbenchApi,
+} from '../../profiler/api';
+
+/** The part of ipcMain this module uses, so tests can pass a fake. */
+export type IpcHandlerRegistry = Pick<IpcMain, 'handle' | 'removeHandler'>;
+
+/**
+ * One `ipcMain.handle` per WorkbenchApi method. Each call is checked twice: the sender must be one of our
+ * own pages (not a navigated-away or injected frame), and the arguments must match the method's zod
+ * schema. Returns a function that removes the handlers.
+ */
+export function bindWorkbenchIpc(
+  ipc: IpcHandlerRegistry,
+  api: WorkbenchApi,
+  isTrustedSender: (event: IpcMainInvokeEvent) => boolean,
+): () => void {
+  for (const method of workbenchMethodNames) {
+    ipc.handle(ipcChannelOf(method), (event, ...args: unknown[]) => {
+      if (!isTrustedSender(event)) {
+        throw new Error(`Refused ${method}: the request did not come from the workbench window.`);
+      }
+      return dispatchWorkbenchCall(api, method, args);
+    });
+  }
+  return () => {
+    for (const method of workbenchMethodNames) ipc.removeHandler(ipcChannelOf(method));
+  };
+}

@@ -1,0 +1,67 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { appFactsFromPackage } from '../engine/app-facts';
+import { createEngine } from '../engine/create-engine';
+import { resolveDataDir } from '../store/data-dir';
+import { ensureRendererBuilt } from './renderer-dir';
+import { startServe } from './serve-command';
+import { formatSystemInfo } from './system-command';
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new InvalidArgumentError('expected a port number from 0 to 65535 (0 picks a free one).');
+  }
+  return port;
+}
+
+function buildProgram(): Command {
+  const program = new Command('edge-workbench')
+    .description(
+      'Edge LLM Workbench: which small reasoning model, at which quantization and context length, ' +
+        'fits this device, and how fast does it run there.',
+    )
+    .option('--data-dir <dir>', 'data folder for runs, model cache and settings (env: EDGE_WORKBENCH_HOME)')
+    .showHelpAfterError('(run edge-workbench --help for usage)')
+    .exitOverride();
+
+  program
+    .command('system')
+    .description('show onnxruntime, its execution providers, and this machine (CPU, RAM, GPUs, OS)')
+    .option('--json', 'print one JSON document (the WorkbenchApi SystemInfo schema)')
+    .action(async (options: { json?: boolean }) => {
+      const dataDir = resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
+      const info = await createEngine(appFactsFromPackage('cli', dataDir)).system();
+      process.stdout.write(
+        options.json ? `${JSON.stringify(info, null, 2)}\n` : `${formatSystemInfo(info)}\n`,
+      );
+    });
+
+  program
+    .command('serve')
+    .description('serve the workbench UI and API to a browser (or a remote desktop app), guarded by a token')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'port to bind; 0 picks a free one', parsePort, 7420)
+    .option('--allow-remote', 'allow binding an address other machines can reach', false)
+    .action(async (options: { host: string; port: number; allowRemote: boolean }) => {
+      const dataDir = resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
+      await startServe({ ...options, dataDir, rendererDir: ensureRendererBuilt() });
+    });
+
+  return program;
+}
+
+/** Run the CLI; resolves to the exit code. Errors print as one line, never a stack (unless debugging). */
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode; // commander already printed it
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`edge-workbench: ${message}\n`);
+    if (process.env.EDGE_WORKBENCH_DEBUG) console.error(error);
+    else process.stderr.write('(set EDGE_WORKBENCH_DEBUG=1 for details)\n');
+    return 1;
+  }
+}

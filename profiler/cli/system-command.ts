@@ -1,0 +1,35 @@
+import { formatBytes, type SystemInfo } from '../api';
+
+function backendLine(info: SystemInfo): string {
+  return info.onnxruntime.backends
+    .map((b) => `${b.name} (${b.bundled ? 'bundled' : b.installed ? 'installed' : 'not installed'})`)
+    .join(', ');
+}
+
+/** The `system` command's readable form: one fact a line, label column aligned. */
+export function formatSystemInfo(info: SystemInfo): string {
+  const { cpu, os } = info;
+  const gpus = info.gpus.length
+    ? info.gpus
+        .map((g) => `${g.vendor} ${g.model}${g.vramBytes === null ? '' : `, ${formatBytes(g.vramBytes)}`}`)
+        .join('; ')
+    : 'none detected';
+  const rows: [string, string][] = [
+    ['app', `${info.app.name} ${info.app.version}`],
+    ['onnxruntime', `${info.onnxruntime.version} (onnxruntime-node)`],
+    ['backends', backendLine(info)],
+    [
+      'CPU',
+      `${cpu.name}, ${cpu.physicalCores} physical / ${cpu.logicalCores} logical cores` +
+        (cpu.speedGHz === null ? '' : `, ${cpu.speedGHz} GHz`),
+    ],
+    ['memory', formatBytes(info.memory.totalBytes)],
+    ['GPUs', gpus],
+    ['OS', `${os.distro} ${os.release} (${os.platform} ${os.arch}, kernel ${os.kernel})`],
+    ['Node.js', info.runtime.nodeVersion],
+    ['data folder', info.runtime.dataDir],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const hints = info.onnxruntime.backends.filter((b) => b.hint).map((b) => `  ${b.name}: ${b.hint}`);
+  return [...rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`), ...hints].join('\n');
+}

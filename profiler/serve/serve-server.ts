@@ -1,0 +1,146 @@
+import { existsSync } from 'node:fs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import sirv from 'sirv';
+import { WebSocketServer } from 'ws';
+import { SOCKET_PATH, TOKEN_PARAM, type WorkbenchApi } from '../api';
+import { checkToken, newAccessToken, presentedToken, tokenCookieName } from './access-token';
+import { assertBindAllowed, hostHeaderAllowed } from './bind-policy';
+import { setSecurityHeaders } from './security-headers';
+import { attachSocketSession } from './socket-session';
+
+export interface ServeOptions {
+  api: WorkbenchApi;
+  /** folder holding the built renderer (index.html + assets) */
+  rendererDir: string;
+  host: string;
+  /** 0 picks a free port */
+  port: number;
+  allowRemote: boolean;
+  /** defaults to a fresh random token */
+  token?: string;
+}
+
+export interface RunningServer {
+  /** the URL to open, token included */
+  url: string;
+  host: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+export class ServeError extends Error {
+  override name = 'ServeError';
+}
+
+const unauthorizedText =
+  'This Edge LLM Workbench server needs its access token. Open the URL that `edge-workbench serve` ' +
+  'printed (it ends in ?token=…).\n';
+
+function refuse(res: ServerResponse, status: number, text: string): void {
+  setSecurityHeaders(res);
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** Start the HTTP + WebSocket door over an engine. Resolves once listening. */
+export async function startServeServer(options: ServeOptions): Promise<RunningServer> {
+  const { api, rendererDir, host, allowRemote } = options;
+  assertBindAllowed(host, allowRemote);
+  if (!existsSync(`${rendererDir}/index.html`)) {
+    throw new ServeError(`The renderer is not built (no ${rendererDir}/index.html). Run \`npm run build\`.`);
+  }
+  const token = options.token ?? newAccessToken();
+  let port = options.port;
+
+  const assets = sirv(rendererDir, {
+    etag: true,
+    setHeaders: (res, pathname) => {
+      setSecurityHeaders(res);
+      if (pathname.endsWith('.html')) res.setHeader('Cache-Control', 'no-store');
+    },
+  });
+
+  /** Every request passes here: right Host (DNS rebinding), then the token. */
+  function admit(req: IncomingMessage): { url: URL; status: 200 | 400 | 401 | 403 } {
+    const url = new URL(req.url ?? '/', 'http://placeholder');
+    if (!hostHeaderAllowed(req.headers.host, host)) return { url, status: 400 };
+    const check = checkToken(presentedToken(req, url, port), token);
+    return { url, status: check === 'ok' ? 200 : check === 'missing' ? 401 : 403 };
+  }
+
+  const server = http.createServer((req, res) => {
+    const { url, status } = admit(req);
+    if (status === 400) return refuse(res, 400, 'Unexpected Host header.\n');
+    if (status === 401) return refuse(res, 401, unauthorizedText);
+    if (status === 403) return refuse(res, 403, 'Wrong access token.\n' + unauthorizedText);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.\n');
+    if (url.searchParams.has(TOKEN_PARAM)) {
+      // Trade the token in the address bar for a strict cookie, so it is not kept in history or
+      // shown on a booth screen; assets and the WebSocket then authenticate by cookie.
+      url.searchParams.delete(TOKEN_PARAM);
+      res.setHeader(
+        'Set-Cookie',
+        `${tokenCookieName(port)}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict`,
+      );
+      setSecurityHeaders(res);
+      res.writeHead(303, { Location: url.pathname + url.search, 'Cache-Control': 'no-store' });
+      res.end();
+      return;
+    }
+    assets(req, res, () => refuse(res, 404, `Not found: ${url.pathname}\n`));
+  });
+
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
+  sockets.on('connection', (socket) => attachSocketSession(socket, api));
+  server.on('upgrade', (req, socket, head) => {
+    const { url, status } = admit(req);
+    if (url.pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404, 'Not Found');
+    if (status !== 200) return refuseUpgrade(socket, status, status === 400 ? 'Bad Request' : 'Unauthorized');
+    // Cross-site WebSocket hijacking guard: a browser always sends Origin; it must be this server.
+    const origin = req.headers.origin;
+    if (origin !== undefined && new URL(origin).host !== req.headers.host) {
+      return refuseUpgrade(socket, 403, 'Forbidden');
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') {
+        reject(
+          new ServeError(`Port ${port} on ${host} is in use: pass --port N, or --port 0 for any free one.`),
+        );
+      } else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') {
+        reject(new ServeError(`Cannot bind to ${host}: no such address on this machine.`));
+      } else if (error.code === 'EACCES') {
+        reject(new ServeError(`Not allowed to bind ${host}:${port}: pick a port above 1023.`));
+      } else reject(error);
+    });
+    server.listen(port, host, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${hostForUrl(host)}:${port}/?${TOKEN_PARAM}=${token}`,
+    host,
+    port,
+    token,
+    close: async () => {
+      for (const client of sockets.clients) client.terminate();
+      sockets.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

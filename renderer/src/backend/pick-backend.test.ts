@@ -1,0 +1,34 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { SystemInfo, WorkbenchApi } from '../../../profiler/api';
+import { pickBackend } from './pick-backend';
+
+const location = { origin: 'http://127.0.0.1:7420', search: '' };
+
+describe('pickBackend', () => {
+  it('uses the Electron bridge when the preload exposed one', async () => {
+    const bridge: WorkbenchApi = { system: vi.fn(async () => ({}) as SystemInfo) };
+    const backend = pickBackend({ workbench: bridge, location });
+    expect(backend.kind).toBe('electron');
+    await backend.system();
+    expect(bridge.system).toHaveBeenCalledOnce();
+  });
+
+  it('uses the serve WebSocket in a plain browser', () => {
+    const backend = pickBackend({ location });
+    expect(backend.kind).toBe('socket');
+    expect(backend.location).toBe('127.0.0.1:7420');
+  });
+
+  it("turns Electron's IPC error wrapper back into the engine's own message", async () => {
+    const bridge: WorkbenchApi = {
+      system: vi.fn(async () => {
+        throw new Error(
+          "Error invoking remote method 'workbench:system': Error: Invalid arguments for system",
+        );
+      }),
+    };
+    await expect(pickBackend({ workbench: bridge, location }).system()).rejects.toThrow(
+      /^Invalid arguments for system$/,
+    );
+  });
+});

@@ -1,0 +1,15 @@
+/// <reference types="vite/client" />
+import type { WorkbenchApi } from '../../profiler/api';
+
+declare global {
+  interface Window {
+    /** exposed by electron/preload in the desktop app only */
+    workbench?: WorkbenchApi;
+  }
+}
+
+declare module '*.vue' {
+  import type { DefineComponent } from 'vue';
+  const component: DefineComponent<object, object, unknown>;
+  export default component;
+}
