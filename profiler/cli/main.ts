@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { appFactsFromPackage } from '../engine/app-facts';
 import { createEngine } from '../engine/create-engine';
+import { assertBindAllowed } from '../serve/bind-policy';
 import { resolveDataDir } from '../store/data-dir';
 import { ensureRendererBuilt } from './renderer-dir';
 import { startServe } from './serve-command';
@@ -43,6 +44,7 @@ function buildProgram(): Command {
     .option('--port <port>', 'port to bind; 0 picks a free one', parsePort, 7420)
     .option('--allow-remote', 'allow binding an address other machines can reach', false)
     .action(async (options: { host: string; port: number; allowRemote: boolean }) => {
+      assertBindAllowed(options.host, options.allowRemote); // before any slow work
       const dataDir = resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
       await startServe({ ...options, dataDir, rendererDir: ensureRendererBuilt() });
     });
