@@ -23,11 +23,8 @@ export async function startServe(options: ServeCommandOptions): Promise<void> {
   const api = createEngine(appFactsFromPackage('serve', options.dataDir));
   const token = tokenFromEnv();
   const server = await startServeServer({ ...options, api, ...(token ? { token } : {}) });
-  process.stdout.write(
-    `Edge LLM Workbench is serving on ${server.url}\n` +
-      `Open that URL in a browser. Data folder: ${options.dataDir}. Press Ctrl+C to stop.\n`,
-  );
-  await new Promise<void>((resolve) => {
+  // Handlers go in before the URL is printed: a script may stop us the moment it reads the URL.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (): void => {
       process.stderr.write('Stopping…\n');
       void server.close().then(resolve);
@@ -35,4 +32,9 @@ export async function startServe(options: ServeCommandOptions): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  process.stdout.write(
+    `Edge LLM Workbench is serving on ${server.url}\n` +
+      `Open that URL in a browser. Data folder: ${options.dataDir}. Press Ctrl+C to stop.\n`,
+  );
+  await stopped;
 }
