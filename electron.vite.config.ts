@@ -1,6 +1,25 @@
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
+
+/**
+ * profiler/onnx loads the official onnx.proto beside its module (`new URL('./onnx.proto',
+ * import.meta.url)`). Bundled into out/main/index.js, "beside" means out/main/: ship the file there.
+ */
+function shipOnnxProto(): Plugin {
+  return {
+    name: 'ship-onnx-proto',
+    generateBundle() {
+      this.emitFile({
+        type: 'asset',
+        fileName: 'onnx.proto',
+        source: readFileSync(resolve('profiler/onnx/onnx.proto'), 'utf8'),
+      });
+    },
+  };
+}
 
 /**
  * Three builds into out/: main (ESM, dependencies such as onnxruntime-node stay external and ship in
@@ -9,6 +28,7 @@ import { resolve } from 'node:path';
  */
 export default defineConfig({
   main: {
+    plugins: [shipOnnxProto()],
     build: {
       outDir: 'out/main',
       rollupOptions: { input: { index: resolve('electron/main/index.ts') } },

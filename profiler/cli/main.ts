@@ -3,6 +3,7 @@ import { appFactsFromPackage } from '../engine/app-facts';
 import { createEngine } from '../engine/create-engine';
 import { assertBindAllowed } from '../serve/bind-policy';
 import { resolveDataDir } from '../store/data-dir';
+import { registerModelsCommand } from './models-command';
 import { ensureRendererBuilt } from './renderer-dir';
 import { startServe } from './serve-command';
 import { formatSystemInfo } from './system-command';
@@ -48,6 +49,8 @@ function buildProgram(): Command {
       const dataDir = resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
       await startServe({ ...options, dataDir, rendererDir: ensureRendererBuilt() });
     });
+
+  registerModelsCommand(program, () => resolveDataDir(program.opts<{ dataDir?: string }>().dataDir));
 
   return program;
 }

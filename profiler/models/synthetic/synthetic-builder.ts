@@ -29,6 +29,8 @@ export interface BuildOptions {
   outDir: string;
   overwrite?: boolean;
   onProgress?: (progress: BuildProgress) => void;
+  /** stops the build between chunks (Ctrl+C); the partial folder is removed */
+  signal?: AbortSignal;
 }
 
 export interface BuiltModel {
@@ -51,24 +53,27 @@ const ROPE_COS = 'cos_cache';
 const ROPE_SIN = 'sin_cache';
 const ONES_HEAD = 'ones_head_weight';
 
+/** The chunks, checking for cancellation before each one. */
+function* cancellable<T>(chunks: Iterable<T>, signal: AbortSignal | undefined): Generator<T> {
+  for (const chunk of chunks) {
+    signal?.throwIfAborted();
+    yield chunk;
+  }
+}
+
 async function writeWeights(
   writer: ModelWriter,
   plan: readonly PlannedWeight[],
-  onProgress: BuildOptions['onProgress'],
+  { onProgress, signal }: Pick<BuildOptions, 'onProgress' | 'signal'>,
 ): Promise<void> {
-  const totalBytes = plan.reduce((sum, weight) => sum + weight.parameters * 4, 0);
+  const totalBytes = plan.reduce((sum, weight) => sum + weight.parameters * 4, 0); // fp32
   let writtenBytes = 0;
   for (const weight of plan) {
-    await writer.addInitializerChunks(
-      weight.name,
-      DataType.FLOAT,
-      weight.dims,
-      weight.chunks(),
-      (chunkBytes) => {
-        writtenBytes += chunkBytes;
-        onProgress?.({ writtenBytes, totalBytes, tensor: weight.name });
-      },
-    );
+    const chunks = cancellable(weight.chunks(), signal);
+    await writer.addInitializerChunks(weight.name, DataType.FLOAT, weight.dims, chunks, (chunkBytes) => {
+      writtenBytes += chunkBytes;
+      onProgress?.({ writtenBytes, totalBytes, tensor: weight.name });
+    });
   }
 }
 
@@ -99,7 +104,7 @@ export async function buildSyntheticModel(options: BuildOptions): Promise<BuiltM
     await writer.addInitializer(ROPE_COS, DataType.FLOAT, [spec.maxContextTokens, half], caches.cos);
     await writer.addInitializer(ROPE_SIN, DataType.FLOAT, [spec.maxContextTokens, half], caches.sin);
     const plan = style === 'fused' ? fusedWeightPlan(spec, seed) : standardWeightPlan(spec, seed);
-    await writeWeights(writer, plan, options.onProgress);
+    await writeWeights(writer, plan, options);
 
     if (style === 'fused') {
       // the weight-free QK-norm runs as SimplifiedLayerNormalization, which needs a scale: all ones

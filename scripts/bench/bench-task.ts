@@ -1,0 +1,50 @@
+/**
+ * One benchmark task, run in its own process so that its peak RSS is its own. Prints one JSON line:
+ * { wallMs, maxRssBytes, ...task facts }. Used by run-benchmarks.ts; not a user command.
+ */
+import { open, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { resolveModel } from '../../profiler/models/catalog';
+import { buildSyntheticModel } from '../../profiler/models/synthetic/synthetic-builder';
+
+/** Write `bytes` to a file in 16 MiB chunks and fsync: the disk's own speed, the baseline for builds. */
+async function writeBaseline(bytes: number, dir: string): Promise<Record<string, number>> {
+  const file = path.join(dir, 'write-baseline.bin');
+  const chunk = new Uint8Array(16 * 1024 * 1024).map((_, i) => (i * 2654435761) >>> 24); // not all zeros
+  const handle = await open(file, 'w');
+  try {
+    for (let written = 0; written < bytes; written += chunk.length) {
+      await handle.write(chunk, 0, Math.min(chunk.length, bytes - written), written);
+    }
+    await handle.sync();
+  } finally {
+    await handle.close();
+    await rm(file, { force: true });
+  }
+  return { bytes };
+}
+
+async function build(id: string, style: 'fused' | 'standard', dir: string): Promise<Record<string, number>> {
+  const built = await buildSyntheticModel({
+    model: resolveModel(id),
+    style,
+    seed: 0,
+    outDir: path.join(dir, `${id}-${style}`),
+    overwrite: true,
+  });
+  return { bytes: built.externalDataBytes + built.modelBytes };
+}
+
+async function main(): Promise<void> {
+  const [task, ...args] = process.argv.slice(2);
+  const startedMs = performance.now();
+  let facts: Record<string, number>;
+  if (task === 'write') facts = await writeBaseline(Number(args[0]), args[1]!);
+  else if (task === 'build') facts = await build(args[0]!, args[1] as 'fused' | 'standard', args[2]!);
+  else throw new Error(`unknown bench task ${task}`);
+  const wallMs = performance.now() - startedMs;
+  const maxRssBytes = process.resourceUsage().maxRSS * 1024; // maxRSS is in KiB
+  process.stdout.write(`${JSON.stringify({ wallMs, maxRssBytes, ...facts })}\n`);
+}
+
+await main();
