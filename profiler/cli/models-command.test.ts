@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ModelInspectionSchema } from '../api';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(repoRoot, 'bin', 'edge-workbench.mjs');
@@ -73,6 +74,25 @@ describe('edge-workbench models', () => {
     expect(
       cli('models', 'build', 'smollm2-135m', '--override', tinyOverrides, '--out', out, '--force').status,
     ).toBe(0);
+  });
+
+  it('inspect reads a built folder: layout, layers, KV per token, operators; --json validates', () => {
+    const out = path.join(workDir, 'to-inspect');
+    expect(cli('models', 'build', 'qwen3-0.6b', '--override', tinyOverrides, '--out', out).status).toBe(0);
+    const { status, stdout } = cli('models', 'inspect', out);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/layout\s+genai/);
+    expect(stdout).toMatch(/decoder\s+2 layers, KV BNSH float32, 8 KV heads × head_dim 128/);
+    expect(stdout).toMatch(/KV per token\s+16\.0 KiB/); // 2 · 2 layers · 8 · 128 · 4 B
+    expect(stdout).toMatch(/com\.microsoft\.GroupQueryAttention\s+2/);
+    const json = cli('models', 'inspect', out, '--json');
+    expect(ModelInspectionSchema.parse(JSON.parse(json.stdout)).kvBytesPerToken).toBe(16384);
+  });
+
+  it('inspect of a folder with no model says where it looked', () => {
+    const { status, stderr } = cli('models', 'inspect', workDir);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(/has no decoder: looked for genai_config\.json/);
   });
 
   it.each([

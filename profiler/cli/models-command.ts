@@ -12,6 +12,8 @@ import {
 import type { CatalogEntry } from '../models/catalog';
 import { buildSyntheticModel } from '../models/synthetic/synthetic-builder';
 import type { GraphStyle } from '../models/synthetic/model-config-files';
+import { inspectModel } from '../models/loader';
+import { formatInspection } from './inspect-format';
 import { createByteProgress } from './progress-bar';
 import { formatCount, formatTable } from './text-table';
 
@@ -93,10 +95,31 @@ function defaultOutDir(
   return path.join(dataDir, 'models', 'synthetic', `${id}-${style}-seed${seed}${slug}`);
 }
 
+export function registerInspect(models: Command): void {
+  models
+    .command('inspect <path>')
+    .description(
+      'what a model folder or .onnx holds: layout, I/O signature, operators, parameters, bytes, KV per token',
+    )
+    .option('--variant <dtype>', 'Optimum folders: which onnx/model_<dtype>.onnx (fp32, fp16, q4, q4f16, …)')
+    .option('--json', 'print the inspection as JSON')
+    .action(async (target: string, options: { variant?: string; json?: boolean }) => {
+      const inspection = await inspectModel(
+        target,
+        options.variant === undefined ? {} : { variant: options.variant },
+      );
+      process.stdout.write(
+        options.json ? `${JSON.stringify(inspection, null, 2)}\n` : `${formatInspection(inspection)}\n`,
+      );
+    });
+}
+
 export function registerModelsCommand(program: Command, dataDirOf: () => string): void {
   const models = program
     .command('models')
     .description('the model catalog, synthetic model building, and model inspection');
+
+  registerInspect(models);
 
   models
     .command('list')

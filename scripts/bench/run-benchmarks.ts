@@ -36,8 +36,29 @@ const GiB = 1024 ** 3;
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const gib = (bytes: number): string => `${(bytes / GiB).toFixed(2)} GiB`;
 
+/** `models inspect` as a user runs it (process start included), on the folder the build bench made. */
+function inspectCommand(folder: string): Row {
+  const startedMs = performance.now();
+  const result = spawnSync(
+    process.execPath,
+    [path.join(repoRoot, 'bin', 'edge-workbench.mjs'), 'models', 'inspect', folder, '--json'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const wallMs = performance.now() - startedMs;
+  if (result.status !== 0) throw new Error(`models inspect failed:\n${result.stderr}`);
+  return {
+    benchmark: '`models inspect` of the MobileLLM-R1-950M folder (3.5 GiB), process start included',
+    measured: seconds(wallMs),
+    target: '< 2 s',
+    pass: wallMs < 2000,
+  };
+}
+
 function buildVersusWrite(dir: string): Row[] {
   const build = runTask('build', 'mobilellm-r1-950m', 'fused', dir);
+  const inspect = inspectCommand(path.join(dir, 'mobilellm-r1-950m-fused'));
   const write = runTask('write', String(build.bytes), dir);
   const ratio = build.wallMs / write.wallMs;
   return [
@@ -53,6 +74,7 @@ function buildVersusWrite(dir: string): Row[] {
       target: '< 1 GiB',
       pass: build.maxRssBytes < GiB,
     },
+    inspect,
   ];
 }
 
