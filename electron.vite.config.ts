@@ -31,7 +31,15 @@ export default defineConfig({
     plugins: [shipOnnxProto()],
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('electron/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve('electron/main/index.ts'),
+          // the trial process entry, for utilityProcess.fork (electron/main/utility-trial-host.ts)
+          'trial-child': resolve('profiler/bench/trial-child.ts'),
+        },
+        // shared chunks beside the entries, so `new URL('./onnx.proto', import.meta.url)` finds the file
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
     },
   },
   preload: {

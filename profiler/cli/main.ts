@@ -4,6 +4,7 @@ import { createEngine } from '../engine/create-engine';
 import { assertBindAllowed } from '../serve/bind-policy';
 import { resolveDataDir } from '../store/data-dir';
 import { registerModelsCommand } from './models-command';
+import { registerRunCommand } from './run-command';
 import { ensureRendererBuilt } from './renderer-dir';
 import { startServe } from './serve-command';
 import { formatSystemInfo } from './system-command';
@@ -50,7 +51,9 @@ function buildProgram(): Command {
       await startServe({ ...options, dataDir, rendererDir: ensureRendererBuilt() });
     });
 
-  registerModelsCommand(program, () => resolveDataDir(program.opts<{ dataDir?: string }>().dataDir));
+  const dataDirOf = (): string => resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
+  registerModelsCommand(program, dataDirOf);
+  registerRunCommand(program, dataDirOf);
 
   return program;
 }

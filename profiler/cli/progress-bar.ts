@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { formatBytes } from '../api';
+import { formatBytes, type TrialProgress } from '../api';
 
 /**
  * A byte-progress bar on stderr (stdout stays for results and JSON). On a terminal it redraws in place;
@@ -40,6 +40,56 @@ export function createByteProgress(title: string): ByteProgress {
     },
     stop() {
       if (started) bar.stop();
+    },
+  };
+}
+
+/** Trial progress on stderr: phase, repetition and decode step, with the last step's time. */
+export interface StepProgress {
+  update(event: TrialProgress): void;
+  /** give the terminal line back (streamed text is about to be written) */
+  clear(): void;
+  stop(): void;
+}
+
+export function createStepProgress(): StepProgress {
+  if (!process.stderr.isTTY)
+    return { update: () => undefined, clear: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: '{phase} [{bar}] {value}/{total} | {detail}',
+      hideCursor: true,
+      fps: 10,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  let silenced = false;
+  return {
+    update(event) {
+      if (silenced) return;
+      const phase = event.repetition === undefined ? event.phase : `${event.phase} ${event.repetition + 1}`;
+      const detail =
+        event.stepMs !== undefined ? `${event.stepMs.toFixed(1)} ms/token` : (event.message ?? '');
+      const total = event.totalSteps ?? 1;
+      const value = event.step ?? 0;
+      if (!started) {
+        bar.start(total, value, { phase, detail });
+        started = true;
+      } else {
+        bar.setTotal(total);
+        bar.update(value, { phase, detail });
+      }
+    },
+    clear() {
+      // streamed text owns stdout from now on; a redrawn bar would interleave with it
+      if (started) bar.stop();
+      silenced = true;
+    },
+    stop() {
+      if (started && !silenced) bar.stop();
+      silenced = true;
     },
   };
 }

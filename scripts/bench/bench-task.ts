@@ -6,6 +6,7 @@ import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveModel } from '../../profiler/models/catalog';
 import { buildSyntheticModel } from '../../profiler/models/synthetic/synthetic-builder';
+import { runnerVersusBareLoop, runnerVersusTransformersJs } from './runner-benchmarks';
 
 /** Write `bytes` to a file in 16 MiB chunks and fsync: the disk's own speed, the baseline for builds. */
 async function writeBaseline(bytes: number, dir: string): Promise<Record<string, number>> {
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   let facts: Record<string, number>;
   if (task === 'write') facts = await writeBaseline(Number(args[0]), args[1]!);
   else if (task === 'build') facts = await build(args[0]!, args[1] as 'fused' | 'standard', args[2]!);
+  else if (task === 'runner-vs-bare') facts = await runnerVersusBareLoop(args[0]!);
+  else if (task === 'runner-vs-transformers-js') facts = await runnerVersusTransformersJs(args[0]!);
   else throw new Error(`unknown bench task ${task}`);
   const wallMs = performance.now() - startedMs;
   const maxRssBytes = process.resourceUsage().maxRSS * 1024; // maxRSS is in KiB

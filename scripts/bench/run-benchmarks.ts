@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TrialResult } from '../../profiler/api';
 
 interface TaskResult {
   wallMs: number;
@@ -78,13 +79,86 @@ function buildVersusWrite(dir: string): Row[] {
   ];
 }
 
+/** A full trial through the CLI, as users run it; returns the parsed TrialResult. */
+function cliTrial(dataDir: string, ...args: string[]): TrialResult {
+  const result = spawnSync(
+    process.execPath,
+    [path.join(repoRoot, 'bin', 'edge-workbench.mjs'), '--data-dir', dataDir, 'run', ...args, '--json'],
+    { encoding: 'utf8', cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (result.status !== 0) throw new Error(`edge-workbench run ${args.join(' ')} failed:\n${result.stderr}`);
+  return JSON.parse(result.stdout) as TrialResult;
+}
+
+function runnerRows(dir: string): Row[] {
+  const trial = (style: string): TrialResult =>
+    cliTrial(
+      dir,
+      '--model',
+      'mobilellm-r1-140m',
+      '--style',
+      style,
+      '--prompt',
+      '128',
+      '--gen',
+      '64',
+      '--reps',
+      '5',
+    );
+  const fused = trial('fused');
+  const standard = trial('standard');
+  const decode = (result: TrialResult): number => result.summary!.decodeTokensPerSecond.median;
+  const prefill = (result: TrialResult): number => result.summary!.prefillTokensPerSecond.median;
+  const standardFolder = path.dirname(path.dirname(standard.model!.modelFile));
+  const bare = runTask('runner-vs-bare', standardFolder) as unknown as Record<string, number>;
+  const tjs = runTask('runner-vs-transformers-js', standardFolder) as unknown as Record<string, number>;
+  const overhead = bare.workbenchTokensPerSecond! / bare.bareTokensPerSecond!;
+  const versusTjs = tjs.workbenchTokensPerSecond! / tjs.transformersJsTokensPerSecond!;
+  const cv = fused.summary!.decodeTokensPerSecond.cv;
+  const rate = (value: number): string => `${value.toFixed(1)} tok/s`;
+  return [
+    {
+      benchmark:
+        'Runner overhead: workbench decode vs a bare session.run loop (R1-140M standard fp32, 64 tokens, median of 5)',
+      measured: `${rate(bare.workbenchTokensPerSecond!)} vs ${rate(bare.bareTokensPerSecond!)}: ${overhead.toFixed(3)}×`,
+      target: '≥ 0.97×',
+      pass: overhead >= 0.97,
+    },
+    {
+      benchmark:
+        'Workbench vs transformers.js generate, decode (same folder, 64 new tokens, median of 5, alternating)',
+      measured: `${rate(tjs.workbenchTokensPerSecond!)} vs ${rate(tjs.transformersJsTokensPerSecond!)}: ${versusTjs.toFixed(2)}×`,
+      target: '≥ 1.0×',
+      pass: versusTjs >= 1,
+    },
+    {
+      benchmark: 'Fused vs standard graph, MobileLLM-R1-140M fp32 (P=128, G=64, 5 reps): decode / prefill',
+      measured:
+        `decode ${rate(decode(fused))} vs ${rate(decode(standard))} (${(decode(fused) / decode(standard)).toFixed(2)}×); ` +
+        `prefill ${rate(prefill(fused))} vs ${rate(prefill(standard))} (${(prefill(fused) / prefill(standard)).toFixed(2)}×)`,
+      target: 'reported',
+      pass: true,
+    },
+    {
+      benchmark: 'Repeatability: CV of decode tok/s over 5 repetitions (R1-140M fused)',
+      measured: `${(cv * 100).toFixed(1)}%`,
+      target: '≤ 5% (idle machine)',
+      pass: cv <= 0.05,
+    },
+  ];
+}
+
 function main(): void {
   const dirFlag = process.argv.indexOf('--dir');
   const parent = dirFlag > 0 ? path.resolve(process.argv[dirFlag + 1]!) : os.tmpdir();
   const dir = mkdtempSync(path.join(parent, 'ew-bench-'));
   const rows: Row[] = [];
   try {
-    rows.push(...buildVersusWrite(dir));
+    const only = process.argv.includes('--only')
+      ? process.argv[process.argv.indexOf('--only') + 1]
+      : undefined;
+    if (!only || only === 'models') rows.push(...buildVersusWrite(dir));
+    if (!only || only === 'runner') rows.push(...runnerRows(dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

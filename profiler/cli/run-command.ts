@@ -1,0 +1,191 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { ExecutionProviderSchema, type TrialModel, type TrialSpecInput } from '../api';
+import { parseOverrides } from '../models/catalog';
+import { forkTrialLauncher } from '../bench/fork-trial-host';
+import { runTrial } from '../bench/run-trial';
+import { appFactsFromPackage } from '../engine/app-facts';
+import { probeSystem } from '../runtime/system-probe';
+import { formatTrialResult } from './run-format';
+import { createStepProgress } from './progress-bar';
+
+const whole =
+  (name: string, min: number) =>
+  (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < min)
+      throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}.`);
+    return Number(value);
+  };
+
+function parseIds(value: string): number[] {
+  const ids = value.split(',').map((part) => part.trim());
+  if (ids.some((id) => !/^\d+$/.test(id)))
+    throw new InvalidArgumentError('expected token ids separated by commas, e.g. 1,5,9.');
+  return ids.map(Number);
+}
+
+function parseConfig(value: string): Record<string, string> {
+  const entries = value.split(',').map((pair) => pair.split('='));
+  if (entries.some((pair) => pair.length !== 2 || !pair[0])) {
+    throw new InvalidArgumentError(
+      'expected key=value pairs separated by commas, e.g. session.intra_op.allow_spinning=0.',
+    );
+  }
+  return Object.fromEntries(entries.map(([key, val]) => [key!.trim(), val!.trim()]));
+}
+
+interface RunOptions {
+  model: string;
+  quant: string;
+  style: 'fused' | 'standard';
+  override?: string;
+  seed: number;
+  variant?: string;
+  context: number;
+  prompt: number;
+  gen: number;
+  depth: number;
+  ep: string;
+  threads?: number;
+  warmup: number;
+  reps: number;
+  promptIds?: number[];
+  promptText?: string;
+  profileOps?: boolean;
+  graphOpt: 'disabled' | 'basic' | 'extended' | 'all';
+  memArena: boolean;
+  memPattern: boolean;
+  sessionConfig?: Record<string, string>;
+  timeLimit: number;
+  json?: boolean;
+}
+
+/** A path on disk is a model folder or file; anything else names a catalog model. */
+function trialModel(options: RunOptions): TrialModel {
+  if (existsSync(options.model)) {
+    return { kind: 'folder', path: options.model, ...(options.variant ? { variant: options.variant } : {}) };
+  }
+  return {
+    kind: 'catalog',
+    id: options.model,
+    overrides: options.override ? parseOverrides(options.override) : {},
+    style: options.style,
+    seed: options.seed,
+  };
+}
+
+function specOf(options: RunOptions): TrialSpecInput {
+  return {
+    model: trialModel(options),
+    quant: options.quant,
+    contextTokens: options.context,
+    promptTokens: options.prompt,
+    generateTokens: options.gen,
+    depthTokens: options.depth,
+    ep: ExecutionProviderSchema.parse(options.ep),
+    ...(options.threads === undefined ? {} : { threads: options.threads }),
+    warmupRuns: options.warmup,
+    repetitions: options.reps,
+    ...(options.promptIds ? { promptIds: options.promptIds } : {}),
+    ...(options.promptText !== undefined ? { promptText: options.promptText } : {}),
+    profileOps: options.profileOps ?? false,
+    graphOptimizationLevel: options.graphOpt,
+    enableCpuMemArena: options.memArena,
+    enableMemPattern: options.memPattern,
+    sessionConfig: options.sessionConfig ?? {},
+    timeLimitSeconds: options.timeLimit,
+  };
+}
+
+export function registerRunCommand(program: Command, dataDirOf: () => string): void {
+  program
+    .command('run')
+    .description(
+      'measure one trial: load, TTFT, prefill and decode tok/s, per-token latency, memory, KV cache, roofline',
+    )
+    .requiredOption('--model <id|path>', 'a catalog id (built and cached) or a model folder / .onnx')
+    .option('--quant <preset>', 'quantization preset', 'fp32')
+    .addOption(
+      new Option('--style <style>', 'catalog models: graph style')
+        .choices(['fused', 'standard'])
+        .default('fused'),
+    )
+    .option('--override <k=v,...>', 'catalog models: what-if overrides, e.g. num_hidden_layers=4')
+    .option('--seed <n>', 'catalog models: weight seed', whole('--seed', 0), 0)
+    .option('--variant <dtype>', 'Optimum folders: which onnx/model_<dtype>.onnx')
+    .option('--context <tokens>', 'context the trial is sized for', whole('--context', 1), 2048)
+    .option('--prompt <tokens>', 'prompt tokens P (timed prefill)', whole('--prompt', 1), 128)
+    .option('--gen <tokens>', 'decode steps G (timed)', whole('--gen', 1), 64)
+    .option(
+      '--depth <tokens>',
+      'tokens in the KV cache before the timed part (untimed)',
+      whole('--depth', 0),
+      0,
+    )
+    .addOption(
+      new Option('--ep <provider>', 'execution provider')
+        .choices(ExecutionProviderSchema.options)
+        .default('cpu'),
+    )
+    .option('--threads <n>', "intra-op threads (default: onnxruntime's choice)", whole('--threads', 1))
+    .option('--warmup <n>', 'untimed full runs first', whole('--warmup', 0), 1)
+    .option('--reps <n>', 'timed repetitions', whole('--reps', 1), 5)
+    .option('--prompt-ids <ids>', 'exact prompt token ids, e.g. 1,5,9 (default: seeded ids)', parseIds)
+    .option(
+      '--prompt-text <text>',
+      'a text prompt (model folders with a tokenizer.json); the output is decoded',
+    )
+    .option(
+      '--profile-ops',
+      "add an untimed, profiled repetition: time per operator and node (onnxruntime's profiler)",
+    )
+    .addOption(
+      new Option('--graph-opt <level>', 'graph optimization level')
+        .choices(['disabled', 'basic', 'extended', 'all'])
+        .default('all'),
+    )
+    .option('--no-mem-arena', 'disable the CPU memory arena')
+    .option('--no-mem-pattern', 'disable memory pattern planning')
+    .option('--session-config <k=v,...>', 'extra session config entries', parseConfig)
+    .option(
+      '--time-limit <s>',
+      'stop and fail the trial after this many seconds',
+      whole('--time-limit', 1),
+      900,
+    )
+    .option('--json', 'print one JSON document (the TrialResult schema) instead of the table')
+    .action(async (options: RunOptions) => {
+      const dataDir = dataDirOf();
+      const spec = specOf(options);
+      const progress = createStepProgress();
+      const interrupt = new AbortController();
+      const onInterrupt = (): void => interrupt.abort();
+      process.once('SIGINT', onInterrupt);
+      let streamedText = false;
+      try {
+        const result = await runTrial(spec, {
+          launcher: forkTrialLauncher(),
+          dataDir,
+          system: () => probeSystem(appFactsFromPackage('cli', dataDir)),
+          signal: interrupt.signal,
+          onProgress: (event) => {
+            if (event.text !== undefined && !options.json) {
+              progress.clear();
+              process.stdout.write(event.text);
+              streamedText = true;
+            }
+            progress.update(event);
+          },
+        });
+        progress.stop();
+        if (streamedText) process.stdout.write('\n\n');
+        process.stdout.write(
+          options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatTrialResult(result)}\n`,
+        );
+        if (result.status === 'failed') process.exitCode = 1;
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onInterrupt);
+      }
+    });
+}
