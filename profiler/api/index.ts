@@ -7,3 +7,4 @@ export * from './system-info';
 export * from './units';
 export * from './workbench-api';
 export * from './trial';
+export * from './quality';

@@ -11,11 +11,13 @@ import {
   type TrialSpec,
   type TrialSpecInput,
 } from '../api';
-import { inspectModel } from '../models/loader';
+import { resolvePreset } from '../../quantization/presets';
+import { quantizeVariant } from '../../quantization/quantize-variant';
+import { inspectModel, modelFileHash } from '../models/loader';
 import { cachedMemoryBandwidth, roofline } from '../runtime/memory-bandwidth';
 import { loadTokenizer, type TextTokenizer } from '../runtime/text-tokenizer';
-import { seededTokenIds } from './prompt-ids';
-import { NOISY_CV, percentile, summarize } from './statistics';
+import { seededTokenIds } from '../runtime/prompt-ids';
+import { NOISY_CV, percentile, summarize } from '../runtime/statistics';
 import { superviseTrial, type TrialProcessLauncher } from './trial-host';
 import type { TrialMeasurement, TrialRequest } from './trial-messages';
 import {
@@ -25,7 +27,7 @@ import {
   TrialInputError,
   vocabSizeOf,
 } from './trial-validation';
-import { modelFileHash, prepareCatalogVariant } from './variant-cache';
+import { prepareCatalogVariant } from './variant-cache';
 
 export interface RunTrialDeps {
   launcher: TrialProcessLauncher;
@@ -59,7 +61,8 @@ interface PreparedModel {
   label: string;
 }
 
-async function prepareModel(spec: TrialSpec, deps: RunTrialDeps): Promise<PreparedModel> {
+/** The fp32 model a trial starts from: a catalog model's cached synthetic variant, or a folder. */
+async function prepareSource(spec: TrialSpec, deps: RunTrialDeps): Promise<PreparedModel> {
   const { model } = spec;
   if (model.kind === 'catalog') {
     deps.onProgress?.({ phase: 'prepare', message: `Preparing ${model.id} (${model.style})` });
@@ -80,7 +83,7 @@ async function prepareModel(spec: TrialSpec, deps: RunTrialDeps): Promise<Prepar
     return {
       inspection,
       hash: variant.hash,
-      label: `${model.id}${overrides ? ` [${overrides}]` : ''} (${model.style}, fp32)`,
+      label: `${model.id}${overrides ? ` [${overrides}]` : ''} (${model.style}`,
     };
   }
   const inspection = await inspectModel(
@@ -88,11 +91,33 @@ async function prepareModel(spec: TrialSpec, deps: RunTrialDeps): Promise<Prepar
     model.variant === undefined ? {} : { variant: model.variant },
   );
   const hash = await modelFileHash(inspection.modelFile, inspection.externalFiles);
-  return {
-    inspection,
-    hash,
-    label: `${path.basename(model.path)}${inspection.variant ? ` (${inspection.variant})` : ''}`,
-  };
+  return { inspection, hash, label: `${path.basename(model.path)} (${inspection.variant || 'model'}` };
+}
+
+/** The variant a trial measures: the source itself for fp32, else its quantized copy (cached). */
+async function prepareModel(spec: TrialSpec, deps: RunTrialDeps): Promise<PreparedModel> {
+  const source = await prepareSource(spec, deps);
+  if (spec.quant === 'fp32') return { ...source, label: `${source.label}, fp32)` };
+  deps.onProgress?.({ phase: 'prepare', message: `Quantizing to ${spec.quant}` });
+  const sourcePath =
+    spec.model.kind === 'folder' && spec.model.variant === undefined
+      ? spec.model.path
+      : source.inspection.modelFile;
+  const variant = await quantizeVariant(sourcePath, {
+    preset: spec.quant,
+    options: resolvePreset(spec.quant),
+    dataDir: deps.dataDir,
+    onProgress: ({ doneTensors, totalTensors }) =>
+      deps.onProgress?.({
+        phase: 'prepare',
+        step: doneTensors,
+        totalSteps: totalTensors,
+        message: `Quantizing to ${spec.quant}`,
+      }),
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
+  const inspection = await inspectModel(variant.modelFile);
+  return { inspection, hash: `${source.hash}-${spec.quant}`, label: `${source.label}, ${spec.quant})` };
 }
 
 function summaryOf(measurement: TrialMeasurement): NonNullable<TrialResult['summary']> {

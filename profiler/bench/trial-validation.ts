@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { resolvePreset } from '../../quantization/presets';
 import { assertProviderUsable } from '../runtime/session-factory';
 import {
   describeZodError,
@@ -17,10 +18,10 @@ export function parseTrialSpec(input: TrialSpecInput): TrialSpec {
   const parsed = TrialSpecSchema.safeParse(input);
   if (!parsed.success) throw new TrialInputError(`Invalid trial: ${describeZodError(parsed.error, 'trial')}`);
   const spec = parsed.data;
-  if (spec.quant !== 'fp32') {
-    throw new TrialInputError(
-      `Quantization preset "${spec.quant}" is not available yet: this version runs fp32 variants.`,
-    );
+  try {
+    resolvePreset(spec.quant);
+  } catch (error) {
+    throw new TrialInputError(error instanceof Error ? error.message : String(error), { cause: error });
   }
   try {
     assertProviderUsable(spec.ep);

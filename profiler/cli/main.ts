@@ -4,6 +4,7 @@ import { createEngine } from '../engine/create-engine';
 import { assertBindAllowed } from '../serve/bind-policy';
 import { resolveDataDir } from '../store/data-dir';
 import { registerModelsCommand } from './models-command';
+import { registerQuantizeCommands } from './quantize-command';
 import { registerRunCommand } from './run-command';
 import { ensureRendererBuilt } from './renderer-dir';
 import { startServe } from './serve-command';
@@ -54,6 +55,7 @@ function buildProgram(): Command {
   const dataDirOf = (): string => resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
   registerModelsCommand(program, dataDirOf);
   registerRunCommand(program, dataDirOf);
+  registerQuantizeCommands(program, dataDirOf);
 
   return program;
 }

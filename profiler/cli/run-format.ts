@@ -1,5 +1,5 @@
 import { formatBytes, type Stats, type TrialResult } from '../api';
-import { NOISY_CV } from '../bench/statistics';
+import { NOISY_CV } from '../runtime/statistics';
 
 const ms = (value: number): string => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
 const rate = (value: number): string => `${value < 100 ? value.toFixed(1) : value.toFixed(0)} tok/s`;

@@ -147,11 +147,9 @@ export class DecoderRunner {
     return outputs;
   }
 
-  /** Run several tokens at once after the cached ones (prefill, or filling to a depth). */
-  async prefill(ids: readonly number[]): Promise<StepResult> {
-    this.checkRoom(ids.length);
+  /** Feeds several tokens after the cached ones and runs them in one run(); the cache then holds them. */
+  private async runTokens(ids: readonly number[]): Promise<ort.InferenceSession.ReturnType> {
     const total = this.cached + ids.length;
-    const startedMs = performance.now();
     this.feeds[this.inputIds] = new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [1, ids.length]);
     this.setMask(total);
     if (this.positionIds) {
@@ -159,10 +157,31 @@ export class DecoderRunner {
       this.feeds[this.positionIds] = new ort.Tensor('int64', positions, [1, ids.length]);
     }
     const outputs = await this.runAndFeedBack();
+    this.cached = total;
+    return outputs;
+  }
+
+  /** Run several tokens at once after the cached ones (prefill, or filling to a depth). */
+  async prefill(ids: readonly number[]): Promise<StepResult> {
+    this.checkRoom(ids.length);
+    const startedMs = performance.now();
+    const outputs = await this.runTokens(ids);
     const tokenId = argmaxLastRow(outputs[this.logits]!.data, this.options.vocabSize);
     const ms = performance.now() - startedMs;
-    this.cached = total;
     return { tokenId, ms };
+  }
+
+  /**
+   * Like prefill, but returns every position's logits, [1, ids.length, vocab], as float32 (fp16 logits
+   * are widened): what quality comparisons read. Not timed; fp16 widening copies, fp32 does not.
+   */
+  async prefillLogits(ids: readonly number[]): Promise<{ data: Float32Array; dims: readonly number[] }> {
+    this.checkRoom(ids.length);
+    const logits = (await this.runTokens(ids))[this.logits]!;
+    const { data, dims } = logits;
+    if (data instanceof Float32Array) return { data, dims };
+    if (data instanceof Uint16Array) return { data: Float32Array.from(data, halfToFloat), dims };
+    throw new Error(`logits of type ${logits.type} are not supported: float32 and float16 are`);
   }
 
   /** One decode step: the token after the cached ones → the next token. */

@@ -5,6 +5,8 @@
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { resolveModel } from '../../profiler/models/catalog';
+import { resolvePreset } from '../../quantization/presets';
+import { quantizeVariant } from '../../quantization/quantize-variant';
 import { buildSyntheticModel } from '../../profiler/models/synthetic/synthetic-builder';
 import { runnerVersusBareLoop, runnerVersusTransformersJs } from './runner-benchmarks';
 
@@ -25,6 +27,42 @@ async function writeBaseline(bytes: number, dir: string): Promise<Record<string,
   return { bytes };
 }
 
+/** Read a file once and write a copy once (16 MiB chunks, fsync): the I/O floor of a streaming rewrite. */
+async function readWriteBaseline(file: string, dir: string): Promise<Record<string, number>> {
+  const copy = path.join(dir, 'read-write-baseline.bin');
+  const input = await open(file, 'r');
+  const output = await open(copy, 'w');
+  const chunk = new Uint8Array(16 * 1024 * 1024);
+  let bytes = 0;
+  try {
+    for (;;) {
+      const { bytesRead } = await input.read(chunk, 0, chunk.length, bytes);
+      if (bytesRead === 0) break;
+      await output.write(chunk, 0, bytesRead, bytes);
+      bytes += bytesRead;
+    }
+    await output.sync();
+  } finally {
+    await input.close();
+    await output.close();
+    await rm(copy, { force: true });
+  }
+  return { bytes };
+}
+
+async function quantize(folder: string, outDir: string): Promise<Record<string, number>> {
+  const variant = await quantizeVariant(folder, {
+    preset: 'int4',
+    options: resolvePreset('int4'),
+    dataDir: outDir,
+    outDir: path.join(outDir, 'int4'),
+  });
+  return {
+    sourceWeightsBytes: variant.record.sourceWeightsBytes,
+    variantWeightsBytes: variant.record.variantWeightsBytes,
+  };
+}
+
 async function build(id: string, style: 'fused' | 'standard', dir: string): Promise<Record<string, number>> {
   const built = await buildSyntheticModel({
     model: resolveModel(id),
@@ -42,6 +80,8 @@ async function main(): Promise<void> {
   let facts: Record<string, number>;
   if (task === 'write') facts = await writeBaseline(Number(args[0]), args[1]!);
   else if (task === 'build') facts = await build(args[0]!, args[1] as 'fused' | 'standard', args[2]!);
+  else if (task === 'read-write') facts = await readWriteBaseline(args[0]!, args[1]!);
+  else if (task === 'quantize') facts = await quantize(args[0]!, args[1]!);
   else if (task === 'runner-vs-bare') facts = await runnerVersusBareLoop(args[0]!);
   else if (task === 'runner-vs-transformers-js') facts = await runnerVersusTransformersJs(args[0]!);
   else throw new Error(`unknown bench task ${task}`);

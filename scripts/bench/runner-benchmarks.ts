@@ -12,8 +12,8 @@ import {
 } from '@huggingface/transformers';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { seededTokenIds } from '../../profiler/bench/prompt-ids';
-import { percentile } from '../../profiler/bench/statistics';
+import { seededTokenIds } from '../../profiler/runtime/prompt-ids';
+import { percentile } from '../../profiler/runtime/statistics';
 import { inspectModel } from '../../profiler/models/loader';
 import { DecoderRunner } from '../../profiler/runtime/decoder-runner';
 

@@ -7,3 +7,4 @@ export type { InspectModelOptions } from './inspect-model';
 export { ModelFolderError } from './model-folder-error';
 export type { ModelFolderErrorReason } from './model-folder-error';
 export { variantDtype } from './optimum-variants';
+export { modelFileHash } from './model-file-hash';

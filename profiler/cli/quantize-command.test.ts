@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { QualityReportSchema } from '../api';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const bin = path.join(repoRoot, 'bin', 'edge-workbench.mjs');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ew-quantize-cli-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const tiny = 'num_hidden_layers=2,hidden_size=64,intermediate_size=96,vocab_size=256,max_context_tokens=128';
+
+function cli(...args: string[]) {
+  return spawnSync(process.execPath, [bin, '--data-dir', dataDir, ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+}
+
+describe('edge-workbench quantize / quality', () => {
+  it('quantizes a catalog model, says what it did, and quality compares it with its source', () => {
+    const out = path.join(dataDir, 'r1-int4');
+    const quantized = cli(
+      'quantize',
+      'mobilellm-r1-140m',
+      '--override',
+      tiny,
+      '--preset',
+      'int4',
+      '--out',
+      out,
+    );
+    expect(quantized.stderr).toBe('');
+    expect(quantized.status).toBe(0);
+    expect(quantized.stdout).toMatch(
+      /preset\s+int4: weights nbits 4-bit, block 32, symmetric, accuracy level 4/,
+    );
+    expect(quantized.stdout).toMatch(/weights\s+.+ → .+ \(\d+\.\d+× smaller\)/);
+    expect(existsSync(path.join(out, 'quantization.json'))).toBe(true);
+
+    const quality = cli(
+      'quality',
+      out,
+      '--positions',
+      '16',
+      '--sequences',
+      '2',
+      '--continuation',
+      '4',
+      '--json',
+    );
+    expect(quality.status).toBe(0);
+    const report = QualityReportSchema.parse(JSON.parse(quality.stdout));
+    expect(report.overall.top1Agreement).toBeGreaterThan(0.5);
+    expect(report.bytes.compression).toBeGreaterThan(3);
+  });
+
+  it('run --quant measures the quantized variant', () => {
+    const { status, stdout } = cli(
+      'run',
+      '--model',
+      'smollm2-135m',
+      '--override',
+      tiny,
+      '--quant',
+      'q4f16',
+      '--context',
+      '64',
+      '--prompt',
+      '8',
+      '--gen',
+      '4',
+      '--reps',
+      '1',
+    );
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/\(fused, q4f16\) on cpu/);
+  });
+
+  it.each([
+    [
+      ['quantize', 'smollm2-135m', '--override', tiny, '--preset', 'int3'],
+      /Unknown quantization preset "int3"/,
+    ],
+    [['quantize', 'smollm2-135m', '--override', tiny, '--preset', 'int4', '--block-size', '24'], /blockSize/],
+    [['quality', dataDir], /has no quantization\.json: say which fp32 model to compare with, --against/],
+    [
+      [
+        'run',
+        '--model',
+        'smollm2-135m',
+        '--override',
+        tiny,
+        '--quant',
+        'int2',
+        '--context',
+        '64',
+        '--prompt',
+        '8',
+        '--gen',
+        '4',
+      ],
+      /Unknown quantization preset "int2"/,
+    ],
+  ])('%j fails with one clear line', (args, message) => {
+    const { status, stderr } = cli(...args);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

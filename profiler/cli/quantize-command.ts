@@ -1,0 +1,211 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { formatBytes, type QualityReport } from '../api';
+import { parseOverrides } from '../models/catalog';
+import { prepareCatalogVariant } from '../bench/variant-cache';
+import { resolvePreset, type QuantOptionsInput } from '../../quantization/presets';
+import { quantizeVariant, type QuantizationRecord } from '../../quantization/quantize-variant';
+import { measureQuality } from '../../quantization/quality';
+import { createByteProgress } from './progress-bar';
+
+const whole =
+  (name: string) =>
+  (value: string): number => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number.`);
+    return Number(value);
+  };
+
+interface QuantizeCommandOptions {
+  preset: string;
+  blockSize?: number;
+  asym?: boolean;
+  accuracyLevel?: number;
+  kvDtype?: 'float32' | 'float16';
+  embeddings: boolean;
+  style: 'fused' | 'standard';
+  override?: string;
+  seed: number;
+  out?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+/** The source folder: a model folder / .onnx as given, or a catalog model's fp32 variant (built once). */
+export async function sourceFolder(
+  model: string,
+  dataDir: string,
+  catalog: { style: 'fused' | 'standard'; override?: string; seed: number },
+): Promise<string> {
+  if (existsSync(model)) return model;
+  const variant = await prepareCatalogVariant(
+    {
+      kind: 'catalog',
+      id: model,
+      overrides: catalog.override ? parseOverrides(catalog.override) : {},
+      style: catalog.style,
+      seed: catalog.seed,
+    },
+    dataDir,
+  );
+  return variant.dir;
+}
+
+function formatRecord(dir: string, record: QuantizationRecord, built: boolean): string {
+  const counts = new Map<string, number>();
+  for (const decision of record.decisions)
+    counts.set(decision.action, (counts.get(decision.action) ?? 0) + 1);
+  const skipped = record.decisions.filter((decision) => decision.action === 'skipped');
+  const o = record.options;
+  const lines = [
+    `${built ? 'Quantized' : 'Reused cached'} ${record.source.path} → ${dir}`,
+    `  preset      ${record.preset}: weights ${o.weights}${o.weights === 'nbits' ? ` ${o.bits}-bit, block ${o.blockSize}, ${o.symmetric ? 'symmetric' : 'asymmetric'}, accuracy level ${o.accuracyLevel}` : ''}; ` +
+      `embeddings ${o.quantizeEmbeddings ? 'quantized' : 'kept'}; activations ${o.activations}; KV ${o.kvDtype}`,
+    `  weights     ${formatBytes(record.sourceWeightsBytes)} → ${formatBytes(record.variantWeightsBytes)} (${(record.sourceWeightsBytes / record.variantWeightsBytes).toFixed(2)}× smaller)`,
+    `  tensors     ${[...counts].map(([action, count]) => `${count} ${action}`).join(', ') || 'none changed'}`,
+    ...record.decisions
+      .filter((d) => d.action === 'quantized')
+      .slice(0, 4)
+      .map((d) => `              ${d.tensor}: ${d.detail}`),
+  ];
+  if (skipped.length > 0) {
+    lines.push('  skipped (kept as they were):', ...skipped.map((d) => `    ${d.tensor}: ${d.detail}`));
+  }
+  return lines.join('\n');
+}
+
+function formatQuality(report: QualityReport): string {
+  const o = report.overall;
+  const b = report.bytes;
+  return [
+    `Quality of ${report.variant.path} against ${report.reference.path}`,
+    `  tokens         ${report.sequences} ${report.tokenSource} sequences × ${report.positionsPerSequence} positions (seed ${report.seed})`,
+    `  KL divergence  mean ${o.klMean.toExponential(3)}, p99 ${o.klP99.toExponential(3)}, max ${o.klMax.toExponential(3)} nats`,
+    `  top-1 agree    ${(o.top1Agreement * 100).toFixed(1)}%`,
+    `  logit error    max ${o.maxAbsLogitError.toExponential(3)}, mean ${o.meanAbsLogitError.toExponential(3)}`,
+    `  greedy         ${(o.identicalContinuations * 100).toFixed(0)}% of continuations identical for ${report.continuationTokens} tokens (mean identical prefix ${o.meanIdenticalPrefix.toFixed(1)})`,
+    `  bytes          weights ${formatBytes(b.variantWeights)} vs ${formatBytes(b.referenceWeights)} (${b.compression.toFixed(2)}×), ` +
+      `${b.variantBytesPerParameter.toFixed(3)} vs ${b.referenceBytesPerParameter.toFixed(3)} bytes/parameter; on disk ${formatBytes(b.variantOnDisk)}`,
+  ].join('\n');
+}
+
+export function registerQuantizeCommands(program: Command, dataDirOf: () => string): void {
+  program
+    .command('quantize <model>')
+    .description(
+      'make a quantized variant (int4, int8, int8-dyn, fp16, q4f16…) of a catalog model or a model folder',
+    )
+    .requiredOption('--preset <name>', 'fp32, fp16, int8, int8-dyn, int4, int4-b128-asym or q4f16')
+    .option('--block-size <n>', 'MatMulNBits block size (16, 32, 64, 128)', whole('--block-size'))
+    .option('--asym', 'asymmetric quantization (packed uint8 zero points)')
+    .option(
+      '--accuracy-level <n>',
+      'MatMulNBits accuracy_level (0–4; 4 = int8 activations on CPU)',
+      whole('--accuracy-level'),
+    )
+    .addOption(
+      new Option('--kv-dtype <dtype>', 'KV-cache dtype at the graph boundary').choices([
+        'float32',
+        'float16',
+      ]),
+    )
+    .option('--no-embeddings', 'keep the token embedding in float')
+    .addOption(
+      new Option('--style <style>', 'catalog models: graph style')
+        .choices(['fused', 'standard'])
+        .default('fused'),
+    )
+    .option('--override <k=v,...>', 'catalog models: what-if overrides')
+    .option('--seed <n>', 'catalog models: weight seed', whole('--seed'), 0)
+    .option('--out <dir>', 'output folder (default: the variant cache in the data folder)')
+    .option('--force', 'replace --out if it exists')
+    .option('--json', 'print quantization.json')
+    .action(async (model: string, options: QuantizeCommandOptions) => {
+      const overrides: Partial<QuantOptionsInput> = {
+        ...(options.blockSize !== undefined
+          ? { blockSize: options.blockSize as QuantOptionsInput['blockSize'] }
+          : {}),
+        ...(options.asym ? { symmetric: false } : {}),
+        ...(options.accuracyLevel !== undefined ? { accuracyLevel: options.accuracyLevel } : {}),
+        ...(options.kvDtype ? { kvDtype: options.kvDtype } : {}),
+        ...(options.embeddings === false ? { quantizeEmbeddings: false } : {}),
+      };
+      const quantOptions = resolvePreset(options.preset, overrides);
+      const dataDir = dataDirOf();
+      const source = await sourceFolder(model, dataDir, options);
+      const progress = createByteProgress(`Quantizing (${options.preset})`);
+      const interrupt = new AbortController();
+      const onInterrupt = (): void =>
+        interrupt.abort(new Error('Interrupted: the partial variant was removed.'));
+      process.once('SIGINT', onInterrupt);
+      try {
+        const variant = await quantizeVariant(source, {
+          preset: options.preset,
+          options: quantOptions,
+          dataDir,
+          ...(options.out ? { outDir: options.out } : {}),
+          overwrite: options.force ?? false,
+          signal: interrupt.signal,
+          onProgress: ({ doneTensors, totalTensors, tensor }) =>
+            progress.update(doneTensors, totalTensors, tensor),
+        });
+        progress.stop();
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify(variant.record, null, 2)}\n`
+            : `${formatRecord(variant.dir, variant.record, variant.built)}\n`,
+        );
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onInterrupt);
+      }
+    });
+
+  program
+    .command('quality <variant>')
+    .description(
+      'how far a quantized variant drifts from fp32: KL divergence, top-1 agreement, logit error, greedy continuations',
+    )
+    .option(
+      '--against <fp32 folder>',
+      "the reference (default: the variant's source, from its quantization.json)",
+    )
+    .option('--sequences <n>', 'seeded token sequences', whole('--sequences'), 4)
+    .option('--positions <n>', 'tokens per sequence (teacher-forced)', whole('--positions'), 64)
+    .option('--continuation <n>', 'greedy tokens compared after each prompt', whole('--continuation'), 16)
+    .option('--seed <n>', 'token seed', whole('--seed'), 0)
+    .option('--json', 'print the QualityReport as JSON')
+    .action(
+      async (
+        variant: string,
+        options: {
+          against?: string;
+          sequences: number;
+          positions: number;
+          continuation: number;
+          seed: number;
+          json?: boolean;
+        },
+      ) => {
+        let reference = options.against;
+        if (!reference) {
+          const recordFile = path.join(variant, 'quantization.json');
+          if (!existsSync(recordFile)) {
+            throw new Error(
+              `${variant} has no quantization.json: say which fp32 model to compare with, --against <folder>.`,
+            );
+          }
+          reference = (JSON.parse(readFileSync(recordFile, 'utf8')) as QuantizationRecord).source.path;
+        }
+        const report = await measureQuality(reference, variant, {
+          sequences: options.sequences,
+          positions: options.positions,
+          continuationTokens: options.continuation,
+          seed: options.seed,
+        });
+        process.stdout.write(
+          options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatQuality(report)}\n`,
+        );
+      },
+    );
+}
