@@ -8,3 +8,5 @@ export * from './units';
 export * from './workbench-api';
 export * from './trial';
 export * from './quality';
+export * from './run-document';
+export * from './targets';

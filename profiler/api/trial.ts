@@ -36,8 +36,10 @@ export type TrialModel = z.infer<typeof TrialModelSchema>;
 
 export const TrialSpecSchema = z.object({
   model: TrialModelSchema,
-  /** quantization preset of the variant; fp32 until the quantization work adds the rest */
+  /** quantization preset of the variant (fp32, fp16, int8, int8-dyn, int4, int4-b128-asym, q4f16) */
   quant: z.string().default('fp32'),
+  /** the KV cache's dtype when it should differ from the preset's own */
+  kvDtype: z.enum(['float32', 'float16']).optional(),
   /** tokens the session is sized for; depth + prompt + generate must fit */
   contextTokens: tokenCount.default(2048),
   /** tokens in the timed prefill (P) */

@@ -97,7 +97,8 @@ async function prepareSource(spec: TrialSpec, deps: RunTrialDeps): Promise<Prepa
 /** The variant a trial measures: the source itself for fp32, else its quantized copy (cached). */
 async function prepareModel(spec: TrialSpec, deps: RunTrialDeps): Promise<PreparedModel> {
   const source = await prepareSource(spec, deps);
-  if (spec.quant === 'fp32') return { ...source, label: `${source.label}, fp32)` };
+  const kv = spec.kvDtype ? `, KV ${spec.kvDtype}` : '';
+  if (spec.quant === 'fp32' && !spec.kvDtype) return { ...source, label: `${source.label}, fp32)` };
   deps.onProgress?.({ phase: 'prepare', message: `Quantizing to ${spec.quant}` });
   const sourcePath =
     spec.model.kind === 'folder' && spec.model.variant === undefined
@@ -105,7 +106,7 @@ async function prepareModel(spec: TrialSpec, deps: RunTrialDeps): Promise<Prepar
       : source.inspection.modelFile;
   const variant = await quantizeVariant(sourcePath, {
     preset: spec.quant,
-    options: resolvePreset(spec.quant),
+    options: resolvePreset(spec.quant, spec.kvDtype ? { kvDtype: spec.kvDtype } : {}),
     dataDir: deps.dataDir,
     onProgress: ({ doneTensors, totalTensors }) =>
       deps.onProgress?.({
@@ -117,7 +118,11 @@ async function prepareModel(spec: TrialSpec, deps: RunTrialDeps): Promise<Prepar
     ...(deps.signal ? { signal: deps.signal } : {}),
   });
   const inspection = await inspectModel(variant.modelFile);
-  return { inspection, hash: `${source.hash}-${spec.quant}`, label: `${source.label}, ${spec.quant})` };
+  return {
+    inspection,
+    hash: `${source.hash}-${spec.quant}${kv}`,
+    label: `${source.label}, ${spec.quant}${kv})`,
+  };
 }
 
 function summaryOf(measurement: TrialMeasurement): NonNullable<TrialResult['summary']> {

@@ -51,6 +51,8 @@ function failureOf(error: unknown): TrialFailure {
 }
 
 const parent = channel();
+// A parent killed outright (kill -9) leaves this process orphaned: stop rather than measure for nobody.
+process.on('disconnect', () => process.exit(1));
 parent.onMessage((message) => {
   if (message.type !== 'run') return;
   measureTrial(message.request, (progress) => parent.send({ type: 'progress', progress })).then(

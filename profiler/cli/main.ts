@@ -6,6 +6,8 @@ import { resolveDataDir } from '../store/data-dir';
 import { registerModelsCommand } from './models-command';
 import { registerQuantizeCommands } from './quantize-command';
 import { registerRunCommand } from './run-command';
+import { registerRunsCommands } from './runs-command';
+import { registerSweepCommand } from './sweep-command';
 import { ensureRendererBuilt } from './renderer-dir';
 import { startServe } from './serve-command';
 import { formatSystemInfo } from './system-command';
@@ -56,6 +58,8 @@ function buildProgram(): Command {
   registerModelsCommand(program, dataDirOf);
   registerRunCommand(program, dataDirOf);
   registerQuantizeCommands(program, dataDirOf);
+  registerSweepCommand(program, dataDirOf);
+  registerRunsCommands(program, dataDirOf);
 
   return program;
 }

@@ -1,0 +1,151 @@
+import { test as base, expect, type Browser, type Page } from '@playwright/test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromiumLaunchOptions } from './chromium';
+import { repoRoot } from './fixtures';
+import { exportRun } from '../profiler/store/exporters';
+import { exampleRunDocument, type FixtureOptions } from '../profiler/store/exporters/test-fixtures';
+
+/**
+ * The exported HTML report, opened from disk the way a colleague opens an emailed file: no server, no
+ * network. Chart.js is inlined, so every chart must draw offline.
+ */
+
+interface OpenedReport {
+  page: Page;
+  /** console errors and uncaught exceptions since the page opened */
+  consoleErrors: string[];
+  /** alert/confirm/prompt dialogs the page tried to open (injected script would) */
+  dialogs: string[];
+}
+
+const test = base.extend<{
+  reportBrowser: Browser;
+  openReport: (options?: FixtureOptions) => Promise<OpenedReport>;
+}>({
+  // The system Chromium (chromium.ts), not Playwright's download: this runs offline.
+  reportBrowser: async ({ playwright }, use, testInfo) => {
+    test.skip(
+      testInfo.project.name !== 'browser',
+      'the report is a file opened in a browser; the electron project drives the desktop app instead',
+    );
+    const browser = await playwright.chromium.launch(chromiumLaunchOptions());
+    await use(browser);
+    await browser.close();
+  },
+  openReport: async ({ reportBrowser }, use) => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'ew-report-'));
+    await use(async (options = {}) => {
+      const file = path.join(folder, 'report.html');
+      writeFileSync(file, exportRun(exampleRunDocument(options), 'html'));
+      const page = await reportBrowser.newPage({ viewport: { width: 1280, height: 900 } });
+      const consoleErrors: string[] = [];
+      const dialogs: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') consoleErrors.push(message.text());
+      });
+      page.on('pageerror', (error) => consoleErrors.push(error.message));
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      await page.goto(pathToFileURL(file).href);
+      await page.waitForSelector('body[data-chart-ready="true"]', { timeout: 15_000 });
+      return { page, consoleErrors, dialogs };
+    });
+    rmSync(folder, { recursive: true, force: true });
+  },
+});
+
+/** The few canvas members read here: tsconfig.node.json has no DOM types, and should not get them. */
+interface CanvasLike {
+  id: string;
+  width: number;
+  height: number;
+  getContext(
+    kind: '2d',
+  ): { getImageData(x: number, y: number, w: number, h: number): { data: ArrayLike<number> } } | null;
+}
+
+/** Per canvas: its drawn size and how many of its pixels are not transparent. */
+function canvasInk(page: Page): Promise<{ id: string; width: number; height: number; inked: number }[]> {
+  return page.$$eval('canvas', (elements) =>
+    elements.map((element) => {
+      const canvas = element as unknown as CanvasLike;
+      const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+      let inked = 0;
+      // every 4th byte is alpha
+      for (let index = 3; pixels && index < pixels.length; index += 4)
+        if ((pixels[index] ?? 0) > 0) inked += 1;
+      return { id: canvas.id, width: canvas.width, height: canvas.height, inked };
+    }),
+  );
+}
+
+test('the HTML report opens offline from a file and draws every chart', async ({ openReport }) => {
+  const { page, consoleErrors } = await openReport();
+  const doc = exampleRunDocument();
+
+  await expect(page.locator('h1')).toHaveText(doc.name);
+  const canvases = await canvasInk(page);
+  expect(canvases.map((canvas) => canvas.id)).toEqual([
+    'chart-decode',
+    'chart-prefill',
+    'chart-ttft',
+    'chart-memory',
+    'chart-per-token',
+    'chart-memory-timeline',
+  ]);
+  for (const canvas of canvases) {
+    expect(canvas.width, `${canvas.id} width`).toBeGreaterThan(0);
+    expect(canvas.height, `${canvas.id} height`).toBeGreaterThan(0);
+    // axes, labels and bars or lines: well over a few hundred pixels of ink
+    expect(canvas.inked, `${canvas.id} drew something`).toBeGreaterThan(500);
+  }
+
+  // the tables a reader compares: both measured configurations and the failed trial's reason
+  const decode = doc.trials[0]!.result.summary!.decodeTokensPerSecond;
+  await expect(page.locator('#results')).toContainText(
+    `${decode.mean.toFixed(2)} ± ${decode.std.toFixed(2)}`,
+  );
+  await expect(page.locator('#results')).toContainText('MatMulNBits');
+  await expect(page.locator('#results')).toContainText('will not fit');
+  await expect(page.locator('#chart-error')).toBeHidden();
+
+  await page.screenshot({ path: `${repoRoot}/docs/screenshots/report-html.png`, fullPage: true });
+  expect(consoleErrors, 'no console errors').toEqual([]);
+});
+
+test('printed on A4, nothing is wider than the page', async ({ openReport }, testInfo) => {
+  const { page, consoleErrors } = await openReport();
+  // A4 (210 mm) less the 12 mm margins, at 96 CSS px per inch
+  const printableWidthPx = Math.floor(((210 - 2 * 12) / 25.4) * 96);
+  await page.setViewportSize({ width: printableWidthPx, height: 1000 });
+  await page.emulateMedia({ media: 'print' });
+  await page.evaluate("window.dispatchEvent(new Event('beforeprint'))");
+  const pageWidth = await page.evaluate<number>('document.documentElement.clientWidth');
+  expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(pageWidth);
+  for (const element of await page.locator('table, figure, canvas').all()) {
+    const box = await element.boundingBox();
+    expect(box, 'laid out').not.toBeNull();
+    expect(box!.x + box!.width, 'inside the printable width').toBeLessThanOrEqual(pageWidth + 1);
+  }
+  const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+  await testInfo.attach('report.pdf', { body: pdf, contentType: 'application/pdf' });
+  expect(consoleErrors).toEqual([]);
+});
+
+test('a hostile run name and failure message are shown as text, never run', async ({ openReport }) => {
+  const name = '</script><script>alert(1)</script>';
+  const failureMessage = '<img src=x onerror="alert(2)"> | </SCRIPT><!--';
+  const { page, consoleErrors, dialogs } = await openReport({ name, failureMessage });
+  await expect(page.locator('h1')).toHaveText(name);
+  await expect(page.locator('#results')).toContainText(failureMessage);
+  await expect(page.locator('img')).toHaveCount(0);
+  expect(await page.title()).toContain(name);
+  expect(dialogs).toEqual([]);
+  expect(consoleErrors).toEqual([]);
+});

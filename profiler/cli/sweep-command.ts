@@ -1,0 +1,284 @@
+import cliProgress from 'cli-progress';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { formatBytes, type RunDocument, type SweepSpecInput, type TrialModel } from '../api';
+import { parseBytes } from '../bench/device-targets';
+import { forkTrialLauncher } from '../bench/fork-trial-host';
+import { environmentOf } from '../bench/run-trial';
+import { LARGE_SWEEP_TRIALS, planSweep, type EstimateContext } from '../bench/sweep-planner';
+import { newRunDocument, runSweep, trialLabel, type SweepEvent } from '../bench/sweep-runner';
+import { appFactsFromPackage } from '../engine/app-facts';
+import { parseOverrides } from '../models/catalog';
+import { inspectModel } from '../models/loader';
+import { cachedMemoryBandwidth } from '../runtime/memory-bandwidth';
+import { probeSystem } from '../runtime/system-probe';
+import { writeFileAtomic } from '../store/atomic-write';
+import { createRunStore } from '../store/run-store';
+import { parseNumberList, parseWordList } from './number-lists';
+
+interface SweepOptions {
+  model?: string[];
+  style: 'fused' | 'standard';
+  override?: string;
+  seed: number;
+  quant: string[];
+  kvDtype: string[];
+  context: number[];
+  depth: number[];
+  prompt: number[];
+  gen: number[];
+  ep: string[];
+  threads: string[];
+  reps: number;
+  warmup: number;
+  profileOps?: boolean;
+  timeLimit: number;
+  budget?: number;
+  quality?: boolean;
+  name?: string;
+  yes?: boolean;
+  out?: string;
+  resume?: string;
+  json?: boolean;
+}
+
+const whole =
+  (flag: string) =>
+  (value: string): number => {
+    if (!/^\d+$/.test(value) || Number(value) < 1)
+      throw new InvalidArgumentError(`${flag} must be a whole number ≥ 1.`);
+    return Number(value);
+  };
+
+function budgetOf(text: string): number {
+  try {
+    return parseBytes(text);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function models(options: SweepOptions): TrialModel[] {
+  if (!options.model?.length)
+    throw new Error('Give at least one --model (catalog ids or model folders, comma-separated).');
+  return options.model.map((model) =>
+    existsSync(model)
+      ? { kind: 'folder', path: model }
+      : {
+          kind: 'catalog',
+          id: model,
+          overrides: options.override ? parseOverrides(options.override) : {},
+          style: options.style,
+          seed: options.seed,
+        },
+  );
+}
+
+function threadsOf(values: string[]): (number | null)[] {
+  return values.map((value) => {
+    if (value === 'default') return null;
+    if (!/^\d+$/.test(value) || Number(value) < 1)
+      throw new Error(`--threads: "${value}" is not a thread count (or "default").`);
+    return Number(value);
+  });
+}
+
+function sweepSpec(options: SweepOptions): SweepSpecInput {
+  return {
+    models: models(options),
+    quants: options.quant,
+    kvDtypes: options.kvDtype as SweepSpecInput['kvDtypes'],
+    contexts: options.context,
+    depths: options.depth,
+    prompts: options.prompt,
+    gens: options.gen,
+    eps: options.ep as SweepSpecInput['eps'],
+    threads: threadsOf(options.threads),
+    repetitions: options.reps,
+    warmupRuns: options.warmup,
+    profileOps: options.profileOps ?? false,
+    timeLimitSeconds: options.timeLimit,
+    ...(options.budget !== undefined ? { memoryBudgetBytes: options.budget } : {}),
+    measureQuality: options.quality ?? false,
+  };
+}
+
+/** One line per finished trial on stdout: what ran and its headline numbers. */
+function trialLine(event: Extract<SweepEvent, { type: 'trial-done' }>): string {
+  const { result } = event;
+  const head = `[${event.index}/${event.total}] ${event.label}`;
+  if (result.status === 'failed')
+    return `✗ ${head}: failed (${result.failure?.kind}): ${result.failure?.message}`;
+  const s = result.summary!;
+  return (
+    `✓ ${head}: decode ${s.decodeTokensPerSecond.median.toFixed(1)} tok/s, prefill ${s.prefillTokensPerSecond.median.toFixed(0)} tok/s, ` +
+    `TTFT ${s.ttftMs.median.toFixed(1)} ms, peak ${formatBytes(result.peakRssBytes ?? 0)}${s.noisy ? ' (noisy)' : ''}`
+  );
+}
+
+export function registerSweepCommand(program: Command, dataDirOf: () => string): void {
+  const list = (flag: string, min = 0) => parseNumberList(flag, min);
+  program
+    .command('sweep')
+    .description(
+      'run model × quantization × context (× EP × threads) trials one at a time, saving the run after each',
+    )
+    .option(
+      '--model <ids|folders>',
+      'catalog ids or model folders, comma-separated',
+      parseWordList('--model'),
+    )
+    .addOption(
+      new Option('--style <style>', 'catalog models: graph style')
+        .choices(['fused', 'standard'])
+        .default('fused'),
+    )
+    .option('--override <k=v,...>', 'catalog models: what-if overrides (all catalog models)')
+    .option('--seed <n>', 'catalog models: weight seed', (v) => Number(v), 0)
+    .option('--quant <presets>', 'quantization presets, e.g. int4,int8,fp32', parseWordList('--quant'), [
+      'fp32',
+    ])
+    .option('--kv-dtype <dtypes>', 'KV-cache dtypes: preset, float32, float16', parseWordList('--kv-dtype'), [
+      'preset',
+    ])
+    .option('--context <tokens>', 'contexts: list or range (512-8192*2)', list('--context', 1), [2048])
+    .option('--depth <tokens>', 'KV depths before the timed part', list('--depth'), [0])
+    .option('--prompt <tokens>', 'prompt lengths P', list('--prompt', 1), [128])
+    .option('--gen <tokens>', 'decode steps G', list('--gen', 1), [64])
+    .option('--ep <providers>', 'execution providers', parseWordList('--ep'), ['cpu'])
+    .option(
+      '--threads <n,...>',
+      'intra-op thread counts ("default" = onnxruntime\'s)',
+      parseWordList('--threads'),
+      ['default'],
+    )
+    .option('--reps <n>', 'timed repetitions per trial', whole('--reps'), 5)
+    .option('--warmup <n>', 'untimed full runs per trial', (v) => Number(v), 1)
+    .option('--profile-ops', 'op breakdown for every trial')
+    .option('--time-limit <s>', 'per trial', whole('--time-limit'), 900)
+    .option(
+      '--budget <bytes>',
+      'memory budget, e.g. 8GB or 6GiB: trials estimated above it are not run',
+      budgetOf,
+    )
+    .option('--quality', 'also measure each quantized variant against fp32 (KL, top-1 agreement…)')
+    .option('--name <name>', 'the run name (default: "sweep")')
+    .option('--yes', `run sweeps of more than ${LARGE_SWEEP_TRIALS} trials`)
+    .option('--out <file>', 'also write the finished run document here')
+    .option('--resume <run id>', 'continue an interrupted run: only its missing trials run')
+    .option('--json', 'print the run document at the end')
+    .action(async (options: SweepOptions) => {
+      const dataDir = dataDirOf();
+      const store = createRunStore(dataDir);
+      const system = await probeSystem(appFactsFromPackage('cli', dataDir));
+      let doc: RunDocument;
+      if (options.resume) {
+        doc = await store.load(options.resume);
+        process.stderr.write(
+          `Resuming ${doc.id}: ${doc.trials.length + doc.skipped.length} of ${doc.plan.length} trials already done.\n`,
+        );
+      } else {
+        const environment = environmentOf(system);
+        const bandwidth = await cachedMemoryBandwidth(
+          dataDir,
+          [environment.cpu, environment.logicalCores, 'default', environment.onnxruntimeVersion].join('|'),
+        );
+        const spec = sweepSpec(options);
+        const folderWeightsBytes = new Map<
+          string,
+          { weightsBytes: number; kvBytesPerToken: number; parameters: number }
+        >();
+        for (const model of spec.models) {
+          if (model.kind !== 'folder') continue;
+          const inspection = await inspectModel(model.path);
+          folderWeightsBytes.set(model.path, {
+            weightsBytes: inspection.bytes.weights,
+            kvBytesPerToken: inspection.kvBytesPerToken ?? 0,
+            parameters: inspection.parameters.total,
+          });
+        }
+        const estimates: EstimateContext = {
+          bandwidthBytesPerSecond: bandwidth.bytesPerSecond,
+          bandwidthSource: `this machine's measured bandwidth (${formatBytes(bandwidth.bytesPerSecond)}/s)`,
+          folderWeightsBytes,
+        };
+        const plan = planSweep(spec, estimates);
+        if (plan.trials.length > LARGE_SWEEP_TRIALS && !options.yes) {
+          throw new Error(
+            `This sweep has ${plan.trials.length} trials (more than ${LARGE_SWEEP_TRIALS}): narrow it, or pass --yes to run it.`,
+          );
+        }
+        for (const dropped of plan.contradictions)
+          process.stderr.write(`skipping ${dropped.label}: ${dropped.reason}\n`);
+        const name = options.name ?? 'sweep';
+        doc = newRunDocument(store.newRunId(name), name, plan, environment);
+        const totalSeconds = plan.trials.reduce((sum, t) => sum + t.estimate.seconds, 0);
+        const wontFit = plan.trials.filter((t) => t.estimate.fit === 'will-not-fit').length;
+        process.stderr.write(
+          `Run ${doc.id}: ${plan.trials.length} trials, about ${Math.ceil(totalSeconds / 60)} min estimated` +
+            `${wontFit ? `, ${wontFit} will not fit the budget and will be skipped` : ''}. Saved to ${store.runsDir} after every trial.\n`,
+        );
+      }
+
+      const bar = process.stderr.isTTY
+        ? new cliProgress.SingleBar(
+            {
+              stream: process.stderr,
+              format: 'sweep [{bar}] {value}/{total} | ETA {etaText} | {label}',
+              hideCursor: true,
+            },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined;
+      const done = doc.trials.length + doc.skipped.length;
+      bar?.start(doc.plan.length, done, { etaText: '…', label: '' });
+      const interrupt = new AbortController();
+      const onInterrupt = (): void => {
+        process.stderr.write(
+          '\nCancelling: the running trial stops; finished trials are kept (resume with --resume).\n',
+        );
+        interrupt.abort();
+      };
+      process.once('SIGINT', onInterrupt);
+      const line = (text: string): void => {
+        bar?.stop();
+        process.stdout.write(`${text}\n`);
+        bar?.start(doc.plan.length, doc.trials.length + doc.skipped.length, { etaText: '…', label: '' });
+      };
+      try {
+        doc = await runSweep(doc, {
+          sink: store,
+          trial: { launcher: forkTrialLauncher(), dataDir, system: async () => system },
+          signal: interrupt.signal,
+          onEvent: (event) => {
+            if (event.type === 'trial-start')
+              bar?.update(event.index, {
+                etaText: `${Math.ceil(event.etaSeconds / 60)} min`,
+                label: trialLabel(doc.plan.find((p) => p.key === event.key)!.spec),
+              });
+            else if (event.type === 'trial-done') {
+              line(trialLine(event));
+              bar?.update(event.index, { etaText: `${Math.ceil(event.etaSeconds / 60)} min` });
+            } else if (event.type === 'trial-skipped') line(`- ${event.label}: ${event.reason}`);
+            else if (event.type === 'quality')
+              line(
+                event.error
+                  ? `quality ${event.modelKey} ${event.quant}: not measured: ${event.error}`
+                  : `quality ${event.modelKey} ${event.quant}…`,
+              );
+          },
+        });
+      } finally {
+        bar?.stop();
+        process.off('SIGINT', onInterrupt);
+      }
+      if (options.out) await writeFileAtomic(options.out, `${JSON.stringify(doc, null, 2)}\n`);
+      const failed = doc.trials.filter((t) => t.result.status === 'failed').length;
+      process.stderr.write(
+        `Run ${doc.id} ${doc.status}: ${doc.trials.length - failed} ok, ${failed} failed, ${doc.skipped.length} skipped of ${doc.plan.length}. ` +
+          `Report: edge-workbench report ${doc.id} --format html\n`,
+      );
+      if (options.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+      if (doc.status === 'cancelled') process.exitCode = 130;
+    });
+}

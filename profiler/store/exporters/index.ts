@@ -1,0 +1,65 @@
+import type { RunDocument } from '../../api';
+import { exportCsv } from './csv-export';
+import { exportHtml, type HtmlExportOptions } from './html-export';
+import { exportJson } from './json-export';
+import { exportMarkdown } from './markdown-export';
+
+/** A run document out as a file people read or tools load: one function per format. */
+
+export const EXPORT_FORMATS = ['html', 'md', 'csv', 'json'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** The file name an export is saved under, from the run's file-name-safe id. */
+export function exportFileName(doc: RunDocument, format: ExportFormat): string {
+  return `${doc.id}.${format}`;
+}
+
+/** MIME type of each format, for serve's downloads and save dialogs. */
+export const EXPORT_MIME_TYPES: Record<ExportFormat, string> = {
+  html: 'text/html; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+  csv: 'text/csv; charset=utf-8; header=present',
+  json: 'application/json; charset=utf-8',
+};
+
+export function exportRun(doc: RunDocument, format: ExportFormat, options: HtmlExportOptions = {}): string {
+  switch (format) {
+    case 'html':
+      return exportHtml(doc, options);
+    case 'md':
+      return exportMarkdown(doc);
+    case 'csv':
+      return exportCsv(doc);
+    case 'json':
+      return exportJson(doc);
+    default: {
+      const unknown: never = format;
+      throw new Error(`Unknown export format "${String(unknown)}": use one of ${EXPORT_FORMATS.join(', ')}.`);
+    }
+  }
+}
+
+export { csvField, csvLine, exportCsv } from './csv-export';
+export {
+  escapeHtml,
+  exportHtml,
+  jsonForScript,
+  loadChartJsBundle,
+  type HtmlExportOptions,
+} from './html-export';
+export { exportJson } from './json-export';
+export { exportMarkdown, markdownTable, markdownText } from './markdown-export';
+export {
+  METRIC_DEFINITIONS,
+  REPORT_CONVENTIONS,
+  TRIAL_COLUMNS,
+  configurationLabels,
+  trialEntries,
+  trialRows,
+  type Cell,
+  type MetricDefinition,
+  type TrialColumn,
+  type TrialEntry,
+  type TrialEntryStatus,
+  type TrialRow,
+} from './report-metrics';

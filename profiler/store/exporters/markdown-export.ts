@@ -1,0 +1,79 @@
+import type { RunDocument } from '../../api';
+import { REPORT_CONVENTIONS } from './report-metrics';
+import {
+  definitionsTable,
+  environmentTable,
+  measuredTrials,
+  memoryTable,
+  problemsTable,
+  qualityTable,
+  resultsTable,
+  runFactsTable,
+  settingsTable,
+  type ReportTable,
+} from './report-tables';
+
+/**
+ * The run as a Markdown report in llama-bench's style (`t/s ± sd` tables), for pasting into issues,
+ * READMEs and pull requests.
+ */
+
+/**
+ * Text from the document inside Markdown: `|` would end a table cell and a newline a row; `<` and `&`
+ * are entity-escaped so renderers that allow raw HTML show the text instead of running it.
+ */
+export function markdownText(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('|', '\\|')
+    .replace(/\r\n|\r|\n/g, ' ');
+}
+
+export function markdownTable(table: ReportTable): string {
+  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
+  return [
+    line(table.headers.map(markdownText)),
+    line(table.numeric.map((numeric) => (numeric ? '---:' : '---'))),
+    ...table.rows.map((row) => line(row.map(markdownText))),
+  ].join('\n');
+}
+
+function section(title: string, ...blocks: string[]): string {
+  return [`## ${title}`, ...blocks].join('\n\n');
+}
+
+export function exportMarkdown(doc: RunDocument): string {
+  const trials = measuredTrials(doc);
+  const problems = problemsTable(doc);
+  const quality = qualityTable(doc);
+  const sweep = doc.sweep;
+  const parts = [
+    `# ${markdownText(doc.name || doc.id)}`,
+    'Edge LLM Workbench run report.',
+    markdownTable(runFactsTable(doc)),
+    section('Environment', markdownTable(environmentTable(doc))),
+    section('Sweep settings', markdownTable(settingsTable(doc))),
+    section(
+      'Results',
+      `Each trial: ${sweep.warmupRuns} warmup run(s), then ${sweep.repetitions} timed repetitions (n). ` +
+        'Prefill and decode in tokens per second, TTFT in ms: mean ± sample sd over the repetitions. ' +
+        'p50 / p99: per-token decode latency in ms over every step.',
+      trials.length > 0 ? markdownTable(resultsTable(trials)) : 'No trial finished successfully.',
+      ...(trials.length > 0 ? ['### Load, memory and roofline', markdownTable(memoryTable(trials))] : []),
+    ),
+    section(
+      'Failed and skipped trials',
+      problems.rows.length > 0 ? markdownTable(problems) : 'None: every planned trial ran and succeeded.',
+    ),
+    ...(quality.rows.length > 0
+      ? [section('Quality of quantized variants (against fp32)', markdownTable(quality))]
+      : []),
+    section(
+      'Metric definitions',
+      markdownTable(definitionsTable()),
+      REPORT_CONVENTIONS.map((convention) => `- ${convention}`).join('\n'),
+    ),
+  ];
+  return `${parts.join('\n\n')}\n`;
+}

@@ -1,0 +1,291 @@
+import type { RunDocument, Stats, TrialResult, TrialSpec } from '../../api';
+
+/**
+ * What every export says about its numbers, and the one place a run document becomes per-trial rows.
+ * The CSV, Markdown and HTML exporters all read from here, so a metric means the same in each.
+ */
+
+export interface MetricDefinition {
+  metric: string;
+  definition: string;
+}
+
+/** ARCHITECTURE.md's metric table, in the words people see next to the numbers. */
+export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
+  { metric: 'load time', definition: '`InferenceSession.create` wall time, cold (first in the process), ms' },
+  {
+    metric: 'TTFT',
+    definition: 'time from the prefill `run()` call to the first generated token id (prefill + argmax), ms',
+  },
+  { metric: 'prefill tok/s', definition: 'P (prompt tokens) / prefill seconds' },
+  {
+    metric: 'per-token latency',
+    definition:
+      'each decode step: `run()` with one token + past → argmax, ms; p50 / p90 / p99 over every step',
+  },
+  { metric: 'decode tok/s', definition: 'G (generated tokens) / sum of decode step seconds' },
+  {
+    metric: 'peak RSS',
+    definition:
+      "the trial process's maximum resident set (`process.resourceUsage().maxRSS`), bytes; also the RSS before and after load",
+  },
+  { metric: 'memory timeline', definition: "the parent samples the child's RSS every ~20 ms (pidusage)" },
+  { metric: 'weights bytes', definition: 'sum of initializer bytes actually loaded; model files on disk' },
+  {
+    metric: 'KV-cache bytes',
+    definition:
+      "exact, from the present tensors' shapes × dtype after the last step; and the analytic 2·L·kv_heads·head_dim·bytes per token",
+  },
+  {
+    metric: 'roofline bound',
+    definition:
+      'measured memory bandwidth ÷ bytes read per decode token (weights + KV) → the best decode tok/s the memory allows; efficiency = measured ÷ bound',
+  },
+  {
+    metric: 'quality (quantized)',
+    definition:
+      'against the fp32 variant on the same tokens: KL divergence of next-token distributions, top-1 agreement, max/mean abs logit error',
+  },
+];
+
+/** How the statistics and the rounding in the tables are to be read. */
+export const REPORT_CONVENTIONS: readonly string[] = [
+  'Each trial runs in its own process: warmup runs first (untimed), then R timed repetitions; the KV cache is filled to the depth d untimed before each one (as llama-bench -d).',
+  'mean ± sd: the mean over the R repetitions ± the sample standard deviation (n − 1).',
+  'Per-token p50 / p99: percentiles over every decode step of every repetition.',
+  'noisy: the coefficient of variation (sd ÷ mean) of prefill or decode tok/s is over 5%.',
+  'Rounding in the tables: tok/s and ms to 2 decimals; bytes in binary units (KiB, MiB, GiB), 1 decimal under 100. The CSV and JSON exports carry the unrounded values.',
+];
+
+/** ok and failed trials ran; skipped ones were planned but would not fit; not-run ones the run never reached. */
+export type TrialEntryStatus = 'ok' | 'failed' | 'skipped' | 'not-run';
+
+/** One planned or finished trial of a run, whatever became of it. */
+export interface TrialEntry {
+  key: string;
+  status: TrialEntryStatus;
+  spec: TrialSpec;
+  /** absent for skipped and not-run trials */
+  result?: TrialResult;
+  /** failure kind (crash, out-of-memory, …), 'skipped' or 'not-run'; absent for ok trials */
+  reasonKind?: string;
+  /** why it failed or was not run, for people; absent for ok trials */
+  reason?: string;
+}
+
+function notRunReason(doc: RunDocument): string {
+  return doc.status === 'running' || doc.status === 'planned'
+    ? `not run yet: the run is ${doc.status}`
+    : `not run: the run was ${doc.status} before this trial`;
+}
+
+function fromResult(key: string, result: TrialResult): TrialEntry {
+  if (result.status === 'ok') return { key, status: 'ok', spec: result.spec, result };
+  return {
+    key,
+    status: 'failed',
+    spec: result.spec,
+    result,
+    reasonKind: result.failure?.kind ?? 'unknown',
+    reason: result.failure?.message ?? 'no reason recorded',
+  };
+}
+
+/**
+ * Every trial of the run in plan order: each finished result (a re-run key gives several), a skipped
+ * entry or a not-run entry per planned key, then any finished trial the plan does not list.
+ */
+export function trialEntries(doc: RunDocument): TrialEntry[] {
+  const resultsByKey = new Map<string, TrialResult[]>();
+  for (const { key, result } of doc.trials) {
+    resultsByKey.set(key, [...(resultsByKey.get(key) ?? []), result]);
+  }
+  const skippedByKey = new Map(doc.skipped.map((skip) => [skip.key, skip.reason]));
+  const planKeys = new Set(doc.plan.map((planned) => planned.key));
+  // A skipped trial is known only by its plan entry: without one there is no configuration to report.
+  for (const skip of doc.skipped) {
+    if (!planKeys.has(skip.key)) {
+      throw new Error(
+        `Run "${doc.id}" lists skipped trial "${skip.key}" that is not in its plan; the document is inconsistent — re-save it from the workbench or remove that entry.`,
+      );
+    }
+  }
+  const entries: TrialEntry[] = [];
+  for (const planned of doc.plan) {
+    const results = resultsByKey.get(planned.key);
+    const skipReason = skippedByKey.get(planned.key);
+    if (results) entries.push(...results.map((result) => fromResult(planned.key, result)));
+    else if (skipReason !== undefined) {
+      entries.push({
+        key: planned.key,
+        status: 'skipped',
+        spec: planned.spec,
+        reasonKind: 'skipped',
+        reason: skipReason,
+      });
+    } else {
+      entries.push({
+        key: planned.key,
+        status: 'not-run',
+        spec: planned.spec,
+        reasonKind: 'not-run',
+        reason: notRunReason(doc),
+      });
+    }
+  }
+  for (const { key, result } of doc.trials) {
+    if (!planKeys.has(key)) entries.push(fromResult(key, result));
+  }
+  return entries;
+}
+
+/** The model's name without quant: catalog id (with overrides) or the folder's last path segment. */
+export function modelName(spec: TrialSpec): string {
+  if (spec.model.kind === 'catalog') {
+    const overrides = Object.entries(spec.model.overrides)
+      .map(([name, value]) => `${name}=${String(value)}`)
+      .join(', ');
+    return overrides ? `${spec.model.id} [${overrides}]` : spec.model.id;
+  }
+  const segments = spec.model.path.split(/[\\/]/).filter((segment) => segment !== '');
+  const base = segments.at(-1) ?? spec.model.path;
+  return spec.model.variant ? `${base} (${spec.model.variant})` : base;
+}
+
+/** The measured variant's label; for trials that never loaded a model, one built from the spec. */
+export function modelLabel(entry: TrialEntry): string {
+  if (entry.result?.model) return entry.result.model.label;
+  const style = entry.spec.model.kind === 'catalog' ? `${entry.spec.model.style}, ` : '';
+  const kv = entry.spec.kvDtype ? `, kv ${entry.spec.kvDtype}` : '';
+  return `${modelName(entry.spec)} (${style}${entry.spec.quant}${kv})`;
+}
+
+/** The KV dtype that ran, else the one asked for, else the preset's own. */
+export function kvDtypeOf(entry: TrialEntry): string {
+  return entry.result?.model?.kvDtype ?? entry.spec.kvDtype ?? 'preset';
+}
+
+/** Intra-op threads that ran, else asked for; null = onnxruntime's default. */
+export function threadsOf(entry: TrialEntry): number | null {
+  if (entry.result?.session) return entry.result.session.intraOpThreads;
+  return entry.spec.threads ?? null;
+}
+
+/** The configuration dimensions of a trial, as short values for labels. */
+const labelDimensions: { prefix: string; value: (entry: TrialEntry) => string }[] = [
+  { prefix: 'kv ', value: kvDtypeOf },
+  { prefix: 'ctx ', value: (entry) => String(entry.spec.contextTokens) },
+  { prefix: 'd', value: (entry) => String(entry.spec.depthTokens) },
+  { prefix: 'pp', value: (entry) => String(entry.spec.promptTokens) },
+  { prefix: 'tg', value: (entry) => String(entry.spec.generateTokens) },
+  { prefix: '', value: (entry) => entry.spec.ep },
+  { prefix: 't', value: (entry) => String(threadsOf(entry) ?? 'default') },
+];
+
+/**
+ * Short labels that tell the given trials apart: model and quant always, plus only the dimensions whose
+ * values differ between them (e.g. "mobilellm-r1-140m int4 · d1024"). Trials of identical
+ * configuration (re-runs) get "#2", "#3".
+ */
+export function configurationLabels(entries: readonly TrialEntry[]): string[] {
+  const varying = labelDimensions.filter(
+    (dimension) => new Set(entries.map((entry) => dimension.value(entry))).size > 1,
+  );
+  const labels = entries.map((entry) =>
+    [
+      `${modelName(entry.spec)} ${entry.spec.quant}`,
+      ...varying.map((dimension) => `${dimension.prefix}${dimension.value(entry)}`),
+    ].join(' · '),
+  );
+  const seen = new Map<string, number>();
+  return labels.map((label) => {
+    const count = (seen.get(label) ?? 0) + 1;
+    seen.set(label, count);
+    return count === 1 ? label : `${label} #${count}`;
+  });
+}
+
+/** A CSV / table cell before formatting; null = no value (not measured). */
+export type Cell = string | number | boolean | null;
+
+export interface TrialColumn {
+  /** snake_case, with the unit as suffix: `_ms`, `_tok_s`, `_bytes`, `_tokens` */
+  name: string;
+  value: (entry: TrialEntry) => Cell;
+}
+
+const statFields = ['mean', 'std', 'median', 'min', 'max', 'cv'] as const;
+
+function statsColumns(prefix: string, stats: (entry: TrialEntry) => Stats | undefined): TrialColumn[] {
+  return statFields.map((field) => ({
+    name: `${prefix}_${field}`,
+    value: (entry: TrialEntry) => stats(entry)?.[field] ?? null,
+  }));
+}
+
+const fromResultValue =
+  <T extends Cell>(pick: (result: TrialResult) => T | undefined) =>
+  (entry: TrialEntry): Cell =>
+    entry.result ? (pick(entry.result) ?? null) : null;
+
+/** The tidy per-trial column set: configuration, status, then every metric with its unit in the name. */
+export const TRIAL_COLUMNS: readonly TrialColumn[] = [
+  { name: 'trial_key', value: (entry) => entry.key },
+  { name: 'status', value: (entry) => entry.status },
+  { name: 'failure_kind', value: (entry) => entry.reasonKind ?? null },
+  { name: 'failure_reason', value: (entry) => entry.reason ?? null },
+  { name: 'model_label', value: modelLabel },
+  { name: 'model_name', value: (entry) => modelName(entry.spec) },
+  { name: 'variant_hash', value: fromResultValue((result) => result.model?.variantHash) },
+  { name: 'quant', value: (entry) => entry.spec.quant },
+  { name: 'kv_dtype', value: kvDtypeOf },
+  { name: 'context_tokens', value: (entry) => entry.spec.contextTokens },
+  { name: 'depth_tokens', value: (entry) => entry.spec.depthTokens },
+  { name: 'prompt_tokens', value: (entry) => entry.spec.promptTokens },
+  { name: 'gen_tokens', value: (entry) => entry.spec.generateTokens },
+  { name: 'ep', value: (entry) => entry.spec.ep },
+  { name: 'threads', value: threadsOf },
+  { name: 'warmup_runs', value: (entry) => entry.spec.warmupRuns },
+  { name: 'reps', value: (entry) => entry.spec.repetitions },
+  { name: 'reps_measured', value: fromResultValue((result) => result.summary?.decodeTokensPerSecond.n) },
+  { name: 'load_ms', value: fromResultValue((result) => result.loadMs) },
+  ...statsColumns('ttft_ms', (entry) => entry.result?.summary?.ttftMs),
+  ...statsColumns('prefill_tok_s', (entry) => entry.result?.summary?.prefillTokensPerSecond),
+  ...statsColumns('decode_tok_s', (entry) => entry.result?.summary?.decodeTokensPerSecond),
+  { name: 'per_token_ms_p50', value: fromResultValue((result) => result.summary?.perTokenMs.p50) },
+  { name: 'per_token_ms_p90', value: fromResultValue((result) => result.summary?.perTokenMs.p90) },
+  { name: 'per_token_ms_p99', value: fromResultValue((result) => result.summary?.perTokenMs.p99) },
+  { name: 'per_token_ms_mean', value: fromResultValue((result) => result.summary?.perTokenMs.mean) },
+  { name: 'noisy', value: fromResultValue((result) => result.summary?.noisy) },
+  { name: 'peak_rss_bytes', value: fromResultValue((result) => result.peakRssBytes) },
+  { name: 'rss_before_load_bytes', value: fromResultValue((result) => result.rssBeforeLoadBytes) },
+  { name: 'rss_after_load_bytes', value: fromResultValue((result) => result.rssAfterLoadBytes) },
+  { name: 'parameters', value: fromResultValue((result) => result.model?.parameters) },
+  { name: 'weights_bytes', value: fromResultValue((result) => result.model?.weightsBytes) },
+  { name: 'file_bytes', value: fromResultValue((result) => result.model?.fileBytes) },
+  { name: 'kv_tokens', value: fromResultValue((result) => result.kvCache?.tokens) },
+  { name: 'kv_exact_bytes', value: fromResultValue((result) => result.kvCache?.exactBytes) },
+  { name: 'kv_analytic_bytes', value: fromResultValue((result) => result.kvCache?.analyticBytes) },
+  { name: 'kv_bytes_per_token', value: fromResultValue((result) => result.kvCache?.bytesPerToken) },
+  {
+    name: 'bandwidth_bytes_s',
+    value: fromResultValue((result) => result.roofline?.bandwidthBytesPerSecond),
+  },
+  {
+    name: 'bytes_per_decode_token',
+    value: fromResultValue((result) => result.roofline?.bytesPerDecodeToken),
+  },
+  { name: 'roofline_bound_tok_s', value: fromResultValue((result) => result.roofline?.boundTokensPerSecond) },
+  { name: 'roofline_efficiency', value: fromResultValue((result) => result.roofline?.efficiency) },
+  { name: 'started_at', value: fromResultValue((result) => result.startedAt) },
+  { name: 'finished_at', value: fromResultValue((result) => result.finishedAt) },
+];
+
+export type TrialRow = Record<string, Cell>;
+
+/** One row per trial entry (see `trialEntries`), keyed by `TRIAL_COLUMNS` names. */
+export function trialRows(doc: RunDocument): TrialRow[] {
+  return trialEntries(doc).map((entry) =>
+    Object.fromEntries(TRIAL_COLUMNS.map((column) => [column.name, column.value(entry)])),
+  );
+}
