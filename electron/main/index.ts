@@ -5,7 +5,8 @@
 import { app, BrowserWindow, dialog, ipcMain } from 'electron';
 import { createEngine } from '../../profiler/engine/create-engine';
 import { resolveDataDir } from '../../profiler/store/data-dir';
-import { bindWorkbenchIpc } from './ipc-bindings';
+import { bindWorkbenchIpc, forwardWorkbenchEvents } from './ipc-bindings';
+import { utilityTrialLauncher } from './utility-trial-host';
 import { createMainWindow } from './main-window';
 import { rendererLocation } from './renderer-location';
 import { hardenWebContents } from './security';
@@ -32,12 +33,17 @@ if (!app.requestSingleInstanceLock()) {
     .whenReady()
     .then(async () => {
       hardenWebContents(location);
-      const api = createEngine({
-        appName: app.getName(),
-        appVersion: app.getVersion(),
-        host: 'electron',
-        dataDir: app.getPath('userData'),
-      });
+      const api = createEngine(
+        {
+          appName: app.getName(),
+          appVersion: app.getVersion(),
+          host: 'electron',
+          dataDir: app.getPath('userData'),
+        },
+        // trials run in utilityProcess children: Node processes Electron manages, gone with the app
+        { launcher: utilityTrialLauncher() },
+      );
+      forwardWorkbenchEvents(api, () => BrowserWindow.getAllWindows().map((window) => window.webContents));
       bindWorkbenchIpc(
         ipcMain,
         api,

@@ -1,7 +1,7 @@
 import type { IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import type { SystemInfo, WorkbenchApi } from '../../profiler/api';
-import { bindWorkbenchIpc, type IpcHandlerRegistry } from './ipc-bindings';
+import { workbenchMethodNames, type SystemInfo, type WorkbenchApi } from '../../profiler/api';
+import { bindWorkbenchIpc, forwardWorkbenchEvents, type IpcHandlerRegistry } from './ipc-bindings';
 
 type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
 
@@ -18,13 +18,16 @@ const ownEvent = { senderFrame: { url: 'file:///app/index.html' } } as unknown a
 const strangerEvent = { senderFrame: { url: 'https://evil.example/' } } as unknown as IpcMainInvokeEvent;
 
 describe('bindWorkbenchIpc', () => {
-  const api: WorkbenchApi = { system: vi.fn(async () => ({ app: { name: 'x' } }) as unknown as SystemInfo) };
+  // only system() is called here; the rest of the API is not needed
+  const api = {
+    system: vi.fn(async () => ({ app: { name: 'x' } }) as unknown as SystemInfo),
+  } as unknown as WorkbenchApi;
   const isOwn = (event: IpcMainInvokeEvent): boolean => event.senderFrame?.url === 'file:///app/index.html';
 
   it('registers one channel per WorkbenchApi method, and removes them', () => {
     const ipc = fakeIpc();
     const unbind = bindWorkbenchIpc(ipc, api, isOwn);
-    expect([...ipc.handlers.keys()]).toEqual(['workbench:system']);
+    expect([...ipc.handlers.keys()]).toEqual(workbenchMethodNames.map((method) => `workbench:${method}`));
     unbind();
     expect(ipc.handlers.size).toBe(0);
   });
@@ -49,5 +52,27 @@ describe('bindWorkbenchIpc', () => {
     await expect(ipc.handlers.get('workbench:system')!(ownEvent, 'extra')).rejects.toThrow(
       /Invalid arguments/,
     );
+  });
+});
+
+describe('forwardWorkbenchEvents', () => {
+  it('sends each engine event to every live window on the event channel, until unsubscribed', () => {
+    let emit: (event: unknown) => void = () => undefined;
+    const api = {
+      onEvent: (listener: (event: unknown) => void) => ((emit = listener), () => (emit = () => undefined)),
+    };
+    const live = { send: vi.fn(), isDestroyed: () => false };
+    const closed = { send: vi.fn(), isDestroyed: () => true };
+    const stop = forwardWorkbenchEvents(api as never, () => [live, closed]);
+    emit({ kind: 'sweep', runId: 'r1', event: { type: 'done', status: 'completed' } });
+    expect(live.send).toHaveBeenCalledWith('workbench:event', {
+      kind: 'sweep',
+      runId: 'r1',
+      event: { type: 'done', status: 'completed' },
+    });
+    expect(closed.send).not.toHaveBeenCalled();
+    stop();
+    emit({ kind: 'sweep', runId: 'r1', event: { type: 'done', status: 'completed' } });
+    expect(live.send).toHaveBeenCalledOnce();
   });
 });

@@ -1,9 +1,11 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import {
   dispatchWorkbenchCall,
+  EVENT_CHANNEL,
   ipcChannelOf,
   workbenchMethodNames,
   type WorkbenchApi,
+  type WorkbenchEvents,
 } from '../../profiler/api';
 
 /** The part of ipcMain this module uses, so tests can pass a fake. */
@@ -30,4 +32,17 @@ export function bindWorkbenchIpc(
   return () => {
     for (const method of workbenchMethodNames) ipc.removeHandler(ipcChannelOf(method));
   };
+}
+
+/** Where events go: the webContents of our windows (fresh each time: windows come and go). */
+export interface EventTarget {
+  send(channel: string, payload: unknown): void;
+  isDestroyed(): boolean;
+}
+
+/** Forward the engine's events to every workbench window; returns the unsubscribe function. */
+export function forwardWorkbenchEvents(api: WorkbenchEvents, targets: () => EventTarget[]): () => void {
+  return api.onEvent((event) => {
+    for (const target of targets()) if (!target.isDestroyed()) target.send(EVENT_CHANNEL, event);
+  });
 }

@@ -2,7 +2,20 @@
  * The WorkbenchApi method names, dependency-free so the sandboxed preload can bundle them without zod.
  * workbench-api.ts checks at compile time that its schemas cover exactly these names.
  */
-export const workbenchMethodNames = ['system'] as const;
+export const workbenchMethodNames = [
+  'system',
+  'catalog',
+  'planSweep',
+  'startSweep',
+  'cancelSweep',
+  'listRuns',
+  'loadRun',
+  'renameRun',
+  'tagRun',
+  'deleteRun',
+  'restoreRun',
+  'exportRun',
+] as const;
 
 export type WorkbenchMethodName = (typeof workbenchMethodNames)[number];
 
@@ -20,3 +33,6 @@ export const SOCKET_PATH = '/api';
 
 /** Query parameter (and cookie prefix) that carries a serve host's access token. */
 export const TOKEN_PARAM = 'token';
+
+/** The IPC channel the engine's events travel on (one channel; the preload exposes it as onEvent). */
+export const EVENT_CHANNEL = 'workbench:event';

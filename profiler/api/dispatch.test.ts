@@ -4,7 +4,12 @@ import type { SystemInfo } from './system-info';
 import type { WorkbenchApi } from './workbench-api';
 
 function fakeApi(): WorkbenchApi & { system: ReturnType<typeof vi.fn> } {
-  return { system: vi.fn(async () => ({ app: { name: 'x' } }) as unknown as SystemInfo) };
+  // only system() is called here; the rest of the API is not needed
+  return {
+    system: vi.fn(async () => ({ app: { name: 'x' } }) as unknown as SystemInfo),
+  } as unknown as WorkbenchApi & {
+    system: ReturnType<typeof vi.fn>;
+  };
 }
 
 describe('dispatchWorkbenchCall', () => {

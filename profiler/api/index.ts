@@ -10,3 +10,5 @@ export * from './trial';
 export * from './quality';
 export * from './run-document';
 export * from './targets';
+export * from './catalog-summary';
+export * from './workbench-events';

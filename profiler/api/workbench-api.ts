@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import type { WorkbenchMethodName } from './channels';
+import { CatalogSummarySchema } from './catalog-summary';
+import { PlannedTrialSchema, RunDocumentSchema, RunSummarySchema, SweepSpecSchema } from './run-document';
+import type { WorkbenchEvent } from './workbench-events';
 import { SystemInfoSchema } from './system-info';
 
 interface MethodSpec {
@@ -12,11 +15,45 @@ interface MethodSpec {
  * Each method is spelled once here: its argument tuple and its result, as zod schemas, so each door
  * validates what crosses it and the types flow from the schemas.
  */
+const runId = z.string().min(1);
+const ok = z.object({ id: z.string() });
+
+export const SweepPlanResultSchema = z.object({
+  trials: z.array(PlannedTrialSchema),
+  contradictions: z.array(z.object({ label: z.string(), reason: z.string() })),
+});
+
+export const RunListSchema = z.object({
+  runs: z.array(RunSummarySchema),
+  /** files in the runs folder that could not be read, with why */
+  problems: z.array(z.object({ file: z.string(), reason: z.string() })),
+});
+
+export const ExportedRunSchema = z.object({ fileName: z.string(), mimeType: z.string(), text: z.string() });
+
 export const workbenchMethods = {
   system: { args: z.tuple([]), result: SystemInfoSchema },
+  /** the model catalog, for the run builder */
+  catalog: { args: z.tuple([]), result: z.array(CatalogSummarySchema) },
+  /** the trials a sweep would run, with their estimates; nothing runs */
+  planSweep: { args: z.tuple([SweepSpecSchema]), result: SweepPlanResultSchema },
+  /** start a sweep in the background (one at a time); progress arrives as events */
+  startSweep: {
+    args: z.tuple([SweepSpecSchema, z.string().max(200).optional()]),
+    result: z.object({ runId: z.string(), trials: z.number().int() }),
+  },
+  cancelSweep: { args: z.tuple([runId]), result: z.object({ cancelled: z.boolean() }) },
+  listRuns: { args: z.tuple([]), result: RunListSchema },
+  loadRun: { args: z.tuple([runId]), result: RunDocumentSchema },
+  renameRun: { args: z.tuple([runId, z.string().min(1).max(200)]), result: ok },
+  tagRun: { args: z.tuple([runId, z.array(z.string().min(1)), z.boolean().optional()]), result: ok },
+  deleteRun: { args: z.tuple([runId]), result: ok },
+  restoreRun: { args: z.tuple([runId]), result: ok },
+  exportRun: { args: z.tuple([runId, z.enum(['html', 'md', 'csv', 'json'])]), result: ExportedRunSchema },
 } satisfies Record<WorkbenchMethodName, MethodSpec>;
 
-export type WorkbenchMethodArgs<M extends WorkbenchMethodName> = z.infer<
+/** What a caller passes: zod's input types, so defaults may be left out. */
+export type WorkbenchMethodArgs<M extends WorkbenchMethodName> = z.input<
   (typeof workbenchMethods)[M]['args']
 >;
 export type WorkbenchMethodResult<M extends WorkbenchMethodName> = z.infer<
@@ -27,3 +64,9 @@ export type WorkbenchMethodResult<M extends WorkbenchMethodName> = z.infer<
 export type WorkbenchApi = {
   [M in WorkbenchMethodName]: (...args: WorkbenchMethodArgs<M>) => Promise<WorkbenchMethodResult<M>>;
 };
+
+/** The engine's events (sweep progress), to which each door subscribes for its clients. */
+export interface WorkbenchEvents {
+  /** returns the unsubscribe function */
+  onEvent(listener: (event: WorkbenchEvent) => void): () => void;
+}

@@ -3,12 +3,14 @@ import {
   RUN_DOCUMENT_VERSION,
   TRIAL_RESULT_VERSION,
   type RunDocument,
+  type SweepEvent,
   type TrialEnvironment,
-  type TrialProgress,
   type TrialResult,
   type TrialSpec,
 } from '../api';
 import { resolvePreset } from '../../quantization/presets';
+import type { RunStore } from '../store/run-store';
+import { RunStoreError } from '../store/store-error';
 import { measureQuality } from '../../quantization/quality';
 import { quantizeVariant } from '../../quantization/quantize-variant';
 import { modelLabel, type SweepPlan } from './sweep-planner';
@@ -21,21 +23,24 @@ export interface RunSink {
   save(doc: RunDocument): Promise<unknown>;
 }
 
-export type SweepEvent =
-  | { type: 'trial-start'; index: number; total: number; key: string; label: string; etaSeconds: number }
-  | { type: 'trial-progress'; key: string; progress: TrialProgress }
-  | {
-      type: 'trial-done';
-      index: number;
-      total: number;
-      key: string;
-      label: string;
-      result: TrialResult;
-      etaSeconds: number;
-    }
-  | { type: 'trial-skipped'; key: string; label: string; reason: string }
-  | { type: 'quality'; modelKey: string; quant: string; error?: string }
-  | { type: 'done'; status: RunDocument['status'] };
+/**
+ * The run store as a sweep's sink. A rename or tag made while the sweep runs (from the UI or another
+ * command) is read back before each save, so the sweep's own copy does not undo it.
+ */
+export function storeSink(store: RunStore): RunSink {
+  return {
+    async save(doc) {
+      try {
+        const current = await store.load(doc.id);
+        doc.name = current.name;
+        doc.tags = current.tags;
+      } catch (error) {
+        if (!(error instanceof RunStoreError && error.code === 'not-found')) throw error;
+      }
+      return store.save(doc);
+    },
+  };
+}
 
 export interface SweepDeps {
   sink: RunSink;

@@ -1,12 +1,12 @@
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { formatBytes, type RunDocument, type SweepSpecInput, type TrialModel } from '../api';
+import { formatBytes, type RunDocument, type SweepEvent, type SweepSpecInput, type TrialModel } from '../api';
 import { parseBytes } from '../bench/device-targets';
 import { forkTrialLauncher } from '../bench/fork-trial-host';
 import { environmentOf } from '../bench/run-trial';
 import { LARGE_SWEEP_TRIALS, planSweep, type EstimateContext } from '../bench/sweep-planner';
-import { newRunDocument, runSweep, trialLabel, type SweepEvent } from '../bench/sweep-runner';
+import { newRunDocument, runSweep, storeSink, trialLabel } from '../bench/sweep-runner';
 import { appFactsFromPackage } from '../engine/app-facts';
 import { parseOverrides } from '../models/catalog';
 import { inspectModel } from '../models/loader';
@@ -247,7 +247,7 @@ export function registerSweepCommand(program: Command, dataDirOf: () => string):
       };
       try {
         doc = await runSweep(doc, {
-          sink: store,
+          sink: storeSink(store),
           trial: { launcher: forkTrialLauncher(), dataDir, system: async () => system },
           signal: interrupt.signal,
           onEvent: (event) => {

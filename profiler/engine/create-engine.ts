@@ -1,12 +1,67 @@
-import type { WorkbenchApi } from '../api';
+import type { WorkbenchApi, WorkbenchEvent, WorkbenchEvents } from '../api';
+import { forkTrialLauncher } from '../bench/fork-trial-host';
+import type { TrialProcessLauncher } from '../bench/trial-host';
 import { probeSystem, type HostFacts } from '../runtime/system-probe';
+import { exportFileName, EXPORT_MIME_TYPES, exportRun } from '../store/exporters';
+import { createRunStore } from '../store/run-store';
+import { catalogSummaries } from './catalog-summaries';
+import { createSweepService } from './sweep-service';
+
+export interface EngineOptions {
+  /** how trial processes start: child_process.fork by default, Electron's utilityProcess in the app */
+  launcher?: TrialProcessLauncher;
+}
 
 /**
  * The engine behind every front door. Doors validate arguments with the zod schemas in profiler/api
  * before calling it, so methods here may trust their argument types.
  */
-export function createEngine(facts: HostFacts): WorkbenchApi {
+export function createEngine(facts: HostFacts, options: EngineOptions = {}): WorkbenchApi & WorkbenchEvents {
+  const listeners = new Set<(event: WorkbenchEvent) => void>();
+  const store = createRunStore(facts.dataDir);
+  let system: ReturnType<typeof probeSystem> | undefined;
+  const systemOnce = (): ReturnType<typeof probeSystem> => (system ??= probeSystem(facts));
+  const sweeps = createSweepService({
+    dataDir: facts.dataDir,
+    store,
+    launcher: options.launcher ?? forkTrialLauncher(),
+    system: systemOnce,
+    emit: (event) => {
+      for (const listener of listeners) listener(event);
+    },
+  });
+
   return {
     system: () => probeSystem(facts),
+    catalog: async () => catalogSummaries(),
+    planSweep: async (spec) => {
+      const plan = await sweeps.plan(spec);
+      return { trials: plan.trials, contradictions: plan.contradictions };
+    },
+    startSweep: (spec, name) => sweeps.start(spec, name),
+    cancelSweep: async (runId) => sweeps.cancel(runId),
+    listRuns: () => store.list(),
+    loadRun: (runId) => store.load(runId),
+    renameRun: async (runId, name) => ({ id: (await store.rename(runId, name)).id }),
+    tagRun: async (runId, tags, remove) => ({
+      id: (remove ? await store.untag(runId, tags) : await store.tag(runId, tags)).id,
+    }),
+    deleteRun: async (runId) => {
+      await store.delete(runId);
+      return { id: runId };
+    },
+    restoreRun: async (runId) => ({ id: (await store.restore(runId)).id }),
+    exportRun: async (runId, format) => {
+      const doc = await store.load(runId);
+      return {
+        fileName: exportFileName(doc, format),
+        mimeType: EXPORT_MIME_TYPES[format],
+        text: exportRun(doc, format),
+      };
+    },
+    onEvent: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 }

@@ -4,13 +4,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { SystemInfoSchema, type SocketReply, type WorkbenchApi } from '../api';
+import {
+  RunDocumentSchema,
+  SystemInfoSchema,
+  WorkbenchEventSchema,
+  type SocketReply,
+  type WorkbenchEvent,
+} from '../api';
 import { createEngine } from '../engine/create-engine';
 import { startServeServer, type RunningServer } from './serve-server';
 
 const rendererDir = mkdtempSync(path.join(os.tmpdir(), 'ew-serve-test-'));
 writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Edge LLM Workbench</title>');
-const api: WorkbenchApi = createEngine({
+const api = createEngine({
   appName: 'Test',
   appVersion: '0.0.0',
   host: 'serve',
@@ -181,5 +187,50 @@ describe('serve start-up', () => {
     await expect(
       startServeServer({ api, rendererDir: '/nonexistent', host: '127.0.0.1', port: 0, allowRemote: false }),
     ).rejects.toThrow(/npm run build/);
+  });
+});
+
+describe('sweeps over the socket', () => {
+  it('starts a sweep, pushes its events to the client, and stores the run', async () => {
+    const socket = await openSocket({ cookie: cookieFor(server.token) });
+    if (typeof socket === 'number') throw new Error(`refused: ${socket}`);
+    const events: WorkbenchEvent[] = [];
+    const finished = new Promise<void>((resolve) => {
+      socket.on('message', (data) => {
+        const message = JSON.parse(data.toString()) as { event?: string; payload?: unknown };
+        if (message.event !== 'workbench') return;
+        const event = WorkbenchEventSchema.parse(message.payload);
+        events.push(event);
+        if (event.event.type === 'done') resolve();
+      });
+    });
+    const tiny = {
+      num_hidden_layers: 2,
+      hidden_size: 64,
+      intermediate_size: 96,
+      vocab_size: 256,
+      max_context_tokens: 128,
+    };
+    const sweep = {
+      models: [{ kind: 'catalog', id: 'smollm2-135m', overrides: tiny }],
+      contexts: [64],
+      prompts: [8],
+      gens: [4],
+      repetitions: 1,
+      warmupRuns: 0,
+    };
+    const started = await ask(socket, { id: 21, method: 'startSweep', args: [sweep, 'socket test'] });
+    expect(started).toMatchObject({ id: 21, ok: true, result: { trials: 1 } });
+    await finished;
+    const runId = (started as { result: { runId: string } }).result.runId;
+    expect(events.every((event) => event.runId === runId)).toBe(true);
+    expect(events.map((event) => event.event.type)).toEqual(
+      expect.arrayContaining(['trial-start', 'trial-progress', 'trial-done', 'done']),
+    );
+    const loaded = await ask(socket, { id: 22, method: 'loadRun', args: [runId] });
+    const doc = RunDocumentSchema.parse((loaded as { result: unknown }).result);
+    expect(doc).toMatchObject({ name: 'socket test', status: 'completed' });
+    expect(doc.trials).toHaveLength(1);
+    socket.close();
   });
 });

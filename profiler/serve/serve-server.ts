@@ -4,14 +4,14 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
-import { SOCKET_PATH, TOKEN_PARAM, type WorkbenchApi } from '../api';
+import { SOCKET_PATH, TOKEN_PARAM, type WorkbenchApi, type WorkbenchEvents } from '../api';
 import { checkToken, newAccessToken, presentedToken, tokenCookieName } from './access-token';
 import { assertBindAllowed, hostHeaderAllowed } from './bind-policy';
 import { setSecurityHeaders } from './security-headers';
 import { attachSocketSession } from './socket-session';
 
 export interface ServeOptions {
-  api: WorkbenchApi;
+  api: WorkbenchApi & WorkbenchEvents;
   /** folder holding the built renderer (index.html + assets) */
   rendererDir: string;
   host: string;

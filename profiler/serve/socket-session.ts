@@ -5,6 +5,7 @@ import {
   WorkbenchCallError,
   type SocketReply,
   type WorkbenchApi,
+  type WorkbenchEvents,
 } from '../api';
 
 function send(socket: WebSocket, reply: SocketReply): void {
@@ -20,8 +21,12 @@ function errorReply(id: number | null, error: unknown): SocketReply {
   return { id, ok: false, error: { code: 'failed', message } };
 }
 
-/** Serve WorkbenchApi calls arriving on one authenticated WebSocket. */
-export function attachSocketSession(socket: WebSocket, api: WorkbenchApi): void {
+/** Serve WorkbenchApi calls arriving on one authenticated WebSocket, and push the engine's events. */
+export function attachSocketSession(socket: WebSocket, api: WorkbenchApi & WorkbenchEvents): void {
+  const unsubscribe = api.onEvent((payload) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ event: 'workbench', payload }));
+  });
+  socket.on('close', unsubscribe);
   socket.on('message', (data, isBinary) => {
     let request;
     try {

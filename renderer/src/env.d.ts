@@ -1,10 +1,10 @@
 /// <reference types="vite/client" />
-import type { WorkbenchApi } from '../../profiler/api';
+import type { WorkbenchApi, WorkbenchEvents } from '../../profiler/api';
 
 declare global {
   interface Window {
     /** exposed by electron/preload in the desktop app only */
-    workbench?: WorkbenchApi;
+    workbench?: WorkbenchApi & WorkbenchEvents;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { WorkbenchApi } from '../../../profiler/api';
+import type { WorkbenchApi, WorkbenchEvents } from '../../../profiler/api';
 import { TOKEN_PARAM } from '../../../profiler/api/channels';
 import { createElectronBackend } from './electron-backend';
 import { createSocketBackend } from './socket-backend';
@@ -6,7 +6,7 @@ import type { WorkbenchBackend } from './workbench-backend';
 
 export interface BackendHost {
   /** set by the Electron preload; absent in a browser */
-  workbench?: WorkbenchApi;
+  workbench?: WorkbenchApi & WorkbenchEvents;
   location: { origin: string; search: string };
 }
 

@@ -78,3 +78,19 @@ describe('socket backend', () => {
     expect(FakeSocket.instances).toHaveLength(2);
   });
 });
+
+describe('socket backend events', () => {
+  it('hands pushed engine events to subscribers, and stops after unsubscribe', async () => {
+    FakeSocket.behaviour = 'answer';
+    FakeSocket.instances = [];
+    const b = backend();
+    const seen: unknown[] = [];
+    const stop = b.onEvent((event) => seen.push(event));
+    await b.system(); // connected
+    const payload = { kind: 'sweep', runId: 'r1', event: { type: 'done', status: 'completed' } };
+    FakeSocket.instances[0]!.emit('message', { data: JSON.stringify({ event: 'workbench', payload }) });
+    stop();
+    FakeSocket.instances[0]!.emit('message', { data: JSON.stringify({ event: 'workbench', payload }) });
+    expect(seen).toEqual([payload]);
+  });
+});

@@ -1,10 +1,13 @@
 import type {
+  SocketEvent,
   SocketReply,
+  WorkbenchApi,
+  WorkbenchEvent,
   WorkbenchMethodArgs,
   WorkbenchMethodName,
   WorkbenchMethodResult,
 } from '../../../profiler/api';
-import { SOCKET_PATH, TOKEN_PARAM } from '../../../profiler/api/channels';
+import { SOCKET_PATH, TOKEN_PARAM, workbenchMethodNames } from '../../../profiler/api/channels';
 import type { WorkbenchBackend } from './workbench-backend';
 
 interface Pending {
@@ -33,6 +36,7 @@ export function createSocketBackend(options: SocketBackendOptions): WorkbenchBac
   if (token) socketUrl.searchParams.set(TOKEN_PARAM, token);
 
   const pending = new Map<number, Pending>();
+  const listeners = new Set<(event: WorkbenchEvent) => void>();
   let nextId = 1;
   let opening: Promise<WebSocket> | undefined;
 
@@ -42,7 +46,12 @@ export function createSocketBackend(options: SocketBackendOptions): WorkbenchBac
   }
 
   function onReply(event: MessageEvent): void {
-    const reply = JSON.parse(String(event.data)) as SocketReply;
+    const message = JSON.parse(String(event.data)) as SocketReply | SocketEvent;
+    if ('event' in message) {
+      for (const listener of listeners) listener(message.payload as WorkbenchEvent);
+      return;
+    }
+    const reply = message;
     if (reply.id === null) return;
     const waiter = pending.get(reply.id);
     if (!waiter) return;
@@ -85,9 +94,17 @@ export function createSocketBackend(options: SocketBackendOptions): WorkbenchBac
     });
   }
 
+  const methods = Object.fromEntries(
+    workbenchMethodNames.map((method) => [method, (...args: unknown[]) => call(method, args as never)]),
+  ) as WorkbenchApi;
   return {
     kind: 'socket',
     location: host,
-    system: () => call('system', []),
+    ...methods,
+    onEvent: (listener) => {
+      listeners.add(listener);
+      void connect().catch(() => undefined); // events flow once connected; a failed connect surfaces on the next call
+      return () => listeners.delete(listener);
+    },
   };
 }

@@ -1,14 +1,15 @@
-import type { WorkbenchApi } from '../../../profiler/api';
+import type { WorkbenchApi, WorkbenchEvents } from '../../../profiler/api';
 
 /**
  * All the renderer knows of the engine. Two implementations: the Electron bridge (window.workbench from
  * the preload) and the WebSocket client of a serve/agent process. Views and stores never see which.
  */
-export type WorkbenchBackend = WorkbenchApi & {
-  readonly kind: 'electron' | 'socket';
-  /** where the engine runs, for people: "this computer (desktop app)", "127.0.0.1:7420" */
-  readonly location: string;
-};
+export type WorkbenchBackend = WorkbenchApi &
+  WorkbenchEvents & {
+    readonly kind: 'electron' | 'socket';
+    /** where the engine runs, for people: "this computer (desktop app)", "127.0.0.1:7420" */
+    readonly location: string;
+  };
 
 let current: WorkbenchBackend | undefined;
 

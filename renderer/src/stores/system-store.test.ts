@@ -7,7 +7,8 @@ import { useSystemStore } from './system-store';
 const info = { onnxruntime: { version: '1.30.0', backends: [] } } as unknown as SystemInfo;
 
 function backendWith(system: WorkbenchBackend['system']): WorkbenchBackend {
-  return { kind: 'socket', location: 'test', system };
+  // only system() is called by this store
+  return { kind: 'socket', location: 'test', system } as unknown as WorkbenchBackend;
 }
 
 describe('system store', () => {
