@@ -6,12 +6,18 @@ import { pathToFileURL } from 'node:url';
 import { chromiumLaunchOptions } from './chromium';
 import { repoRoot } from './fixtures';
 import { exportRun } from '../profiler/store/exporters';
+import { exampleRunAnalysis } from '../profiler/store/exporters/analysis-test-fixtures';
 import { exampleRunDocument, type FixtureOptions } from '../profiler/store/exporters/test-fixtures';
 
 /**
  * The exported HTML report, opened from disk the way a colleague opens an emailed file: no server, no
  * network. Chart.js is inlined, so every chart must draw offline.
  */
+
+interface ReportOptions extends FixtureOptions {
+  /** add the device-target analysis sections (exampleRunAnalysis) and their charts */
+  analysis?: boolean;
+}
 
 interface OpenedReport {
   page: Page;
@@ -23,7 +29,7 @@ interface OpenedReport {
 
 const test = base.extend<{
   reportBrowser: Browser;
-  openReport: (options?: FixtureOptions) => Promise<OpenedReport>;
+  openReport: (options?: ReportOptions) => Promise<OpenedReport>;
 }>({
   // The system Chromium (chromium.ts), not Playwright's download: this runs offline.
   reportBrowser: async ({ playwright }, use, testInfo) => {
@@ -39,7 +45,11 @@ const test = base.extend<{
     const folder = mkdtempSync(path.join(os.tmpdir(), 'ew-report-'));
     await use(async (options = {}) => {
       const file = path.join(folder, 'report.html');
-      writeFileSync(file, exportRun(exampleRunDocument(options), 'html'));
+      const doc = exampleRunDocument(options);
+      writeFileSync(
+        file,
+        exportRun(doc, 'html', options.analysis ? { analysis: exampleRunAnalysis({}, doc) } : {}),
+      );
       const page = await reportBrowser.newPage({ viewport: { width: 1280, height: 900 } });
       const consoleErrors: string[] = [];
       const dialogs: string[] = [];
@@ -84,26 +94,34 @@ function canvasInk(page: Page): Promise<{ id: string; width: number; height: num
   );
 }
 
-test('the HTML report opens offline from a file and draws every chart', async ({ openReport }) => {
-  const { page, consoleErrors } = await openReport();
-  const doc = exampleRunDocument();
+/** The run's own charts, in page order. */
+const RUN_CHART_IDS = [
+  'chart-decode',
+  'chart-prefill',
+  'chart-ttft',
+  'chart-memory',
+  'chart-per-token',
+  'chart-memory-timeline',
+];
 
-  await expect(page.locator('h1')).toHaveText(doc.name);
+/** Exactly these canvases, in this order, each laid out and drawn. */
+async function expectChartsDrawn(page: Page, ids: readonly string[]): Promise<void> {
   const canvases = await canvasInk(page);
-  expect(canvases.map((canvas) => canvas.id)).toEqual([
-    'chart-decode',
-    'chart-prefill',
-    'chart-ttft',
-    'chart-memory',
-    'chart-per-token',
-    'chart-memory-timeline',
-  ]);
+  expect(canvases.map((canvas) => canvas.id)).toEqual(ids);
   for (const canvas of canvases) {
     expect(canvas.width, `${canvas.id} width`).toBeGreaterThan(0);
     expect(canvas.height, `${canvas.id} height`).toBeGreaterThan(0);
     // axes, labels and bars or lines: well over a few hundred pixels of ink
     expect(canvas.inked, `${canvas.id} drew something`).toBeGreaterThan(500);
   }
+}
+
+test('the HTML report opens offline from a file and draws every chart', async ({ openReport }) => {
+  const { page, consoleErrors } = await openReport();
+  const doc = exampleRunDocument();
+
+  await expect(page.locator('h1')).toHaveText(doc.name);
+  await expectChartsDrawn(page, RUN_CHART_IDS);
 
   // the tables a reader compares: both measured configurations and the failed trial's reason
   const decode = doc.trials[0]!.result.summary!.decodeTokensPerSecond;
@@ -118,8 +136,25 @@ test('the HTML report opens offline from a file and draws every chart', async ({
   expect(consoleErrors, 'no console errors').toEqual([]);
 });
 
+test('the report with a device-target analysis draws its KV and trade-off charts too', async ({
+  openReport,
+}) => {
+  const { page, consoleErrors } = await openReport({ analysis: true });
+  await expectChartsDrawn(page, [...RUN_CHART_IDS, 'chart-kv', 'chart-tradeoff-memory', 'chart-tradeoff-kl']);
+  // the verdict matrix says what is projected, and the basis is stated under it
+  const fit = page.locator('#fit');
+  await expect(fit.locator('td.verdict')).toHaveCount(2 * 4);
+  await expect(fit.locator('td.verdict.fit-does-not-fit')).toHaveCount(1);
+  await expect(fit).toContainText('tok/s projected');
+  await expect(fit).toContainText('Projected numbers assume');
+  await expect(page.locator('#kv-pressure')).toContainText('23,040 B');
+  await expect(page.locator('#tradeoffs')).toContainText('★ optimal');
+  await expect(page.locator('#chart-error')).toBeHidden();
+  expect(consoleErrors, 'no console errors').toEqual([]);
+});
+
 test('printed on A4, nothing is wider than the page', async ({ openReport }, testInfo) => {
-  const { page, consoleErrors } = await openReport();
+  const { page, consoleErrors } = await openReport({ analysis: true });
   // A4 (210 mm) less the 12 mm margins, at 96 CSS px per inch
   const printableWidthPx = Math.floor(((210 - 2 * 12) / 25.4) * 96);
   await page.setViewportSize({ width: printableWidthPx, height: 1000 });

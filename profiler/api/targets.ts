@@ -303,3 +303,42 @@ export const TradeoffAnalysisSchema = z.object({
   basis: z.string(),
 });
 export type TradeoffAnalysis = z.infer<typeof TradeoffAnalysisSchema>;
+
+// ---------------------------------------------------------------- a run's analysis
+
+/** One measured configuration judged on every target of the analysis, in `RunAnalysis.targets` order. */
+export const TrialVerdictsSchema = z.object({
+  /** the trial's key in the run */
+  key: z.string(),
+  /** the configuration, as people name it */
+  label: z.string(),
+  verdicts: z.array(FitVerdictSchema),
+});
+export type TrialVerdicts = z.infer<typeof TrialVerdictsSchema>;
+
+/**
+ * Everything the workbench concludes about a run against a set of device targets, as plain data: the
+ * caller (CLI, engine) computes it in profiler/bench (run-analysis.ts) and hands it to the exporters,
+ * which may not import bench.
+ */
+export const RunAnalysisSchema = z.object({
+  /** the run's id */
+  runId: z.string(),
+  targets: z.array(DeviceTargetSchema),
+  /** the latency goal the verdicts were judged against; {} when none was given */
+  goal: LatencyGoalSchema,
+  /** tokens; the contexts of every KV pressure report (512…32K plus the run's own) */
+  contextsTokens: z.array(tokens),
+  /** one per distinct model variant (model, quant, KV dtype) among the run's ok trials */
+  kvPressure: z.array(KvPressureReportSchema),
+  /** per configuration that ran at two or more depths; empty otherwise */
+  decodeSlowdown: z.array(DecodeSlowdownSchema),
+  /** one per ok trial, in the run's order */
+  verdicts: z.array(TrialVerdictsSchema),
+  tradeoff: TradeoffAnalysisSchema,
+  /** bytes/s, the memory bandwidths the run's trials measured (distinct, ascending); what projections divide by */
+  hereBandwidthsBytesPerSecond: z.array(z.number().positive()),
+  /** how projected numbers were obtained and what they assume, for people; stated once under the verdicts */
+  projectionBasis: z.string(),
+});
+export type RunAnalysis = z.infer<typeof RunAnalysisSchema>;

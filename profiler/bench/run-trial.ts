@@ -14,7 +14,7 @@ import {
 import { resolvePreset } from '../../quantization/presets';
 import { quantizeVariant } from '../../quantization/quantize-variant';
 import { inspectModel, modelFileHash } from '../models/loader';
-import { cachedMemoryBandwidth, roofline } from '../runtime/memory-bandwidth';
+import { cachedMemoryBandwidth, memoryBandwidthKey, roofline } from '../runtime/memory-bandwidth';
 import { loadTokenizer, type TextTokenizer } from '../runtime/text-tokenizer';
 import { seededTokenIds } from '../runtime/prompt-ids';
 import { NOISY_CV, percentile, summarize } from '../runtime/statistics';
@@ -299,12 +299,10 @@ function withText(onProgress: (progress: TrialProgress) => void, tokenizer: Text
 
 function defaultBandwidth(dataDir: string, environment: TrialEnvironment) {
   return async (threads: number | undefined) => {
-    const key = [
-      environment.cpu,
-      environment.logicalCores,
-      threads ?? 'default',
-      environment.onnxruntimeVersion,
-    ].join('|');
-    return cachedMemoryBandwidth(dataDir, key, threads === undefined ? {} : { threads });
+    return cachedMemoryBandwidth(
+      dataDir,
+      memoryBandwidthKey(environment, threads),
+      threads === undefined ? {} : { threads },
+    );
   };
 }

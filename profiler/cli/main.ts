@@ -3,6 +3,7 @@ import { appFactsFromPackage } from '../engine/app-facts';
 import { createEngine } from '../engine/create-engine';
 import { assertBindAllowed } from '../serve/bind-policy';
 import { resolveDataDir } from '../store/data-dir';
+import { registerAnalysisCommands } from './analysis-command';
 import { registerModelsCommand } from './models-command';
 import { registerQuantizeCommands } from './quantize-command';
 import { registerRunCommand } from './run-command';
@@ -60,6 +61,7 @@ function buildProgram(): Command {
   registerQuantizeCommands(program, dataDirOf);
   registerSweepCommand(program, dataDirOf);
   registerRunsCommands(program, dataDirOf);
+  registerAnalysisCommands(program, dataDirOf);
 
   return program;
 }

@@ -1,14 +1,16 @@
 import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { formatBytes, type RunDocument } from '../api';
+import { formatBytes, type LatencyGoal, type RunDocument } from '../api';
+import { analyzeRun } from '../bench/run-analysis';
 import { writeFileAtomic } from '../store/atomic-write';
 import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../store/exporters';
 import { readRunFile } from '../store/run-parse';
 import { createRunStore } from '../store/run-store';
+import { goalOption, resolveTargets, targetOption } from './analysis-command-options';
 import { formatTable } from './text-table';
 
 /** A run by id from the store, or a run file given by path (a colleague's). */
-async function openRun(dataDir: string, idOrFile: string): Promise<RunDocument> {
+export async function openRun(dataDir: string, idOrFile: string): Promise<RunDocument> {
   if (idOrFile.endsWith('.json') && existsSync(idOrFile)) return (await readRunFile(idOrFile)).doc;
   return createRunStore(dataDir).load(idOrFile);
 }
@@ -110,12 +112,33 @@ export function registerRunsCommands(program: Command, dataDirOf: () => string):
       new Option('--format <format>', 'html, md, csv or json').choices([...EXPORT_FORMATS]).default('html'),
     )
     .option('--out <file>', 'write here (default: print to stdout)')
-    .action(async (run: string, options: { format: ExportFormat; out?: string }) => {
-      const doc = await openRun(dataDirOf(), run);
-      const text = exportRun(doc, options.format);
-      if (options.out) {
-        await writeFileAtomic(options.out, text);
-        process.stderr.write(`Wrote ${options.out}\n`);
-      } else process.stdout.write(text);
-    });
+    .addOption(targetOption('html and md: '))
+    .addOption(goalOption())
+    .action(
+      async (
+        run: string,
+        options: { format: ExportFormat; out?: string; target: string[]; goal?: LatencyGoal },
+      ) => {
+        const dataDir = dataDirOf();
+        const doc = await openRun(dataDir, run);
+        // html and md judge the run on device targets; csv and json stay the run's own data
+        const judged = options.format === 'html' || options.format === 'md';
+        if (!judged && (options.target.length > 0 || options.goal)) {
+          process.stderr.write(
+            `--target and --goal apply to html and md only; ${options.format} ignores them.\n`,
+          );
+        }
+        const analysis = judged
+          ? analyzeRun(doc, {
+              targets: await resolveTargets(options.target, dataDir),
+              ...(options.goal ? { goal: options.goal } : {}),
+            })
+          : undefined;
+        const text = exportRun(doc, options.format, analysis ? { analysis } : {});
+        if (options.out) {
+          await writeFileAtomic(options.out, text);
+          process.stderr.write(`Wrote ${options.out}\n`);
+        } else process.stdout.write(text);
+      },
+    );
 }

@@ -5,12 +5,11 @@ import { formatBytes, type RunDocument, type SweepEvent, type SweepSpecInput, ty
 import { parseBytes } from '../bench/device-targets';
 import { forkTrialLauncher } from '../bench/fork-trial-host';
 import { environmentOf } from '../bench/run-trial';
-import { LARGE_SWEEP_TRIALS, planSweep, type EstimateContext } from '../bench/sweep-planner';
+import { sweepEstimateContext } from '../bench/sweep-estimates';
+import { LARGE_SWEEP_TRIALS, planSweep } from '../bench/sweep-planner';
 import { newRunDocument, runSweep, storeSink, trialLabel } from '../bench/sweep-runner';
 import { appFactsFromPackage } from '../engine/app-facts';
 import { parseOverrides } from '../models/catalog';
-import { inspectModel } from '../models/loader';
-import { cachedMemoryBandwidth } from '../runtime/memory-bandwidth';
 import { probeSystem } from '../runtime/system-probe';
 import { writeFileAtomic } from '../store/atomic-write';
 import { createRunStore } from '../store/run-store';
@@ -179,29 +178,8 @@ export function registerSweepCommand(program: Command, dataDirOf: () => string):
         );
       } else {
         const environment = environmentOf(system);
-        const bandwidth = await cachedMemoryBandwidth(
-          dataDir,
-          [environment.cpu, environment.logicalCores, 'default', environment.onnxruntimeVersion].join('|'),
-        );
         const spec = sweepSpec(options);
-        const folderWeightsBytes = new Map<
-          string,
-          { weightsBytes: number; kvBytesPerToken: number; parameters: number }
-        >();
-        for (const model of spec.models) {
-          if (model.kind !== 'folder') continue;
-          const inspection = await inspectModel(model.path);
-          folderWeightsBytes.set(model.path, {
-            weightsBytes: inspection.bytes.weights,
-            kvBytesPerToken: inspection.kvBytesPerToken ?? 0,
-            parameters: inspection.parameters.total,
-          });
-        }
-        const estimates: EstimateContext = {
-          bandwidthBytesPerSecond: bandwidth.bytesPerSecond,
-          bandwidthSource: `this machine's measured bandwidth (${formatBytes(bandwidth.bytesPerSecond)}/s)`,
-          folderWeightsBytes,
-        };
+        const estimates = await sweepEstimateContext(spec, environment, dataDir);
         const plan = planSweep(spec, estimates);
         if (plan.trials.length > LARGE_SWEEP_TRIALS && !options.yes) {
           throw new Error(

@@ -1,10 +1,9 @@
-import { formatBytes, type SweepSpecInput, type TrialEnvironment, type WorkbenchEvent } from '../api';
+import type { SweepSpecInput, WorkbenchEvent } from '../api';
 import { environmentOf } from '../bench/run-trial';
-import { planSweep, type EstimateContext, type SweepPlan } from '../bench/sweep-planner';
+import { sweepEstimateContext } from '../bench/sweep-estimates';
+import { planSweep, type SweepPlan } from '../bench/sweep-planner';
 import { newRunDocument, runSweep, storeSink } from '../bench/sweep-runner';
 import type { TrialProcessLauncher } from '../bench/trial-host';
-import { inspectModel } from '../models/loader';
-import { cachedMemoryBandwidth } from '../runtime/memory-bandwidth';
 import type { SystemInfo } from '../api';
 import type { RunStore } from '../store/run-store';
 
@@ -23,34 +22,9 @@ export interface SweepServiceDeps {
 export function createSweepService(deps: SweepServiceDeps) {
   let running: { runId: string; controller: AbortController } | undefined;
 
-  async function estimates(spec: SweepSpecInput, environment: TrialEnvironment): Promise<EstimateContext> {
-    const key = [environment.cpu, environment.logicalCores, 'default', environment.onnxruntimeVersion].join(
-      '|',
-    );
-    const bandwidth = await cachedMemoryBandwidth(deps.dataDir, key);
-    const folderWeightsBytes = new Map<
-      string,
-      { weightsBytes: number; kvBytesPerToken: number; parameters: number }
-    >();
-    for (const model of spec.models) {
-      if (model.kind !== 'folder') continue;
-      const inspection = await inspectModel(model.path);
-      folderWeightsBytes.set(model.path, {
-        weightsBytes: inspection.bytes.weights,
-        kvBytesPerToken: inspection.kvBytesPerToken ?? 0,
-        parameters: inspection.parameters.total,
-      });
-    }
-    return {
-      bandwidthBytesPerSecond: bandwidth.bytesPerSecond,
-      bandwidthSource: `this machine's measured bandwidth (${formatBytes(bandwidth.bytesPerSecond)}/s)`,
-      folderWeightsBytes,
-    };
-  }
-
   async function plan(spec: SweepSpecInput): Promise<SweepPlan> {
     const environment = environmentOf(await deps.system());
-    return planSweep(spec, await estimates(spec, environment));
+    return planSweep(spec, await sweepEstimateContext(spec, environment, deps.dataDir));
   }
 
   return {
@@ -61,7 +35,7 @@ export function createSweepService(deps: SweepServiceDeps) {
         throw new Error(`A sweep is already running (${running.runId}): cancel it or wait for it to finish.`);
       const system = await deps.system();
       const environment = environmentOf(system);
-      const planned = planSweep(spec, await estimates(spec, environment));
+      const planned = planSweep(spec, await sweepEstimateContext(spec, environment, deps.dataDir));
       const doc = newRunDocument(deps.store.newRunId(name), name, planned, environment);
       await deps.store.save(doc);
       const controller = new AbortController();

@@ -275,3 +275,19 @@ export function roofline(input: RooflineInput): Roofline {
     efficiency: measuredDecodeTokensPerSecond / boundTokensPerSecond,
   };
 }
+
+/**
+ * The cache key of a bandwidth measurement: it depends on the CPU, its cores, the thread count and the
+ * onnxruntime build that ran the GEMV.
+ */
+export function memoryBandwidthKey(
+  environment: { cpu: string; logicalCores: number; onnxruntimeVersion: string },
+  threads?: number,
+): string {
+  return [
+    environment.cpu,
+    environment.logicalCores,
+    threads ?? 'default',
+    environment.onnxruntimeVersion,
+  ].join('|');
+}

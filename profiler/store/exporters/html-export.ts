@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { RunDocument } from '../../api';
+import type { RunAnalysis, RunDocument } from '../../api';
+import { analysisCharts } from './analysis-charts';
+import { analysisSections, type ReportBlock } from './analysis-sections';
 import { reportCharts, type ChartSpec } from './report-charts';
 import { REPORT_CONVENTIONS } from './report-metrics';
 import {
@@ -26,6 +28,11 @@ import { REPORT_CSS, REPORT_SCRIPT } from './html-page-assets';
 export interface HtmlExportOptions {
   /** Chart.js UMD bundle text; default: read from the installed chart.js package */
   chartJsSource?: string;
+  /**
+   * the run judged against device targets (profiler/bench run-analysis, computed by the caller): adds
+   * the "Device targets and fit", "KV-cache pressure" and "Trade-offs" sections and their charts
+   */
+  analysis?: RunAnalysis;
 }
 
 /** Every string from the document goes through this before it reaches the page. */
@@ -103,13 +110,19 @@ interface HtmlTableOptions {
 function htmlTable(table: ReportTable, options: HtmlTableOptions = {}): string {
   const cellText = (cell: string): string =>
     options.codeSpans ? codeSpans(escapeHtml(cell)) : escapeHtml(cell);
-  const classes = (column: number): string => {
-    const names = [table.numeric[column] ? 'num' : undefined, options.cellClass?.(column)].filter(Boolean);
-    return names.length > 0 ? ` class="${names.join(' ')}"` : '';
+  const classes = (column: number, row?: number): string => {
+    const names = [
+      table.numeric[column] ? 'num' : undefined,
+      options.cellClass?.(column),
+      row === undefined ? undefined : table.cellClasses?.[row]?.[column],
+    ].filter(Boolean);
+    // class names are the report's own words, but they reach an attribute: escape them all the same
+    return names.length > 0 ? ` class="${escapeHtml(names.join(' '))}"` : '';
   };
   const head = table.headers.map((header, column) => `<th${classes(column)}>${escapeHtml(header)}</th>`);
   const rows = table.rows.map(
-    (row) => `<tr>${row.map((cell, column) => `<td${classes(column)}>${cellText(cell)}</td>`).join('')}</tr>`,
+    (cells, row) =>
+      `<tr>${cells.map((cell, column) => `<td${classes(column, row)}>${cellText(cell)}</td>`).join('')}</tr>`,
   );
   return (
     `<div class="table-wrap"><table><thead><tr>${head.join('')}</tr></thead>` +
@@ -130,16 +143,47 @@ function section(id: string, title: string, body: string): string {
   return `<section class="page" id="${id}">\n<h2>${escapeHtml(title)}</h2>\n${body}\n</section>`;
 }
 
+/** An analysis section's blocks as HTML; chart blocks show the figures of the charts that exist. */
+function htmlBlocks(blocks: readonly ReportBlock[], charts: readonly ChartSpec[]): string {
+  return blocks
+    .map((block) => {
+      switch (block.kind) {
+        case 'text':
+          return `<p>${escapeHtml(block.text)}</p>`;
+        case 'note':
+          return `<p class="note">${escapeHtml(block.text)}</p>`;
+        case 'heading':
+          return `<h3>${escapeHtml(block.text)}</h3>`;
+        case 'table':
+          return htmlTable(block.table);
+        case 'list':
+          return `<ul>${block.items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
+        case 'charts': {
+          const figures = block.ids.flatMap((id) => charts.filter((chart) => chart.id === id).map(figure));
+          return figures.length > 0 ? `<div class="charts">${figures.join('\n')}</div>` : '';
+        }
+        default: {
+          const unknown: never = block;
+          throw new Error(`Unknown report block ${JSON.stringify(unknown)}`);
+        }
+      }
+    })
+    .filter(Boolean)
+    .join('\n');
+}
+
 export function exportHtml(doc: RunDocument, options: HtmlExportOptions = {}): string {
   const chartJs = inlineScript(options.chartJsSource ?? loadChartJsBundle(), 'The Chart.js bundle');
   const trials = measuredTrials(doc);
-  const charts = reportCharts(trials);
+  const analysis = options.analysis;
+  const runCharts = reportCharts(trials);
+  const charts = [...runCharts, ...(analysis ? analysisCharts(analysis) : [])];
   const problems = problemsTable(doc);
   const quality = qualityTable(doc);
   const title = doc.name || doc.id;
   const noCharts = '<p class="note">No trial finished successfully: nothing to chart.</p>';
   const chartsOf = (kind: ChartSpec['kind']): string => {
-    const figures = charts.filter((chart) => chart.kind === kind).map(figure);
+    const figures = runCharts.filter((chart) => chart.kind === kind).map(figure);
     return figures.length > 0 ? `<div class="charts">${figures.join('\n')}</div>` : noCharts;
   };
   const sweep = doc.sweep;
@@ -178,6 +222,11 @@ ${quality.rows.length > 0 ? `<h3>Quality of quantized variants (against fp32)</h
       `<p id="chart-error" hidden></p>\n${chartsOf('bar')}`,
     ),
     section('per-trial', 'Per-token latency and memory over time', chartsOf('line')),
+    ...(analysis
+      ? analysisSections(analysis).map(({ id, title, blocks }) =>
+          section(id, title, htmlBlocks(blocks, charts)),
+        )
+      : []),
     section(
       'definitions',
       'Metric definitions',

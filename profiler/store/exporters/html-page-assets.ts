@@ -29,6 +29,11 @@ figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 
 .chart-box { position: relative; height: 320px; width: 100%; }
 .chart-box.wide { height: 380px; }
 #chart-error { color: #b91c1c; font-weight: 600; }
+td.fit-fits { background: #dcfce7; }
+td.fit-tight { background: #fef3c7; }
+td.fit-does-not-fit { background: #fee2e2; }
+td.verdict { min-width: 12em; }
+td.pareto { font-weight: 600; white-space: nowrap; }
 @page { size: A4 portrait; margin: 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 9pt; }
@@ -39,7 +44,7 @@ figure { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 
   table { width: 100%; font-size: 7pt; table-layout: auto; }
   th, td { padding: 2px 3px; }
   td.num { white-space: normal; }
-  td.reason { min-width: 0; }
+  td.reason, td.verdict { min-width: 0; }
   .charts { display: block; }
   figure { margin: 0 0 6mm; padding: 2mm; }
   .chart-box, .chart-box.wide { width: 100%; height: 78mm; }
@@ -132,6 +137,11 @@ export const REPORT_SCRIPT = `
       plugins: [errorBars]
     });
   }
+  // Numbers in tooltips: 2 decimals, or 3 significant digits below 1 (KL divergences are small).
+  function fmtPoint(value) {
+    if (value === null || value === undefined) return '—';
+    return Math.abs(value) < 1 && value !== 0 ? value.toPrecision(3) : value.toFixed(2);
+  }
   function lineChart(canvas, spec) {
     return new Chart(canvas, {
       type: 'line',
@@ -142,8 +152,9 @@ export const REPORT_SCRIPT = `
             data: dataset.points,
             borderColor: palette[index % palette.length],
             backgroundColor: palette[index % palette.length],
-            borderWidth: 1.5,
-            pointRadius: dataset.points.length > 80 ? 0 : 2,
+            borderWidth: dataset.dashed ? 1 : 1.5,
+            borderDash: dataset.dashed ? [6, 4] : [],
+            pointRadius: dataset.dashed || dataset.points.length > 80 ? 0 : 2,
             tension: 0
           };
         })
@@ -152,13 +163,53 @@ export const REPORT_SCRIPT = `
         animation: false,
         parsing: false,
         scales: {
-          x: { type: 'linear', title: titled(spec.xTitle) },
-          y: { title: titled(spec.yTitle) }
+          x: { type: spec.xScale || 'linear', title: titled(spec.xTitle) },
+          y: { type: spec.yScale || 'linear', title: titled(spec.yTitle) }
         },
         plugins: { title: titled(spec.title), legend: { display: true } }
       }
     });
   }
+  function scatterChart(canvas, spec) {
+    return new Chart(canvas, {
+      type: 'scatter',
+      data: {
+        datasets: spec.datasets.map(function (dataset, index) {
+          var color = dataset.highlight ? '#dc2626' : '#6b7280';
+          return {
+            label: dataset.label,
+            data: dataset.points,
+            borderColor: color,
+            backgroundColor: dataset.highlight ? color : 'rgba(0, 0, 0, 0)',
+            borderWidth: dataset.highlight ? 2 : 1.5,
+            pointStyle: dataset.highlight ? 'rectRot' : 'circle',
+            pointRadius: dataset.highlight ? 7 : 4,
+            order: dataset.highlight ? 0 : 1 + index
+          };
+        })
+      },
+      options: {
+        animation: false,
+        parsing: false,
+        scales: {
+          x: { type: 'linear', title: titled(spec.xTitle) },
+          y: { type: 'linear', title: titled(spec.yTitle) }
+        },
+        plugins: {
+          title: titled(spec.title),
+          legend: { display: true },
+          tooltip: {
+            callbacks: {
+              label: function (item) {
+                return item.raw.label + ': ' + fmtPoint(item.parsed.x) + ', ' + fmtPoint(item.parsed.y);
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+  var drawers = { bar: barChart, line: lineChart, scatter: scatterChart };
   try {
     if (typeof Chart !== 'function') throw new Error('Chart.js did not load from the inlined bundle.');
     var specs = JSON.parse(document.getElementById('chart-data').textContent);
@@ -171,7 +222,9 @@ export const REPORT_SCRIPT = `
     var charts = specs.map(function (spec) {
       var canvas = document.getElementById(spec.id);
       if (!canvas) throw new Error('No canvas with id ' + spec.id + ' for its chart.');
-      return spec.kind === 'bar' ? barChart(canvas, spec) : lineChart(canvas, spec);
+      var draw = drawers[spec.kind];
+      if (!draw) throw new Error('Unknown chart kind ' + spec.kind + ' for ' + spec.id + '.');
+      return draw(canvas, spec);
     });
     // Print media resizes the chart boxes; Chart.js does not notice on its own.
     var resizeAll = function () {

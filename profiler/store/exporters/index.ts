@@ -2,7 +2,7 @@ import type { RunDocument } from '../../api';
 import { exportCsv } from './csv-export';
 import { exportHtml, type HtmlExportOptions } from './html-export';
 import { exportJson } from './json-export';
-import { exportMarkdown } from './markdown-export';
+import { exportMarkdown, type MarkdownExportOptions } from './markdown-export';
 
 /** A run document out as a file people read or tools load: one function per format. */
 
@@ -22,12 +22,18 @@ export const EXPORT_MIME_TYPES: Record<ExportFormat, string> = {
   json: 'application/json; charset=utf-8',
 };
 
-export function exportRun(doc: RunDocument, format: ExportFormat, options: HtmlExportOptions = {}): string {
+/**
+ * Options of every format; each reads its own. `analysis` (the run judged against device targets) adds
+ * sections to HTML and Markdown; CSV and JSON stay the run document's own data.
+ */
+export type ExportOptions = HtmlExportOptions & MarkdownExportOptions;
+
+export function exportRun(doc: RunDocument, format: ExportFormat, options: ExportOptions = {}): string {
   switch (format) {
     case 'html':
       return exportHtml(doc, options);
     case 'md':
-      return exportMarkdown(doc);
+      return exportMarkdown(doc, options);
     case 'csv':
       return exportCsv(doc);
     case 'json':
@@ -48,7 +54,23 @@ export {
   type HtmlExportOptions,
 } from './html-export';
 export { exportJson } from './json-export';
-export { exportMarkdown, markdownTable, markdownText } from './markdown-export';
+export { exportMarkdown, markdownTable, markdownText, type MarkdownExportOptions } from './markdown-export';
+export { ANALYSIS_CHART_IDS, analysisCharts } from './analysis-charts';
+export { analysisSections, type ReportBlock, type ReportSection } from './analysis-sections';
+export {
+  MEMORY_FIT_WORDS,
+  contextShort,
+  goalText,
+  kvBytesTable,
+  kvFitTable,
+  maxContextCell,
+  preciseBytes,
+  targetNotes,
+  targetsTable,
+  verdictCell,
+  wholeNumber,
+} from './analysis-tables';
+export type { ReportTable } from './report-tables';
 export {
   METRIC_DEFINITIONS,
   REPORT_CONVENTIONS,

@@ -1,4 +1,5 @@
-import type { RunDocument } from '../../api';
+import type { RunAnalysis, RunDocument } from '../../api';
+import { analysisSections, type ReportBlock } from './analysis-sections';
 import { REPORT_CONVENTIONS } from './report-metrics';
 import {
   definitionsTable,
@@ -43,7 +44,36 @@ function section(title: string, ...blocks: string[]): string {
   return [`## ${title}`, ...blocks].join('\n\n');
 }
 
-export function exportMarkdown(doc: RunDocument): string {
+/** An analysis section's blocks as Markdown; charts are the HTML report's, so they are left out. */
+function markdownBlocks(blocks: readonly ReportBlock[]): string[] {
+  return blocks.flatMap((block) => {
+    switch (block.kind) {
+      case 'text':
+        return [markdownText(block.text)];
+      case 'note':
+        return [`> ${markdownText(block.text)}`];
+      case 'heading':
+        return [`### ${markdownText(block.text)}`];
+      case 'table':
+        return [markdownTable(block.table)];
+      case 'list':
+        return [block.items.map((item) => `- ${markdownText(item)}`).join('\n')];
+      case 'charts':
+        return [];
+      default: {
+        const unknown: never = block;
+        throw new Error(`Unknown report block ${JSON.stringify(unknown)}`);
+      }
+    }
+  });
+}
+
+export interface MarkdownExportOptions {
+  /** the run judged against device targets (computed by the caller): adds the analysis sections */
+  analysis?: RunAnalysis;
+}
+
+export function exportMarkdown(doc: RunDocument, options: MarkdownExportOptions = {}): string {
   const trials = measuredTrials(doc);
   const problems = problemsTable(doc);
   const quality = qualityTable(doc);
@@ -68,6 +98,11 @@ export function exportMarkdown(doc: RunDocument): string {
     ),
     ...(quality.rows.length > 0
       ? [section('Quality of quantized variants (against fp32)', markdownTable(quality))]
+      : []),
+    ...(options.analysis
+      ? analysisSections(options.analysis).map(({ title, blocks }) =>
+          section(title, ...markdownBlocks(blocks)),
+        )
       : []),
     section(
       'Metric definitions',

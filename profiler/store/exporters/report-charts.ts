@@ -30,7 +30,12 @@ export interface BarChartSpec {
 export interface LineDataset {
   label: string;
   points: { x: number; y: number }[];
+  /** drawn dashed, without point markers: a reference line (a budget), not a measurement */
+  dashed?: boolean;
 }
+
+/** 'logarithmic' for quantities that span decades (contexts 512…32K, bytes MiB…GiB) */
+export type AxisScale = 'linear' | 'logarithmic';
 
 export interface LineChartSpec {
   kind: 'line';
@@ -39,9 +44,30 @@ export interface LineChartSpec {
   xTitle: string;
   yTitle: string;
   datasets: LineDataset[];
+  /** default 'linear' */
+  xScale?: AxisScale;
+  /** default 'linear' */
+  yScale?: AxisScale;
 }
 
-export type ChartSpec = BarChartSpec | LineChartSpec;
+export interface ScatterDataset {
+  label: string;
+  /** `label` names the point in its tooltip */
+  points: { x: number; y: number; label: string }[];
+  /** drawn large and filled (e.g. the Pareto set); the others small and hollow */
+  highlight: boolean;
+}
+
+export interface ScatterChartSpec {
+  kind: 'scatter';
+  id: string;
+  title: string;
+  xTitle: string;
+  yTitle: string;
+  datasets: ScatterDataset[];
+}
+
+export type ChartSpec = BarChartSpec | LineChartSpec | ScatterChartSpec;
 
 function yMaxOf(datasets: readonly BarDataset[]): number {
   let max = 0;

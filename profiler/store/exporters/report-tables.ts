@@ -19,6 +19,8 @@ export interface ReportTable {
   rows: string[][];
   /** right-align these columns (numbers) */
   numeric: boolean[];
+  /** HTML only: an extra class for each cell, by row then column (e.g. a verdict's fit) */
+  cellClasses?: (string | undefined)[][];
 }
 
 interface Column<T> {

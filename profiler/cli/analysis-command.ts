@@ -1,0 +1,275 @@
+import { Option, type Command } from 'commander';
+import { TrialSpecSchema, type DeviceTarget, type KvPressureReport, type LatencyGoal } from '../api';
+import { deviceTargets } from '../bench/device-targets';
+import { kvElementBytes, kvModelFromSpec, kvPressure } from '../bench/kv-pressure';
+import { analyzeRun } from '../bench/run-analysis';
+import { estimateTrial } from '../bench/sweep-planner';
+import { parseOverrides, resolveModel, type ResolvedModel } from '../models/catalog';
+import {
+  analysisSections,
+  contextShort,
+  maxContextCell,
+  preciseBytes,
+  targetNotes,
+  targetsTable,
+  wholeNumber,
+  type ReportBlock,
+  type ReportSection,
+  type ReportTable,
+} from '../store/exporters';
+import { resolvePreset } from '../../quantization/presets';
+import { goalOption, resolveTargets, targetOption, thisMachineBandwidth } from './analysis-command-options';
+import { parseNumberList } from './number-lists';
+import { openRun } from './runs-command';
+import { formatTable } from './text-table';
+
+/**
+ * `targets`, `kv` and `analyze`: which devices a configuration is judged against, how much KV cache a
+ * model needs at each context, and a run judged on those devices.
+ */
+
+/** columns a terminal line may take before a wide table is printed as one block per row instead */
+const textWidth = (): number => Math.max(80, process.stdout.columns ?? 120);
+
+/** columns of prose: a little narrower than the terminal, for reading */
+const proseWidth = (): number => Math.min(textWidth(), 110);
+
+/** Words wrapped to proseWidth(); the first line starts with `first`, the others with `indent`. */
+function wrap(text: string, first = '', indent = first): string {
+  const lines: string[] = [];
+  let line = first;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line.trim() && line.length + 1 + word.length > proseWidth()) {
+      lines.push(line);
+      line = indent + word;
+    } else line = line.trim() ? `${line} ${word}` : `${line}${word}`;
+  }
+  if (line.trim()) lines.push(line);
+  return lines.join('\n');
+}
+
+const widest = (text: string): number => Math.max(...text.split('\n').map((line) => line.length));
+
+/**
+ * A table as aligned columns; when that is wider than the terminal, turned on its side (one column per
+ * row: a KV table with a column per context); when that is still too wide (a verdict matrix with many
+ * targets), one block per row: the first cell as its title, then "header: cell" lines.
+ */
+export function textTable(table: ReportTable): string {
+  const aligned = formatTable(table.headers, table.rows);
+  if (widest(aligned) <= textWidth()) return aligned;
+  const transposed = formatTable(
+    [table.headers[0] ?? '', ...table.rows.map((row) => row[0] ?? '')],
+    table.headers.slice(1).map((header, index) => [header, ...table.rows.map((row) => row[index + 1] ?? '')]),
+  );
+  if (widest(transposed) <= textWidth()) return transposed;
+  return table.rows
+    .map((row) =>
+      [
+        row[0] ?? '',
+        ...row.slice(1).map((cell, index) => wrap(`${table.headers[index + 1]}: ${cell}`, '  ', '    ')),
+      ].join('\n'),
+    )
+    .join('\n\n');
+}
+
+function textBlock(block: ReportBlock): string | null {
+  switch (block.kind) {
+    case 'text':
+    case 'note':
+      return wrap(block.text);
+    case 'heading':
+      return `${block.text}\n${'-'.repeat(block.text.length)}`;
+    case 'table':
+      return textTable(block.table);
+    case 'list':
+      return block.items.map((item) => wrap(item, '- ', '  ')).join('\n');
+    case 'charts':
+      return null; // the HTML report draws them
+    default: {
+      const unknown: never = block;
+      throw new Error(`Unknown report block ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
+/** The analysis sections as terminal text: the same blocks the Markdown and HTML reports render. */
+export function sectionsText(sections: readonly ReportSection[]): string {
+  return sections
+    .map(({ title, blocks }) =>
+      [
+        `${title}\n${'='.repeat(title.length)}`,
+        ...blocks.map(textBlock).filter((text): text is string => text !== null),
+      ].join('\n\n'),
+    )
+    .join('\n\n\n');
+}
+
+interface KvOptions {
+  override?: string;
+  quant: string;
+  kvDtype?: 'float32' | 'float16';
+  context?: number[];
+  target: string[];
+  json?: boolean;
+}
+
+/**
+ * The KV pressure of a catalog model (with what-if overrides) at a quantization preset: weights and
+ * overhead as the sweep planner estimates them, the KV cache from the architecture.
+ */
+function catalogKvPressure(
+  resolved: ResolvedModel,
+  options: KvOptions,
+  targets: readonly DeviceTarget[],
+): KvPressureReport {
+  const kvDtype = options.kvDtype ?? resolvePreset(options.quant).kvDtype;
+  const spec = TrialSpecSchema.parse({
+    model: { kind: 'catalog', id: resolved.id, overrides: resolved.overrides },
+    quant: options.quant,
+    kvDtype,
+  });
+  // only the memory figures are read; the time estimate needs a bandwidth, and any positive one does
+  const estimate = estimateTrial(
+    spec,
+    { bandwidthBytesPerSecond: 1e9, bandwidthSource: 'unused' },
+    undefined,
+  );
+  const overrideText = Object.entries(resolved.overrides)
+    .map(([key, value]) => `${key}=${String(value)}`)
+    .join(',');
+  const model = kvModelFromSpec({
+    label: `${resolved.id}${overrideText ? `[${overrideText}]` : ''} ${options.quant}`,
+    spec: resolved.spec,
+    kvDtype,
+    weightsBytes: estimate.weightsBytes,
+    quant: options.quant,
+    overheadBytes: estimate.overheadBytes,
+  });
+  return kvPressure(
+    {
+      ...model,
+      basis:
+        `estimated as the sweep planner does: weights = parameters × the ${options.quant} preset's bytes ` +
+        'per parameter; overhead = 150 MiB + pre-packed weights (1× for fp32/fp16, 0.25× for packed ' +
+        'integer presets). Run a trial to measure both.',
+    },
+    targets,
+    options.context ?? [],
+  );
+}
+
+function kvText(report: KvPressureReport, shape: string): string {
+  const contexts = report.contexts.map((context) => [
+    wholeNumber(context.contextTokens),
+    preciseBytes(context.kvBytes),
+    `${(context.kvShareOfDecodeBytes * 100).toFixed(1)}%`,
+    context.beyondModelMax ? 'past the model max' : '',
+  ]);
+  const fits = report.targets.map((fit) => [
+    fit.targetName,
+    preciseBytes(fit.memoryBytes),
+    fit.kvRoomBytes < 0 ? 'none' : preciseBytes(fit.kvRoomBytes),
+    maxContextCell(fit),
+  ]);
+  return [
+    `${report.label}, KV cache ${report.kvDtype}: ${wholeNumber(report.bytesPerToken)} B/token (${shape})`,
+    `weights ${preciseBytes(report.weightsBytes)}, overhead ${preciseBytes(report.overheadBytes)}, model max ` +
+      `context ${report.modelMaxContextTokens === null ? 'unknown' : `${wholeNumber(report.modelMaxContextTokens)} tokens`}`,
+    wrap(`Weights and overhead: ${report.basis}`),
+    formatTable(['context', 'KV cache', 'KV share of decode reads', ''], contexts),
+    'Largest context that fits each target (budget − weights − overhead, ÷ bytes per token):',
+    formatTable(['target', 'budget', 'room for KV', 'largest context'], fits),
+  ].join('\n\n');
+}
+
+export function registerAnalysisCommands(program: Command, dataDirOf: () => string): void {
+  program
+    .command('targets')
+    .description('the device targets verdicts are judged against: presets and this machine')
+    .option('--json', 'print the targets as JSON (DeviceTarget[])')
+    .action(async (options: { json?: boolean }) => {
+      const bandwidth = await thisMachineBandwidth(dataDirOf());
+      const targets = deviceTargets(bandwidth.bytesPerSecond);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(targets, null, 2)}\n`);
+        return;
+      }
+      const table = targetsTable(targets);
+      process.stdout.write(
+        [
+          formatTable(table.headers, table.rows),
+          targetNotes(targets)
+            .map((note) => wrap(note, '- ', '  '))
+            .join('\n'),
+          wrap(
+            `This machine's bandwidth: ${bandwidth.method}, measured ${bandwidth.measuredAt}` +
+              `${bandwidth.fromCache ? ' (cached)' : ''}.`,
+          ),
+          wrap(
+            'Use one with --target <id> (kv, analyze, report), or describe your own: ' +
+              '--target name=Board,ram=4GB,bandwidth=12GB/s[,reserve=1GB|budget=3GB].',
+          ),
+        ].join('\n\n') + '\n',
+      );
+    });
+
+  program
+    .command('kv <model>')
+    .description(
+      'KV-cache bytes per token and at 512…32K tokens of a catalog model, and the longest context that fits each target',
+    )
+    .option('--override <k=v,...>', 'what-if overrides, e.g. num_hidden_layers=12')
+    .option('--quant <preset>', 'quantization preset: sets the weights (and the default KV dtype)', 'fp32')
+    .addOption(
+      new Option('--kv-dtype <dtype>', "KV-cache dtype (default: the preset's own)").choices([
+        'float32',
+        'float16',
+      ]),
+    )
+    .option('--context <tokens>', 'more contexts to show, e.g. 3000,100000', parseNumberList('--context', 1))
+    .addOption(targetOption())
+    .option('--json', 'print the KV pressure report as JSON')
+    .action(async (id: string, options: KvOptions) => {
+      // model and preset first: a typo should not wait for a bandwidth measurement
+      const resolved = resolveModel(id, options.override ? parseOverrides(options.override) : {});
+      resolvePreset(options.quant);
+      const targets = await resolveTargets(options.target, dataDirOf());
+      const report = catalogKvPressure(resolved, options, targets);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        return;
+      }
+      const { spec } = resolved;
+      const shape =
+        `2 (K and V) · ${spec.numHiddenLayers} layers · ${spec.numKeyValueHeads} KV heads · ` +
+        `${spec.headDim} head dim · ${kvElementBytes(report.kvDtype)} B`;
+      process.stdout.write(`${kvText(report, shape)}\n`);
+    });
+
+  program
+    .command('analyze <run>')
+    .description(
+      'judge a run (id, or a run .json file) on device targets: fit and projected decode speed, KV pressure, Pareto set, accuracy per cost',
+    )
+    .addOption(targetOption())
+    .addOption(goalOption())
+    .option('--json', 'print the analysis as JSON (RunAnalysis)')
+    .action(async (run: string, options: { target: string[]; goal?: LatencyGoal; json?: boolean }) => {
+      const dataDir = dataDirOf();
+      const doc = await openRun(dataDir, run);
+      const targets = await resolveTargets(options.target, dataDir);
+      const analysis = analyzeRun(doc, { targets, ...(options.goal ? { goal: options.goal } : {}) });
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
+        return;
+      }
+      const ok = analysis.verdicts.length;
+      process.stdout.write(
+        `Run ${doc.id} "${doc.name}": ${ok} measured configuration${ok === 1 ? '' : 's'} on ` +
+          `${targets.length} target${targets.length === 1 ? '' : 's'} ` +
+          `(contexts ${analysis.contextsTokens.map(contextShort).join(', ')}).\n\n` +
+          `${sectionsText(analysisSections(analysis))}\n`,
+      );
+    });
+}
