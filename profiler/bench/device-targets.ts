@@ -10,37 +10,9 @@ import { DeviceTargetSchema, type DeviceTarget } from '../api';
  * reach only part of that, so projections against a preset lean optimistic; each preset says so.
  */
 
-/** Units parseBytes accepts: decimal (SI) and binary (IEC) multiples of a byte. */
-const byteUnits: Readonly<Record<string, number>> = {
-  b: 1,
-  kb: 1e3,
-  mb: 1e6,
-  gb: 1e9,
-  tb: 1e12,
-  kib: 2 ** 10,
-  mib: 2 ** 20,
-  gib: 2 ** 30,
-  tib: 2 ** 40,
-};
-const unitList = 'B, kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024)';
+import { BYTE_UNITS_HELP, parseBytes } from '../api/units';
 
-/**
- * Bytes from text people write: '8GB', '7.5 GiB', '512MB', '1e9', '4096'. GB means 10^9 bytes and GiB
- * 2^30 bytes (as disks and RAM modules are sold vs as operating systems count); units are
- * case-insensitive ('gb' is GB). A bare number is bytes. The result is rounded to whole bytes.
- */
-export function parseBytes(text: string): number {
-  const match = /^\s*(\d+(?:\.\d*)?|\.\d+)(?:e([+-]?\d+))?\s*([a-z]*)\s*$/i.exec(text);
-  const factor = match ? byteUnits[(match[3] ?? '').toLowerCase() || 'b'] : undefined;
-  if (!match || factor === undefined) {
-    throw new RangeError(
-      `"${text}" is not a byte size. Write a number with an optional unit: ${unitList}; e.g. 8GB, 7.5GiB, 512MB, 1e9.`,
-    );
-  }
-  const value = Number(`${match[1]}e${match[2] ?? '0'}`) * factor;
-  if (!Number.isFinite(value)) throw new RangeError(`"${text}" is too large to be a byte size.`);
-  return Math.round(value);
-}
+export { parseBytes };
 
 /** bytes/s from '12GB/s', '12 GB/s' or '12GB' (the '/s' is optional); same units as parseBytes. */
 export function parseBandwidth(text: string): number {
@@ -49,7 +21,7 @@ export function parseBandwidth(text: string): number {
     return parseBytes(withoutPerSecond);
   } catch (error) {
     throw new RangeError(
-      `"${text}" is not a bandwidth. Write bytes per second with a unit: ${unitList}, optionally followed by /s; e.g. 17GB/s.`,
+      `"${text}" is not a bandwidth. Write bytes per second with a unit: ${BYTE_UNITS_HELP}, optionally followed by /s; e.g. 17GB/s.`,
       { cause: error },
     );
   }

@@ -94,3 +94,17 @@ describe('socket backend events', () => {
     expect(seen).toEqual([payload]);
   });
 });
+
+describe('socket backend arguments', () => {
+  it('leaves omitted optional arguments out instead of sending null', async () => {
+    FakeSocket.behaviour = 'answer';
+    FakeSocket.instances = [];
+    const b = backend();
+    await b.startSweep({ models: [] }, undefined);
+    expect(JSON.parse(FakeSocket.instances[0]!.sent[0]!)).toEqual({
+      id: 1,
+      method: 'startSweep',
+      args: [{ models: [] }],
+    });
+  });
+});

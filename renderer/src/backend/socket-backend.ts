@@ -90,7 +90,10 @@ export function createSocketBackend(options: SocketBackendOptions): WorkbenchBac
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      socket.send(JSON.stringify({ id, method, args }));
+      // JSON has no undefined: an omitted optional argument would arrive as null and fail validation
+      const sent = [...(args as unknown[])];
+      while (sent.length > 0 && sent.at(-1) === undefined) sent.pop();
+      socket.send(JSON.stringify({ id, method, args: sent }));
     });
   }
 

@@ -1,0 +1,87 @@
+import type { Page } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, repoRoot, test } from './fixtures';
+
+/**
+ * The workbench's core story, through the real engine: build a sweep of 2 presets × 2 contexts on a tiny
+ * MobileLLM-R1-shaped model, run it, watch it reach 100%, compare, export — and cancel a running sweep.
+ */
+const tinyDir = mkdtempSync(path.join(os.tmpdir(), 'ew-e2e-model-'));
+const modelFolder = path.join(tinyDir, 'r1-tiny');
+test.beforeAll(() => {
+  const built = spawnSync(
+    process.execPath,
+    [
+      path.join(repoRoot, 'bin', 'edge-workbench.mjs'),
+      'models',
+      'build',
+      'mobilellm-r1-140m',
+      '--override',
+      'num_hidden_layers=2,hidden_size=64,intermediate_size=96,vocab_size=256,max_context_tokens=4096',
+      '--out',
+      modelFolder,
+    ],
+    { cwd: repoRoot, encoding: 'utf8' },
+  );
+  if (built.status !== 0) throw new Error(`building the tiny model failed:\n${built.stderr}`);
+});
+test.afterAll(() => rmSync(tinyDir, { recursive: true, force: true }));
+
+test.setTimeout(240_000);
+
+async function planTinySweep(page: Page, reps: string): Promise<void> {
+  await page.getByTestId('nav-builder').click();
+  const r1Card = page.getByTestId('model-card-mobilellm-r1-140m');
+  if ((await r1Card.getAttribute('aria-pressed')) === 'true') await r1Card.click(); // not the full 140M
+  await page.getByTestId('input-folder').fill(modelFolder);
+  await page.getByTestId('add-folder').click();
+  await page.getByTestId('context-512').click();
+  await page.getByTestId('input-reps').fill(reps);
+  await expect(page.getByTestId('plan-trials')).toHaveText(/^4\b/, { timeout: 30_000 });
+}
+
+test('build a 2 × 2 sweep, run it to 100%, compare it and export it', async ({ app }) => {
+  const { page } = app;
+  await planTinySweep(page, '2');
+  await expect(page.getByTestId('plan-row')).toHaveCount(4);
+  await page.screenshot({ path: `${repoRoot}/docs/screenshots/run-builder-${app.door}.png`, fullPage: true });
+  await page.getByTestId('start-sweep').click();
+
+  await expect(page.getByTestId('view-LiveRunView')).toBeVisible();
+  const progress = page.getByTestId('live-progress');
+  await expect(progress).toHaveAttribute('aria-valuenow', '100', { timeout: 180_000 });
+  await expect(page.locator('[data-testid="live-trial"][data-status="done"]')).toHaveCount(4);
+  await page.screenshot({ path: `${repoRoot}/docs/screenshots/live-run-${app.door}.png`, fullPage: true });
+
+  await page.getByTestId('compare-run').click();
+  await expect(page.getByTestId('view-CompareView')).toBeVisible();
+  const table = page.getByTestId('compare-table');
+  await expect(table.locator('tbody tr')).toHaveCount(4);
+  for (const chart of ['chart-throughput', 'chart-memory', 'chart-kv-context', 'chart-roofline']) {
+    await expect(page.getByTestId(chart).locator('canvas')).toBeVisible();
+  }
+  await page.screenshot({ path: `${repoRoot}/docs/screenshots/compare-${app.door}.png`, fullPage: true });
+
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const csvFile = await (await download).path();
+  const rows = readFileSync(csvFile, 'utf8').trim().split(/\r?\n/);
+  expect(rows).toHaveLength(1 + 4);
+  expect(app.consoleErrors).toEqual([]);
+});
+
+test('cancel a running sweep: the running trial stops, finished ones are kept', async ({ app }) => {
+  const { page } = app;
+  await planTinySweep(page, '400');
+  await page.getByTestId('start-sweep').click();
+  await expect(page.locator('[data-testid="live-trial"][data-status="done"]').first()).toBeVisible({
+    timeout: 180_000,
+  });
+  await page.getByTestId('cancel-sweep').click();
+  await expect(page.getByTestId('live-status')).toContainText(/cancel/i, { timeout: 60_000 });
+  await page.getByTestId('nav-history').click();
+  await expect(page.getByTestId('history-run').first()).toContainText(/cancelled/i);
+});

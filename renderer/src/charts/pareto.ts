@@ -1,0 +1,139 @@
+import type { ChartDataset } from 'chart.js';
+import type { RunDocument, RunQualityEntry, TrialModel } from '../../../profiler/api';
+import { distinguishingLabels, type MeasuredTrial } from './compared-trial';
+import { seriesColor, withAlpha } from './palette';
+
+/**
+ * The key a run's quality entries are filed under: catalog id, overrides and graph style, or the folder.
+ * The same rule as the engine's modelLabel (profiler/bench/configuration.ts), which the renderer may
+ * not import; change both together.
+ */
+export function qualityModelKey(model: TrialModel): string {
+  if (model.kind === 'folder') return model.path;
+  const overrides = Object.entries(model.overrides ?? {}).map(([key, value]) => `${key}=${value}`);
+  return `${model.id}${overrides.length ? `[${overrides.join(',')}]` : ''} ${model.style ?? 'fused'}`;
+}
+
+export interface QualityPoint {
+  id: string;
+  label: string;
+  /** tok/s, median over repetitions */
+  decodeTokensPerSecond: number;
+  /** nats, KL(p_fp32 ‖ p_variant) averaged over positions */
+  klMean: number;
+  /** reference: the fp32 variant with an fp32 cache is the reference itself (KL 0) */
+  source: 'measured' | 'reference';
+  /** "depth 0 · P128/G64": points are compared only within one workload (a deeper cache is a harder job) */
+  workload: string;
+}
+
+/** Whether any opened run measured quality (`sweep --quality`). */
+export function runsHaveQuality(docs: readonly RunDocument[]): boolean {
+  return docs.some((doc) => doc.quality.length > 0);
+}
+
+/** Trials with a quality number: measured for their model and preset, or the fp32 reference itself. */
+export function qualityPoints(
+  trials: readonly MeasuredTrial[],
+  qualityByRun: ReadonlyMap<string, readonly RunQualityEntry[]>,
+): QualityPoint[] {
+  interface Found {
+    trial: MeasuredTrial;
+    klMean: number;
+    source: QualityPoint['source'];
+  }
+  const found = trials.flatMap((trial): Found[] => {
+    const { spec } = trial.result;
+    if (spec.quant === 'fp32' && (spec.kvDtype ?? 'float32') === 'float32') {
+      return [{ trial, klMean: 0, source: 'reference' }];
+    }
+    const modelKey = qualityModelKey(spec.model);
+    // entries are per model and preset; a KV-dtype override of the preset is not told apart
+    const entry = qualityByRun
+      .get(trial.runId)
+      ?.find((candidate) => candidate.modelKey === modelKey && candidate.quant === spec.quant);
+    return entry ? [{ trial, klMean: entry.report.overall.klMean, source: 'measured' }] : [];
+  });
+  const labels = distinguishingLabels(found.map(({ trial }) => trial));
+  return found.map(({ trial, klMean, source }, index) => ({
+    id: trial.id,
+    label: labels[index]!,
+    decodeTokensPerSecond: trial.result.summary.decodeTokensPerSecond.median,
+    klMean,
+    source,
+    workload: `depth ${trial.result.spec.depthTokens} · P${trial.result.spec.promptTokens}/G${trial.result.spec.generateTokens}`,
+  }));
+}
+
+/**
+ * For each point, whether it is on the Pareto front: no other point is at least as fast and at least as
+ * close to fp32, and strictly better in one of the two. Equal points both stay on the front.
+ */
+export function paretoFront(
+  points: readonly Pick<QualityPoint, 'decodeTokensPerSecond' | 'klMean'>[],
+): boolean[] {
+  return points.map(
+    (point) =>
+      !points.some(
+        (other) =>
+          other.decodeTokensPerSecond >= point.decodeTokensPerSecond &&
+          other.klMean <= point.klMean &&
+          (other.decodeTokensPerSecond > point.decodeTokensPerSecond || other.klMean < point.klMean),
+      ),
+  );
+}
+
+interface ScatterPoint {
+  x: number;
+  y: number;
+}
+
+export type LabelledScatterDataset = ChartDataset<'scatter', ScatterPoint[]> & { pointLabels: string[] };
+
+/**
+ * x: decode tok/s, y: KL mean (nats). Each workload's front is drawn as a line through its points,
+ * slowest first; the dominated points as plain dots.
+ */
+export function qualityScatterData(points: readonly QualityPoint[]): { datasets: LabelledScatterDataset[] } {
+  const workloads = [...new Set(points.map((point) => point.workload))];
+  const fronts: QualityPoint[][] = [];
+  const others: QualityPoint[] = [];
+  for (const workload of workloads) {
+    const group = points.filter((point) => point.workload === workload);
+    const onFront = paretoFront(group);
+    fronts.push(
+      group
+        .filter((_, index) => onFront[index])
+        .sort((a, b) => a.decodeTokensPerSecond - b.decodeTokensPerSecond),
+    );
+    others.push(...group.filter((_, index) => !onFront[index]));
+  }
+  const dataset = (
+    label: string,
+    members: readonly QualityPoint[],
+    colorIndex: number,
+    line: boolean,
+  ): LabelledScatterDataset => ({
+    label,
+    data: members.map((point) => ({ x: point.decodeTokensPerSecond, y: point.klMean })),
+    pointLabels: members.map((point) => point.label),
+    borderColor: seriesColor(colorIndex),
+    backgroundColor: line ? seriesColor(colorIndex) : withAlpha(seriesColor(colorIndex), 0.5),
+    pointRadius: line ? 5 : 4,
+    pointStyle: line ? 'rectRot' : 'circle',
+    showLine: line,
+  });
+  return {
+    datasets: [
+      ...fronts.map((front, index) =>
+        dataset(
+          workloads.length > 1 ? `Pareto front, ${workloads[index]}` : 'Pareto front',
+          front,
+          index + 1,
+          true,
+        ),
+      ),
+      dataset('dominated', others, 0, false),
+    ],
+  };
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { rooflineData } from './roofline-data';
+import { depthRun, measuredOf } from './test-fixtures';
+
+describe('roofline data', () => {
+  it('puts the measured decode rate beside the memory-bandwidth bound of each configuration', () => {
+    const trials = measuredOf(depthRun());
+    const data = rooflineData(trials);
+    const [measured, bound] = data.datasets;
+    expect(measured!.data).toEqual([61.8, 48.3, 118.4, 84.0]);
+    expect(bound!.data).toEqual(trials.map((trial) => trial.result.roofline!.boundTokensPerSecond));
+    // 61.4 GB/s ÷ (560 994 048 B weights + 4 423 680 B KV)
+    expect(bound!.data[0]).toBeCloseTo(61.4e9 / (560_994_048 + 4_423_680), 6);
+    expect(data.efficiencies).toEqual(trials.map((trial) => trial.result.roofline!.efficiency));
+  });
+
+  it('leaves out a trial without a roofline', () => {
+    const trials = measuredOf(depthRun());
+    delete trials[1]!.result.roofline;
+    expect(rooflineData(trials).labels).toHaveLength(3);
+  });
+});

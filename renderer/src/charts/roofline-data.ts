@@ -1,0 +1,43 @@
+import type { ChartDataset } from 'chart.js';
+import { distinguishingLabels, type MeasuredTrial } from './compared-trial';
+import { seriesColor, withAlpha } from './palette';
+
+export interface RooflineChartData {
+  labels: string[];
+  datasets: ChartDataset<'bar', number[]>[];
+  /** measured ÷ bound per label, 0–1 (more is closer to what the memory allows) */
+  efficiencies: number[];
+}
+
+/**
+ * Measured decode tok/s (mean, as the engine's efficiency uses) beside the memory-bandwidth bound, per
+ * configuration that has a roofline.
+ */
+export function rooflineData(trials: readonly MeasuredTrial[]): RooflineChartData {
+  const withRoofline = trials.flatMap((trial) =>
+    trial.result.roofline ? [{ trial, roofline: trial.result.roofline }] : [],
+  );
+  const bars = (label: string, data: number[], colorIndex: number): ChartDataset<'bar', number[]> => ({
+    label,
+    data,
+    backgroundColor: withAlpha(seriesColor(colorIndex), 0.75),
+    borderColor: seriesColor(colorIndex),
+    borderWidth: 1,
+  });
+  return {
+    labels: distinguishingLabels(withRoofline.map(({ trial }) => trial)),
+    datasets: [
+      bars(
+        'measured decode tok/s',
+        withRoofline.map(({ trial }) => trial.result.summary.decodeTokensPerSecond.mean),
+        0,
+      ),
+      bars(
+        'memory-bandwidth bound tok/s',
+        withRoofline.map(({ roofline }) => roofline.boundTokensPerSecond),
+        6,
+      ),
+    ],
+    efficiencies: withRoofline.map(({ roofline }) => roofline.efficiency),
+  };
+}

@@ -1,0 +1,48 @@
+import type { Stats } from '../../../profiler/api';
+import { distinguishingLabels, type MeasuredTrial } from './compared-trial';
+import type { BarWithErrors } from './error-bars';
+import { seriesColor, withAlpha } from './palette';
+
+export interface BarChartData {
+  labels: string[];
+  datasets: BarWithErrors[];
+}
+
+/** Axis ids: decode and prefill rates differ by an order of magnitude, so each has its own axis. */
+export const DECODE_AXIS = 'y';
+export const PREFILL_AXIS = 'yPrefill';
+
+function bars(label: string, stats: readonly Stats[], colorIndex: number, yAxisID: string): BarWithErrors {
+  const color = seriesColor(colorIndex);
+  return {
+    label,
+    data: stats.map((stat) => stat.mean),
+    // a single repetition has no spread to show
+    errorBars: stats.map((stat) => (stat.n > 1 ? stat.std : null)),
+    yAxisID,
+    backgroundColor: withAlpha(color, 0.75),
+    borderColor: color,
+    borderWidth: 1,
+  };
+}
+
+/** Decode and prefill tok/s per configuration: bars at the mean, whiskers at ± one standard deviation. */
+export function throughputData(trials: readonly MeasuredTrial[]): BarChartData {
+  return {
+    labels: distinguishingLabels(trials),
+    datasets: [
+      bars(
+        'decode tok/s',
+        trials.map((trial) => trial.result.summary.decodeTokensPerSecond),
+        0,
+        DECODE_AXIS,
+      ),
+      bars(
+        'prefill tok/s',
+        trials.map((trial) => trial.result.summary.prefillTokensPerSecond),
+        1,
+        PREFILL_AXIS,
+      ),
+    ],
+  };
+}

@@ -1,0 +1,138 @@
+// @vitest-environment happy-dom
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { provideBackend } from '../../backend/workbench-backend';
+import { PLAN_DEBOUNCE_MS } from '../../stores/builder-store';
+import { asBackend, budgetPlan, fakeBackend } from '../../stores/builder-store.fixtures';
+import { useLiveRunStore } from '../../stores/live-run-store';
+import { useNavigationStore } from '../../stores/navigation-store';
+import RunBuilderView from '../../views/RunBuilderView.vue';
+
+describe('Run builder screen', () => {
+  let backend: ReturnType<typeof fakeBackend>;
+  let pinia: Pinia;
+  beforeEach(() => {
+    pinia = createPinia();
+    setActivePinia(pinia);
+    backend = fakeBackend();
+    provideBackend(asBackend(backend));
+  });
+  afterEach(() => vi.useRealTimers());
+
+  async function open() {
+    const wrapper = mount(RunBuilderView, { global: { plugins: [pinia] } });
+    await flushPromises();
+    return wrapper;
+  }
+
+  it('shows catalog cards with their shape, scores and that block weight sharing is off', async () => {
+    const wrapper = await open();
+    const card = wrapper.get('[data-testid="model-card-mobilellm-r1-140m"]');
+    expect(card.attributes('aria-pressed')).toBe('true');
+    expect(card.text()).toContain('140.2M params');
+    expect(card.text()).toContain('15 layers');
+    expect(card.text()).toContain('3 KV heads');
+    expect(card.text()).toContain('vocab 128,256');
+    expect(card.text()).toContain('MATH500 6.2%');
+    expect(card.text()).toContain('Block weight sharing: off');
+    expect(wrapper.get('[data-testid="weight-sharing-note"]').text()).toContain('defaults to no sharing');
+  });
+
+  it('plans the defaults on opening and sums the plan; will-not-fit rows are marked', async () => {
+    const wrapper = await open();
+    expect(backend.planSweep).toHaveBeenCalledTimes(1);
+    const summary = wrapper.get('[data-testid="plan-summary"]').text();
+    expect(summary).toContain('2 trials');
+    expect(summary).toContain('about 2 min');
+    expect(summary).toContain('max peak 1.5 GiB');
+    expect(summary).toContain('1 will not fit');
+    const rows = wrapper.findAll('[data-testid="plan-row"]');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]?.classes()).toContain('will-not-fit');
+    expect(rows[0]?.get('[data-testid="plan-fit"]').text()).toContain('will not fit');
+    expect(rows[0]?.get('[data-testid="plan-peak"]').text()).toBe('1.5 GiB');
+    expect(rows[1]?.classes()).not.toContain('will-not-fit');
+    expect(rows[1]?.text()).toContain('int4');
+  });
+
+  it('asks for a new plan a moment after an edit and shows its numbers', async () => {
+    vi.useFakeTimers();
+    const wrapper = await open();
+    backend.planSweep.mockResolvedValueOnce({ trials: budgetPlan.trials.slice(1), contradictions: [] });
+    await wrapper.get('[data-testid="quant-fp32"]').trigger('click');
+    await wrapper.get('[data-testid="input-budget"]').setValue('1GiB');
+    expect(wrapper.get('[data-testid="quant-fp32"]').attributes('aria-pressed')).toBe('false');
+    expect(backend.planSweep).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(PLAN_DEBOUNCE_MS);
+    await flushPromises();
+    expect(backend.planSweep).toHaveBeenCalledTimes(2);
+    expect(backend.planSweep).toHaveBeenLastCalledWith(
+      expect.objectContaining({ quants: ['int4'], memoryBudgetBytes: 2 ** 30 }),
+    );
+    expect(wrapper.get('[data-testid="plan-summary"]').text()).toContain('1 trial ');
+    expect(wrapper.findAll('[data-testid="plan-row"]')).toHaveLength(1);
+  });
+
+  it('adds a custom context length as a chip of its own', async () => {
+    const wrapper = await open();
+    await wrapper.get('[data-testid="input-context-custom"]').setValue('3000');
+    await wrapper.get('[data-testid="add-context"]').trigger('submit');
+    const chip = wrapper.get('[data-testid="context-3000"]');
+    expect(chip.attributes('aria-pressed')).toBe('true');
+    await wrapper.get('[data-testid="input-context-custom"]').setValue('lots');
+    await wrapper.get('[data-testid="add-context"]').trigger('submit');
+    expect(wrapper.get('[data-testid="input-context-custom-error"]').text()).toContain('"lots"');
+  });
+
+  it('offers only the execution providers this onnxruntime has, and says why the others are off', async () => {
+    const wrapper = await open();
+    expect(wrapper.get('[data-testid="ep-cpu"]').attributes('disabled')).toBeUndefined();
+    expect(wrapper.get('[data-testid="ep-webgpu"]').attributes('disabled')).toBeUndefined();
+    expect(wrapper.get('[data-testid="ep-cuda"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="ep-reason-cuda"]').text()).toContain('npm run ort:cuda');
+    expect(wrapper.get('[data-testid="ep-coreml"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="ep-reason-coreml"]').text()).toContain('not offered');
+  });
+
+  it("shows the engine's message when planning fails, and Start stays off", async () => {
+    backend.planSweep.mockRejectedValueOnce(new Error('Unknown quantization preset "int3".'));
+    const wrapper = await open();
+    const error = wrapper.get('[data-testid="builder-error"]');
+    expect(error.attributes('role')).toBe('alert');
+    expect(error.text()).toContain('Could not plan this sweep: Unknown quantization preset "int3".');
+    expect(wrapper.get('[data-testid="start-sweep"]').attributes('disabled')).toBeDefined();
+  });
+
+  it('says what to do when no model is picked', async () => {
+    const wrapper = await open();
+    await wrapper.get('[data-testid="model-card-mobilellm-r1-140m"]').trigger('click');
+    expect(wrapper.get('[data-testid="builder-empty"]').text()).toContain('Pick a model card');
+    expect(wrapper.find('[data-testid="plan-row"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="start-sweep"]').attributes('disabled')).toBeDefined();
+  });
+
+  it('marks a field it cannot read and names the value', async () => {
+    const wrapper = await open();
+    await wrapper.get('[data-testid="input-reps"]').setValue('five');
+    expect(wrapper.get('[data-testid="input-reps"]').attributes('aria-invalid')).toBe('true');
+    expect(wrapper.get('[data-testid="input-reps-error"]').text()).toContain('"five"');
+    expect(wrapper.get('[data-testid="plan-summary"]').text()).toContain('Correct the fields');
+  });
+
+  it('Start runs the sweep, follows it and opens the live screen', async () => {
+    const wrapper = await open();
+    await wrapper.get('[data-testid="input-name"]').setValue('R1 int4 vs fp32');
+    await wrapper.get('[data-testid="start-sweep"]').trigger('click');
+    await flushPromises();
+    expect(backend.startSweep).toHaveBeenCalledWith(
+      expect.objectContaining({
+        models: [{ kind: 'catalog', id: 'mobilellm-r1-140m' }],
+        quants: ['fp32', 'int4'],
+      }),
+      'R1 int4 vs fp32',
+    );
+    expect(useLiveRunStore().runId).toBe('run-1');
+    expect(useNavigationStore().view).toBe('live');
+  });
+});

@@ -1,0 +1,167 @@
+// @vitest-environment happy-dom
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RunSummary } from '../../../../profiler/api';
+import { provideBackend, type WorkbenchBackend } from '../../backend/workbench-backend';
+import { useCompareStore } from '../../stores/compare-store';
+import { useNavigationStore } from '../../stores/navigation-store';
+import HistoryView from '../../views/HistoryView.vue';
+
+function summary(id: string, extra: Partial<RunSummary> = {}): RunSummary {
+  return {
+    id,
+    name: `Run ${id}`,
+    tags: [],
+    status: 'completed',
+    createdAt: '2025-03-01T10:00:00.000Z',
+    updatedAt: '2025-03-01T10:00:00.000Z',
+    trials: 3,
+    planned: 4,
+    failed: 1,
+    sizeBytes: 20480,
+    ...extra,
+  };
+}
+
+let pinia: Pinia;
+let runs: RunSummary[];
+let problems: { file: string; reason: string }[];
+
+const backend = {
+  kind: 'socket',
+  location: 'test',
+  listRuns: vi.fn(async () => ({ runs: structuredClone(runs), problems })),
+  renameRun: vi.fn(async (id: string, name: string) => {
+    runs = runs.map((run) => (run.id === id ? { ...run, name } : run));
+    return { id };
+  }),
+  tagRun: vi.fn(async (id: string) => ({ id })),
+  deleteRun: vi.fn(async (id: string) => {
+    runs = runs.filter((run) => run.id !== id);
+    return { id };
+  }),
+  restoreRun: vi.fn(async (id: string) => {
+    runs = [...runs, summary(id)];
+    return { id };
+  }),
+  exportRun: vi.fn(async (id: string, format: string) => ({
+    fileName: `${id}.${format}`,
+    mimeType: 'text/markdown',
+    text: '# report',
+  })),
+  onEvent: vi.fn(() => () => {}),
+};
+
+async function mountView() {
+  const view = mount(HistoryView, { global: { plugins: [pinia] }, attachTo: document.body });
+  await flushPromises();
+  return view;
+}
+
+describe('History view', () => {
+  beforeEach(() => {
+    pinia = createPinia();
+    setActivePinia(pinia);
+    runs = [summary('r1', { name: 'Baseline', tags: ['laptop'] }), summary('r2', { name: 'Quantized' })];
+    problems = [];
+    vi.clearAllMocks();
+    provideBackend(backend as unknown as WorkbenchBackend);
+  });
+  afterEach(() => {
+    document.body.innerHTML = '';
+  });
+
+  it('says what to do when there are no runs, and lists unreadable files with why', async () => {
+    runs = [];
+    problems = [{ file: 'runs/broken.json', reason: 'Unexpected end of JSON input' }];
+    const view = await mountView();
+    expect(view.get('[data-testid="history-empty"]').text()).toContain('build a sweep in Run builder');
+    const listed = view.get('[data-testid="history-problems"]');
+    expect(listed.text()).toContain('runs/broken.json');
+    expect(listed.text()).toContain('Unexpected end of JSON input');
+  });
+
+  it('lists runs with their facts and filters them by the search', async () => {
+    const view = await mountView();
+    const rows = view.findAll('[data-testid="history-run"]');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]!.text()).toContain('3 of 4');
+    expect(rows[0]!.text()).toContain('1 failed');
+    expect(rows[0]!.text()).toContain('20.0 KiB');
+    await view.get('[data-testid="history-search"]').setValue('laptop');
+    expect(view.findAll('[data-testid="history-run"]').map((row) => row.attributes('data-run-id'))).toEqual([
+      'r1',
+    ]);
+    await view.get('[data-testid="history-search"]').setValue('nothing like it');
+    expect(view.get('[data-testid="history-no-match"]').text()).toContain('nothing like it');
+  });
+
+  it('renames a run inline', async () => {
+    const view = await mountView();
+    const row = () => view.get('[data-run-id="r2"]');
+    await row().get('[data-testid="rename-run"]').trigger('click');
+    await row().get('[data-testid="rename-input"]').setValue('Int4 on laptop');
+    await row().get('form').trigger('submit');
+    await flushPromises();
+    expect(backend.renameRun).toHaveBeenCalledWith('r2', 'Int4 on laptop');
+    expect(row().text()).toContain('Int4 on laptop');
+  });
+
+  it('adds and removes tags', async () => {
+    const view = await mountView();
+    const row = view.get('[data-run-id="r1"]');
+    await row.get('[data-testid="tag-run"]').trigger('click');
+    await row.get('[data-testid="tag-input"]').setValue('int4, phone');
+    await row.get('form').trigger('submit');
+    await flushPromises();
+    expect(backend.tagRun).toHaveBeenCalledWith('r1', ['int4', 'phone']);
+    await view.get('[data-run-id="r1"] [data-testid="untag-run"]').trigger('click');
+    expect(backend.tagRun).toHaveBeenLastCalledWith('r1', ['laptop'], true);
+  });
+
+  it('deletes a run and undoes it from the toast', async () => {
+    const view = await mountView();
+    await view.get('[data-run-id="r1"] [data-testid="delete-run"]').trigger('click');
+    await flushPromises();
+    expect(backend.deleteRun).toHaveBeenCalledWith('r1');
+    expect(view.find('[data-run-id="r1"]').exists()).toBe(false);
+    expect(view.get('[data-testid="undo-toast"]').text()).toContain('Baseline');
+    await view.get('[data-testid="undo-delete"]').trigger('click');
+    await flushPromises();
+    expect(backend.restoreRun).toHaveBeenCalledWith('r1');
+    expect(view.find('[data-run-id="r1"]').exists()).toBe(true);
+    expect(view.find('[data-testid="undo-toast"]').exists()).toBe(false);
+  });
+
+  it('exports in the chosen format as a browser download', async () => {
+    const created = vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:report');
+    const revoked = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
+    const clicked: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      clicked.push(`${this.download} ${this.href}`);
+    });
+    const view = await mountView();
+    await view.get('[data-run-id="r2"] [data-testid="export-format"]').setValue('md');
+    await view.get('[data-run-id="r2"] [data-testid="export-run"]').trigger('click');
+    await flushPromises();
+    expect(backend.exportRun).toHaveBeenCalledWith('r2', 'md');
+    expect(clicked).toEqual(['r2.md blob:report']);
+    expect((created.mock.calls[0]![0] as Blob).type).toBe('text/markdown');
+    [click, created, revoked].forEach((spy) => spy.mockRestore());
+  });
+
+  it('opens the selected runs in Compare', async () => {
+    const view = await mountView();
+    const compare = view.get('[data-testid="compare-selected"]');
+    expect(compare.attributes('disabled')).toBeDefined();
+    await view.get('[data-run-id="r1"] [data-testid="select-run"]').setValue(true);
+    await view.get('[data-run-id="r2"] [data-testid="select-run"]').setValue(true);
+    const openRuns = vi.spyOn(useCompareStore(), 'openRuns').mockResolvedValue();
+    await view.get('[data-testid="compare-selected"]').trigger('click');
+    expect(openRuns).toHaveBeenCalledWith(['r1', 'r2']);
+    expect(useNavigationStore().view).toBe('compare');
+  });
+});

@@ -1,0 +1,139 @@
+// @vitest-environment happy-dom
+import { mount } from '@vue/test-utils';
+import { createPinia, setActivePinia, type Pinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { defineComponent, h } from 'vue';
+import type { TrialResult } from '../../../../profiler/api';
+import { provideBackend, type WorkbenchBackend } from '../../backend/workbench-backend';
+import { useCompareStore } from '../../stores/compare-store';
+import { useLiveRunStore, type LiveTrial } from '../../stores/live-run-store';
+import { useNavigationStore } from '../../stores/navigation-store';
+import LiveRunView from '../../views/LiveRunView.vue';
+
+// happy-dom has no canvas: the chart is a stub that shows how many points it was given
+vi.mock('vue-chartjs', () => ({
+  Line: defineComponent({
+    props: { data: { type: Object, required: true } },
+    setup: (props) => () =>
+      h(
+        'div',
+        { class: 'chart-stub' },
+        String((props.data as { datasets: { data: unknown[] }[] }).datasets[0]!.data.length),
+      ),
+  }),
+}));
+
+const cancelSweep = vi.fn(async () => ({ cancelled: true }));
+
+function failedResult(): TrialResult {
+  return {
+    status: 'failed',
+    failure: { kind: 'out-of-memory', message: 'ran out of memory at 3.1 GiB' },
+    repetitions: [],
+    memoryTimeline: [
+      { tMs: 0, rssBytes: 1e8 },
+      { tMs: 20, rssBytes: 3e9 },
+    ],
+    peakRssBytes: 3e9,
+  } as unknown as TrialResult;
+}
+
+const trials: LiveTrial[] = [
+  { key: 'a', label: 'tiny · fp32 · ctx 2048', status: 'done' },
+  {
+    key: 'b',
+    label: 'tiny · int4 · ctx 2048',
+    status: 'failed',
+    result: failedResult(),
+    reason: 'ran out of memory at 3.1 GiB',
+  },
+  { key: 'c', label: 'tiny · int8 · ctx 2048', status: 'running' },
+  { key: 'd', label: 'tiny · fp16 · ctx 2048', status: 'pending' },
+];
+
+let pinia: Pinia;
+
+function following(status: 'running' | 'completed') {
+  const live = useLiveRunStore();
+  live.runId = 'run-1';
+  live.status = status;
+  live.trials = structuredClone(trials);
+  live.etaSeconds = 200;
+  live.phase = 'decode (repetition 2)';
+  live.stepMs = [10, 11, 12];
+  return live;
+}
+
+const mountView = () => mount(LiveRunView, { global: { plugins: [pinia] } });
+
+describe('Live run view', () => {
+  beforeEach(() => {
+    pinia = createPinia();
+    setActivePinia(pinia);
+    cancelSweep.mockClear();
+    provideBackend({ kind: 'socket', location: 'test', cancelSweep } as unknown as WorkbenchBackend);
+  });
+
+  it('says what to do when no sweep is followed', () => {
+    const view = mountView();
+    expect(view.get('[data-testid="view-LiveRunView"]').text()).toContain(
+      'No sweep running — build one in Run builder',
+    );
+    expect(view.find('[data-testid="live-trial"]').exists()).toBe(false);
+  });
+
+  it('lists every trial with its status, and why the failed one failed', () => {
+    following('running');
+    const view = mountView();
+    const rows = view.findAll('[data-testid="live-trial"]');
+    expect(rows.map((row) => row.attributes('data-status'))).toEqual([
+      'done',
+      'failed',
+      'running',
+      'pending',
+    ]);
+    expect(rows[1]!.text()).toContain('ran out of memory at 3.1 GiB');
+  });
+
+  it('shows progress as a percentage, a count and the ETA, and the phase', () => {
+    following('running');
+    const view = mountView();
+    const progress = view.get('[data-testid="live-progress"]');
+    expect(progress.attributes('role')).toBe('progressbar');
+    expect(progress.attributes('aria-valuenow')).toBe('50');
+    expect(progress.text()).toBe('2 of 4 · ETA 3 min 20 s');
+    expect(view.get('[data-testid="live-phase"]').text()).toContain('decode (repetition 2)');
+  });
+
+  it("charts the running trial's latencies and the last finished trial's memory", () => {
+    following('running');
+    const view = mountView();
+    expect(view.get('[data-testid="chart-live-latency"] .chart-stub').text()).toBe('3');
+    const memory = view.get('[data-testid="chart-memory-timeline"]');
+    expect(memory.get('.chart-stub').text()).toBe('2');
+    expect(memory.text()).toContain('tiny · int4 · ctx 2048');
+    expect(memory.text()).toContain('peak 2.8 GiB');
+  });
+
+  it('cancels the followed sweep, and cannot once it has ended', async () => {
+    const live = following('running');
+    const view = mountView();
+    await view.get('[data-testid="cancel-sweep"]').trigger('click');
+    expect(cancelSweep).toHaveBeenCalledWith('run-1');
+    live.status = 'cancelled';
+    await view.vm.$nextTick();
+    expect(view.get('[data-testid="cancel-sweep"]').attributes('disabled')).toBeDefined();
+  });
+
+  it('opens a completed run in Compare', async () => {
+    const live = following('running');
+    const view = mountView();
+    expect(view.find('[data-testid="compare-run"]').exists()).toBe(false);
+    live.status = 'completed';
+    await view.vm.$nextTick();
+    const openRuns = vi.spyOn(useCompareStore(), 'openRuns').mockResolvedValue();
+    await view.get('[data-testid="compare-run"]').trigger('click');
+    expect(openRuns).toHaveBeenCalledWith(['run-1']);
+    expect(useNavigationStore().view).toBe('compare');
+  });
+});

@@ -1,0 +1,302 @@
+import { defineStore } from 'pinia';
+import { computed, ref, watch } from 'vue';
+import type { ExecutionProvider, SweepSpecInput, WorkbenchMethodResult } from '../../../profiler/api';
+import { useBackend } from '../backend/workbench-backend';
+import {
+  parseByteSize,
+  parseThreads,
+  parseWholeNumber,
+  parseWholeNumbers,
+  type Parsed,
+} from './builder-store-inputs';
+import { useLiveRunStore } from './live-run-store';
+import { useNavigationStore } from './navigation-store';
+
+export type SweepPlanResult = WorkbenchMethodResult<'planSweep'>;
+type ModelInput = SweepSpecInput['models'][number];
+
+/** The quantization presets the engine knows (quantization/presets.ts), in the order people compare them. */
+export const QUANT_PRESETS = ['fp32', 'fp16', 'int8', 'int8-dyn', 'int4', 'int4-b128-asym', 'q4f16'] as const;
+export const KV_DTYPES = ['preset', 'float32', 'float16'] as const;
+export type KvDtypeChoice = (typeof KV_DTYPES)[number];
+/** tokens */
+export const CONTEXT_PRESETS = [512, 1024, 2048, 4096, 8192, 16384, 32768] as const;
+export const EXECUTION_PROVIDERS = [
+  'cpu',
+  'webgpu',
+  'cuda',
+  'dml',
+  'coreml',
+] as const satisfies readonly ExecutionProvider[];
+// compile-time check that the list also names every provider the API accepts
+type UnlistedProvider = Exclude<ExecutionProvider, (typeof EXECUTION_PROVIDERS)[number]>;
+const everyProviderListed: [UnlistedProvider] extends [never] ? true : UnlistedProvider = true;
+void everyProviderListed;
+
+export const DEFAULT_MODEL_ID = 'mobilellm-r1-140m';
+/** ms of quiet after the last edit before the plan is asked for again */
+export const PLAN_DEBOUNCE_MS = 350;
+
+/** The fields typed as text, each checked before the sweep is planned. */
+export type BuilderField =
+  'prompts' | 'gens' | 'depths' | 'threads' | 'repetitions' | 'warmupRuns' | 'budget';
+
+/** `list` with `value` added or removed, in the order of `order` (so the sweep reads the same however clicked). */
+function toggled<T>(list: readonly T[], value: T, order: readonly T[]): T[] {
+  const next = list.includes(value) ? list.filter((item) => item !== value) : [...list, value];
+  return next.sort((a, b) => order.indexOf(a) - order.indexOf(b));
+}
+
+function messageOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * The run builder: what the person picked, as a SweepSpecInput; the engine's plan of it (trials with
+ * their estimated time, peak memory and fit), asked for again a moment after each edit; and Start.
+ */
+export const useBuilderStore = defineStore('builder', () => {
+  const modelIds = ref<string[]>([DEFAULT_MODEL_ID]);
+  /** model folders (or .onnx files) on the engine's machine */
+  const folders = ref<string[]>([]);
+  const quants = ref<string[]>(['fp32', 'int4']);
+  const kvDtypes = ref<KvDtypeChoice[]>(['preset']);
+  /** tokens, ascending */
+  const contexts = ref<number[]>([2048]);
+  const eps = ref<ExecutionProvider[]>(['cpu']);
+  const measureQuality = ref(false);
+  const name = ref('');
+  /** the text fields, as typed */
+  const text = ref<Record<BuilderField, string>>({
+    prompts: '128',
+    gens: '64',
+    depths: '0',
+    threads: '',
+    repetitions: '5',
+    warmupRuns: '1',
+    budget: '',
+  });
+
+  const parsed = computed(() => ({
+    prompts: parseWholeNumbers(text.value.prompts, 'Prompt tokens', 1),
+    gens: parseWholeNumbers(text.value.gens, 'Generated tokens', 1),
+    depths: parseWholeNumbers(text.value.depths, 'Depth', 0),
+    threads: parseThreads(text.value.threads),
+    repetitions: parseWholeNumber(text.value.repetitions, 'Repetitions', 1, 1000),
+    warmupRuns: parseWholeNumber(text.value.warmupRuns, 'Warmup runs', 0, 100),
+    budget: parseByteSize(text.value.budget),
+  }));
+
+  /** what is wrong with each text field, by field */
+  const fieldErrors = computed(() => {
+    const errors: Partial<Record<BuilderField, string>> = {};
+    for (const [field, result] of Object.entries(parsed.value) as [BuilderField, Parsed<unknown>][])
+      if (!result.ok) errors[field] = result.error;
+    return errors;
+  });
+
+  /** bytes; undefined when the field is empty or does not parse */
+  const budgetBytes = computed(() => (parsed.value.budget.ok ? parsed.value.budget.value : undefined));
+
+  const models = computed<ModelInput[]>(() => [
+    ...modelIds.value.map((id): ModelInput => ({ kind: 'catalog', id })),
+    ...folders.value.map((path): ModelInput => ({ kind: 'folder', path })),
+  ]);
+
+  /** Why there is nothing to plan yet (a dimension left empty), or null. */
+  const missing = computed<string | null>(() => {
+    if (models.value.length === 0) return 'Pick a model card or add a model folder to plan a sweep.';
+    if (quants.value.length === 0) return 'Pick at least one quantization preset.';
+    if (kvDtypes.value.length === 0) return 'Pick at least one KV-cache dtype.';
+    if (contexts.value.length === 0) return 'Pick at least one context length.';
+    if (eps.value.length === 0) return 'Pick at least one execution provider.';
+    return null;
+  });
+
+  /** The sweep as the engine takes it; null while a dimension is empty or a field does not parse. */
+  const spec = computed<SweepSpecInput | null>(() => {
+    const fields = parsed.value;
+    if (missing.value !== null) return null;
+    if (
+      !fields.prompts.ok ||
+      !fields.gens.ok ||
+      !fields.depths.ok ||
+      !fields.threads.ok ||
+      !fields.repetitions.ok ||
+      !fields.warmupRuns.ok ||
+      !fields.budget.ok
+    )
+      return null;
+    return {
+      models: models.value,
+      quants: [...quants.value],
+      kvDtypes: [...kvDtypes.value],
+      contexts: [...contexts.value],
+      depths: fields.depths.value,
+      prompts: fields.prompts.value,
+      gens: fields.gens.value,
+      eps: [...eps.value],
+      threads: fields.threads.value,
+      warmupRuns: fields.warmupRuns.value,
+      repetitions: fields.repetitions.value,
+      measureQuality: measureQuality.value,
+      ...(fields.budget.value === undefined ? {} : { memoryBudgetBytes: fields.budget.value }),
+    };
+  });
+  const specKey = computed(() => (spec.value ? JSON.stringify(spec.value) : ''));
+
+  const plan = ref<SweepPlanResult | null>(null);
+  /** the spec (as JSON) the plan answers */
+  const plannedKey = ref('');
+  const planning = ref(false);
+  const planError = ref<string | null>(null);
+  const starting = ref(false);
+  const startError = ref<string | null>(null);
+  /** whether the plan shown is the one for the selections on screen */
+  const planIsCurrent = computed(() => plan.value !== null && plannedKey.value === specKey.value);
+
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  /** answers to older requests are dropped: only the latest selections' plan is shown */
+  let requestSerial = 0;
+
+  async function refreshPlan(): Promise<void> {
+    clearTimeout(timer);
+    timer = undefined;
+    const current = spec.value;
+    const key = specKey.value;
+    const serial = ++requestSerial;
+    if (!current) {
+      plan.value = null;
+      plannedKey.value = '';
+      planError.value = null;
+      planning.value = false;
+      return;
+    }
+    planning.value = true;
+    try {
+      const result = await useBackend().planSweep(current);
+      if (serial !== requestSerial) return;
+      plan.value = result;
+      plannedKey.value = key;
+      planError.value = null;
+    } catch (cause) {
+      if (serial !== requestSerial) return;
+      plan.value = null;
+      plannedKey.value = '';
+      planError.value = messageOf(cause);
+    } finally {
+      if (serial === requestSerial) planning.value = false;
+    }
+  }
+
+  /** Plan again once the person stops editing for PLAN_DEBOUNCE_MS. */
+  function schedulePlan(): void {
+    clearTimeout(timer);
+    if (spec.value === null) {
+      void refreshPlan(); // nothing to ask the engine: clear the old plan at once
+      return;
+    }
+    timer = setTimeout(() => void refreshPlan(), PLAN_DEBOUNCE_MS);
+  }
+  watch(specKey, schedulePlan);
+
+  const summary = computed(() => {
+    const trials = plan.value?.trials ?? [];
+    return {
+      trials: trials.length,
+      /** s, wall clock, all trials one after another */
+      seconds: trials.reduce((total, trial) => total + trial.estimate.seconds, 0),
+      maxPeakBytes: trials.reduce((most, trial) => Math.max(most, trial.estimate.peakBytes), 0),
+      willNotFit: trials.filter((trial) => trial.estimate.fit === 'will-not-fit').length,
+      tight: trials.filter((trial) => trial.estimate.fit === 'tight').length,
+      dropped: plan.value?.contradictions.length ?? 0,
+    };
+  });
+
+  const canStart = computed(
+    () => spec.value !== null && !starting.value && planError.value === null && summary.value.trials > 0,
+  );
+
+  /** Start the sweep, follow it in the live store and open the live screen. */
+  async function start(): Promise<void> {
+    const current = spec.value;
+    if (!current) {
+      startError.value = missing.value ?? 'Correct the fields marked above before starting.';
+      return;
+    }
+    starting.value = true;
+    startError.value = null;
+    try {
+      const trimmed = name.value.trim();
+      const { runId } = await useBackend().startSweep(current, trimmed === '' ? undefined : trimmed);
+      const following = useLiveRunStore().follow(runId);
+      useNavigationStore().open('live');
+      await following;
+    } catch (cause) {
+      startError.value = messageOf(cause);
+    } finally {
+      starting.value = false;
+    }
+  }
+
+  function toggleModel(id: string): void {
+    modelIds.value = modelIds.value.includes(id)
+      ? modelIds.value.filter((item) => item !== id)
+      : [...modelIds.value, id];
+  }
+  function toggleQuant(quant: string): void {
+    quants.value = toggled(quants.value, quant, QUANT_PRESETS);
+  }
+  function toggleKvDtype(dtype: KvDtypeChoice): void {
+    kvDtypes.value = toggled(kvDtypes.value, dtype, KV_DTYPES);
+  }
+  function toggleContext(tokens: number): void {
+    contexts.value = contexts.value.includes(tokens)
+      ? contexts.value.filter((item) => item !== tokens)
+      : [...contexts.value, tokens].sort((a, b) => a - b);
+  }
+  function toggleEp(ep: ExecutionProvider): void {
+    eps.value = toggled(eps.value, ep, EXECUTION_PROVIDERS);
+  }
+  function addFolder(path: string): void {
+    const trimmed = path.trim();
+    if (trimmed !== '' && !folders.value.includes(trimmed)) folders.value = [...folders.value, trimmed];
+  }
+  function removeFolder(path: string): void {
+    folders.value = folders.value.filter((item) => item !== path);
+  }
+
+  return {
+    modelIds,
+    folders,
+    quants,
+    kvDtypes,
+    contexts,
+    eps,
+    measureQuality,
+    name,
+    text,
+    fieldErrors,
+    budgetBytes,
+    missing,
+    spec,
+    plan,
+    planning,
+    planError,
+    planIsCurrent,
+    summary,
+    starting,
+    startError,
+    canStart,
+    refreshPlan,
+    schedulePlan,
+    start,
+    toggleModel,
+    toggleQuant,
+    toggleKvDtype,
+    toggleContext,
+    toggleEp,
+    addFolder,
+    removeFolder,
+  };
+});

@@ -1,0 +1,149 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { RunStatus, TrialResult, WorkbenchEvent } from '../../../profiler/api';
+import { useBackend } from '../backend/workbench-backend';
+import { trialLabel } from '../format/trial-label';
+
+export type LiveTrialStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+
+export interface LiveTrial {
+  key: string;
+  label: string;
+  status: LiveTrialStatus;
+  /** the finished trial's result (done or failed) */
+  result?: TrialResult;
+  /** why it was skipped or failed */
+  reason?: string;
+}
+
+/**
+ * The sweep running now, as its events arrive: per-trial status, overall progress and ETA, and the
+ * running trial's per-token latencies (ms, by decode step) for the live chart.
+ */
+export const useLiveRunStore = defineStore('live-run', () => {
+  const runId = ref<string | null>(null);
+  const status = ref<RunStatus | 'idle'>('idle');
+  const trials = ref<LiveTrial[]>([]);
+  const etaSeconds = ref<number | null>(null);
+  const phase = ref<string>('');
+  /** ms per decode step of the running trial's current repetition */
+  const stepMs = ref<number[]>([]);
+  const error = ref<string | null>(null);
+  let unsubscribe: (() => void) | null = null;
+
+  const finished = computed(
+    () => trials.value.filter((t) => t.status !== 'pending' && t.status !== 'running').length,
+  );
+  const progress = computed(() => (trials.value.length ? finished.value / trials.value.length : 0));
+
+  function trialByKey(key: string): LiveTrial | undefined {
+    return trials.value.find((trial) => trial.key === key);
+  }
+
+  function apply(message: WorkbenchEvent): void {
+    if (message.runId !== runId.value) return;
+    const event = message.event;
+    switch (event.type) {
+      case 'trial-start': {
+        const trial = trialByKey(event.key);
+        if (trial) trial.status = 'running';
+        etaSeconds.value = event.etaSeconds;
+        stepMs.value = [];
+        phase.value = 'starting';
+        break;
+      }
+      case 'trial-progress': {
+        const progressEvent = event.progress;
+        phase.value =
+          progressEvent.repetition === undefined
+            ? progressEvent.phase
+            : `${progressEvent.phase} (repetition ${progressEvent.repetition + 1})`;
+        if (progressEvent.phase === 'prefill') stepMs.value = [];
+        if (progressEvent.phase === 'decode' && progressEvent.stepMs !== undefined)
+          stepMs.value = [...stepMs.value, progressEvent.stepMs];
+        break;
+      }
+      case 'trial-done': {
+        const trial = trialByKey(event.key);
+        if (trial) {
+          trial.status = event.result.status === 'ok' ? 'done' : 'failed';
+          trial.result = event.result;
+          if (event.result.failure) trial.reason = event.result.failure.message;
+        }
+        etaSeconds.value = event.etaSeconds;
+        break;
+      }
+      case 'trial-skipped': {
+        const trial = trialByKey(event.key);
+        if (trial) {
+          trial.status = 'skipped';
+          trial.reason = event.reason;
+        }
+        break;
+      }
+      case 'quality':
+        phase.value = event.error
+          ? `quality of ${event.quant}: ${event.error}`
+          : `measuring quality of ${event.quant}`;
+        break;
+      case 'done':
+        status.value = event.status;
+        etaSeconds.value = 0;
+        phase.value = '';
+        break;
+    }
+  }
+
+  /** Follow a run: its plan from the store, then its events. */
+  async function follow(id: string): Promise<void> {
+    const backend = useBackend();
+    unsubscribe?.();
+    runId.value = id;
+    error.value = null;
+    unsubscribe = backend.onEvent(apply);
+    try {
+      const doc = await backend.loadRun(id);
+      status.value = doc.status;
+      const done = new Map(doc.trials.map((entry) => [entry.key, entry.result]));
+      const skipped = new Map(doc.skipped.map((entry) => [entry.key, entry.reason]));
+      trials.value = doc.plan.map((planned) => {
+        const result = done.get(planned.key);
+        const reason = skipped.get(planned.key) ?? result?.failure?.message;
+        return {
+          key: planned.key,
+          label: trialLabel(planned.spec),
+          status: result
+            ? result.status === 'ok'
+              ? 'done'
+              : 'failed'
+            : skipped.has(planned.key)
+              ? 'skipped'
+              : 'pending',
+          ...(result ? { result } : {}),
+          ...(reason ? { reason } : {}),
+        };
+      });
+    } catch (cause) {
+      error.value = cause instanceof Error ? cause.message : String(cause);
+    }
+  }
+
+  async function cancel(): Promise<void> {
+    if (runId.value) await useBackend().cancelSweep(runId.value);
+  }
+
+  return {
+    runId,
+    status,
+    trials,
+    etaSeconds,
+    phase,
+    stepMs,
+    error,
+    finished,
+    progress,
+    follow,
+    cancel,
+    apply,
+  };
+});

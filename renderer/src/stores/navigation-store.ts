@@ -1,0 +1,21 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+
+/** The workbench's screens, in the order the header lists them. */
+export const VIEWS = [
+  { id: 'builder', title: 'Run builder' },
+  { id: 'live', title: 'Live run' },
+  { id: 'compare', title: 'Compare' },
+  { id: 'history', title: 'History' },
+  { id: 'system', title: 'System' },
+] as const;
+export type ViewId = (typeof VIEWS)[number]['id'];
+
+/** Which screen is open; the run a screen should show (opened from History, or just started). */
+export const useNavigationStore = defineStore('navigation', () => {
+  const view = ref<ViewId>('system');
+  function open(next: ViewId): void {
+    view.value = next;
+  }
+  return { view, open };
+});

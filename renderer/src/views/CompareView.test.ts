@@ -1,0 +1,160 @@
+// @vitest-environment happy-dom
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { defineComponent, h } from 'vue';
+import type { RunDocument } from '../../../profiler/api';
+import { provideBackend, type WorkbenchBackend } from '../backend/workbench-backend';
+import { depthRun, KEYS, smolRun } from '../charts/test-fixtures';
+import { METRIC_DEFINITIONS } from '../format/metric-definitions';
+import { useCompareStore } from '../stores/compare-store';
+import CompareView from './CompareView.vue';
+
+// happy-dom has no canvas: each chart is a stub that shows how many labels and datasets it was given
+vi.mock('vue-chartjs', () => {
+  const stub = (type: string) =>
+    defineComponent({
+      props: {
+        data: { type: Object, required: true },
+        options: { type: Object, default: () => ({}) },
+        plugins: { type: Array, default: () => [] },
+      },
+      setup(props) {
+        return () =>
+          h('div', {
+            class: 'chart-stub',
+            'data-type': type,
+            'data-labels': ((props.data as { labels?: unknown[] }).labels ?? []).length,
+            'data-datasets': (props.data as { datasets: unknown[] }).datasets.length,
+          });
+      },
+    });
+  return { Bar: stub('bar'), Line: stub('line'), Scatter: stub('scatter') };
+});
+
+function backendWith(runs: RunDocument[]) {
+  const loadRun = vi.fn(async (id: string) => structuredClone(runs.find((run) => run.id === id)!));
+  const exportRun = vi.fn(async (id: string, format: string) => ({
+    fileName: `${id}.${format}`,
+    mimeType: 'text/csv',
+    text: 'model,quant\n',
+  }));
+  // the Compare screen calls only these two
+  provideBackend({ kind: 'socket', location: 'test', loadRun, exportRun } as unknown as WorkbenchBackend);
+  return { loadRun, exportRun };
+}
+
+async function openCompare(runs: RunDocument[]) {
+  const calls = backendWith(runs);
+  const wrapper = mount(CompareView, { attachTo: document.body });
+  await useCompareStore().openRuns(runs.map((run) => run.id));
+  await flushPromises();
+  return { wrapper, ...calls };
+}
+
+const rowKeys = (wrapper: ReturnType<typeof mount>) =>
+  wrapper.findAll('[data-testid="compare-row"]').map((row) => row.attributes('data-trial-id')!.split('/')[1]);
+
+describe('Compare screen', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    document.body.innerHTML = '';
+  });
+
+  it('says where runs come from before any is open', () => {
+    backendWith([]);
+    const wrapper = mount(CompareView);
+    expect(wrapper.get('[data-testid="view-CompareView"]').text()).toContain(
+      'Open runs from History or run a sweep',
+    );
+    expect(wrapper.find('[data-testid="compare-table"]').exists()).toBe(false);
+  });
+
+  it('loads the runs and shows one table row per trial, failed ones included, and every chart', async () => {
+    const { wrapper, loadRun } = await openCompare([depthRun()]);
+    expect(loadRun).toHaveBeenCalledWith('r1-140m-depths');
+    expect(rowKeys(wrapper)).toEqual([KEYS.fp32d0, KEYS.fp32d2048, KEYS.int4d0, KEYS.int4d2048, KEYS.big]);
+    const firstRow = wrapper.get('[data-testid="compare-row"]').text();
+    expect(firstRow).toContain('62.1 ± 1.2');
+    expect(firstRow).toContain('706 MiB');
+    expect(wrapper.findAll('[data-testid="compare-row"]')[4]!.text()).toContain('failed (out-of-memory)');
+    for (const id of [
+      'chart-throughput',
+      'chart-latency-depth',
+      'chart-memory',
+      'chart-kv-context',
+      'chart-quality',
+      'chart-ops',
+      'chart-roofline',
+    ]) {
+      const card = wrapper.get(`[data-testid="${id}"]`);
+      expect(card.find('.chart-stub').exists(), id).toBe(true);
+      expect(card.find(`[data-testid="${id}-png"]`).exists(), id).toBe(true);
+    }
+    expect(wrapper.get('[data-testid="chart-throughput"] .chart-stub').attributes('data-labels')).toBe('4');
+  });
+
+  it('sorts by a header click, and reverses on the second', async () => {
+    const { wrapper } = await openCompare([depthRun()]);
+    const header = wrapper.get('[data-testid="sort-decode"]');
+    await header.trigger('click');
+    expect(rowKeys(wrapper)).toEqual([KEYS.int4d0, KEYS.int4d2048, KEYS.fp32d0, KEYS.fp32d2048, KEYS.big]);
+    expect(header.element.closest('th')!.getAttribute('aria-sort')).toBe('descending');
+    await header.trigger('click');
+    expect(rowKeys(wrapper)).toEqual([KEYS.fp32d2048, KEYS.fp32d0, KEYS.int4d2048, KEYS.int4d0, KEYS.big]);
+    expect(header.element.closest('th')!.getAttribute('aria-sort')).toBe('ascending');
+  });
+
+  it('shows a metric’s definition on hover and to assistive technology', async () => {
+    const { wrapper } = await openCompare([depthRun()]);
+    const ttft = wrapper.get('[data-testid="sort-ttft"]');
+    expect(ttft.attributes('title')).toBe(`TTFT: ${METRIC_DEFINITIONS.ttft.definition}`);
+    const tip = wrapper.get(`#${ttft.attributes('aria-describedby')}`);
+    expect(tip.attributes('role')).toBe('tooltip');
+    expect(tip.text()).toContain('time from the prefill run() call to the first generated token id');
+    expect(wrapper.get('[data-testid="sort-decode"]').attributes('title')).toContain(
+      'G / sum of decode step times',
+    );
+  });
+
+  it('explains the charts it cannot draw', async () => {
+    const { wrapper } = await openCompare([smolRun()]);
+    const note = (id: string) => wrapper.get(`[data-testid="${id}-note"]`).text();
+    expect(note('chart-latency-depth')).toContain('depth 0');
+    expect(note('chart-quality')).toContain('sweep --quality');
+    expect(note('chart-ops')).toContain('profile ops');
+    expect(wrapper.find('[data-testid="chart-ops"] .chart-stub').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="chart-memory"] .chart-stub').exists()).toBe(true);
+  });
+
+  it('charts only the ticked trials', async () => {
+    const { wrapper } = await openCompare([depthRun()]);
+    const toggles = wrapper.findAll('[data-testid="trial-toggle"]');
+    expect(toggles).toHaveLength(5);
+    expect(toggles[4]!.attributes('disabled')).toBeDefined(); // the failed trial
+    await toggles[0]!.setValue(false);
+    expect(wrapper.get('[data-testid="chart-throughput"] .chart-stub').attributes('data-labels')).toBe('3');
+    await wrapper.get('[data-testid="select-none"]').trigger('click');
+    expect(wrapper.get('[data-testid="chart-throughput-note"]').text()).toContain('No trial selected');
+    // the table still lists every trial
+    expect(wrapper.findAll('[data-testid="compare-row"]')).toHaveLength(5);
+  });
+
+  it('exports a run through the engine and saves it as a download', async () => {
+    const { wrapper, exportRun } = await openCompare([depthRun()]);
+    const createObjectURL = vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:compare-export');
+    const revokeObjectURL = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
+    const clicked: string[] = [];
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(`${this.download} ${this.href}`);
+    });
+    await wrapper.get('[data-testid="export-csv"]').trigger('click');
+    await flushPromises();
+    expect(exportRun).toHaveBeenCalledWith('r1-140m-depths', 'csv');
+    expect(createObjectURL).toHaveBeenCalledWith(expect.any(Blob));
+    expect(clicked).toEqual(['r1-140m-depths.csv blob:compare-export']);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(revokeObjectURL).toHaveBeenCalledWith('blob:compare-export');
+    vi.restoreAllMocks();
+  });
+});
