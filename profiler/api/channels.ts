@@ -15,6 +15,12 @@ export const workbenchMethodNames = [
   'deleteRun',
   'restoreRun',
   'exportRun',
+  'importRun',
+  'deviceTargets',
+  'analyzeRun',
+  'memoryBandwidth',
+  'storage',
+  'clearModelCache',
 ] as const;
 
 export type WorkbenchMethodName = (typeof workbenchMethodNames)[number];

@@ -4,6 +4,7 @@ import { CatalogSummarySchema } from './catalog-summary';
 import { PlannedTrialSchema, RunDocumentSchema, RunSummarySchema, SweepSpecSchema } from './run-document';
 import type { WorkbenchEvent } from './workbench-events';
 import { SystemInfoSchema } from './system-info';
+import { DeviceTargetSchema, LatencyGoalSchema, RunAnalysisSchema } from './targets';
 
 interface MethodSpec {
   args: z.ZodTuple;
@@ -29,6 +30,16 @@ export const RunListSchema = z.object({
   problems: z.array(z.object({ file: z.string(), reason: z.string() })),
 });
 
+export const StorageUsageSchema = z.object({
+  dataDir: z.string(),
+  /** bytes: synthetic models and quantized variants (the cache) */
+  modelsBytes: z.number(),
+  runsBytes: z.number(),
+  profilesBytes: z.number(),
+  cacheBytes: z.number(),
+});
+export type StorageUsage = z.infer<typeof StorageUsageSchema>;
+
 export const ExportedRunSchema = z.object({ fileName: z.string(), mimeType: z.string(), text: z.string() });
 
 export const workbenchMethods = {
@@ -50,6 +61,30 @@ export const workbenchMethods = {
   deleteRun: { args: z.tuple([runId]), result: ok },
   restoreRun: { args: z.tuple([runId]), result: ok },
   exportRun: { args: z.tuple([runId, z.enum(['html', 'md', 'csv', 'json'])]), result: ExportedRunSchema },
+  /** store a run file's text from another machine (validated; never overwrites) */
+  importRun: {
+    args: z.tuple([z.string().max(64 * 1024 * 1024)]),
+    result: z.object({ id: z.string(), originalId: z.string() }),
+  },
+  /** device presets and this machine (with its measured bandwidth) */
+  deviceTargets: { args: z.tuple([]), result: z.array(DeviceTargetSchema) },
+  /** KV pressure, fit verdicts and trade-offs of a run against targets (ids or name=…,ram=…,bandwidth=…) */
+  analyzeRun: {
+    args: z.tuple([
+      runId,
+      z.object({ targets: z.array(z.string()).optional(), goal: LatencyGoalSchema.optional() }),
+    ]),
+    result: RunAnalysisSchema,
+  },
+  /** this machine's memory read bandwidth: cached, or measured once (a few seconds) */
+  memoryBandwidth: {
+    args: z.tuple([]),
+    result: z.object({ bytesPerSecond: z.number(), method: z.string(), measuredAt: z.string() }),
+  },
+  /** what the data folder holds, bytes per part */
+  storage: { args: z.tuple([]), result: StorageUsageSchema },
+  /** delete the model variant cache (synthetic builds, quantized variants); refused while a sweep runs */
+  clearModelCache: { args: z.tuple([]), result: z.object({ freedBytes: z.number() }) },
 } satisfies Record<WorkbenchMethodName, MethodSpec>;
 
 /** What a caller passes: zod's input types, so defaults may be left out. */

@@ -1,10 +1,22 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { WorkbenchApi, WorkbenchEvent, WorkbenchEvents } from '../api';
+import { deviceTargets, resolveTarget } from '../bench/device-targets';
+import { analyzeRun } from '../bench/run-analysis';
+import { environmentOf } from '../bench/run-trial';
+import {
+  cachedMemoryBandwidth,
+  memoryBandwidthKey,
+  type CachedMemoryBandwidth,
+} from '../runtime/memory-bandwidth';
 import { forkTrialLauncher } from '../bench/fork-trial-host';
 import type { TrialProcessLauncher } from '../bench/trial-host';
 import { probeSystem, type HostFacts } from '../runtime/system-probe';
 import { exportFileName, EXPORT_MIME_TYPES, exportRun } from '../store/exporters';
 import { createRunStore } from '../store/run-store';
 import { catalogSummaries } from './catalog-summaries';
+import { clearModelCache, storageUsage } from './storage';
 import { createSweepService } from './sweep-service';
 
 export interface EngineOptions {
@@ -30,6 +42,9 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Wor
       for (const listener of listeners) listener(event);
     },
   });
+
+  const bandwidthHere = async (): Promise<CachedMemoryBandwidth> =>
+    cachedMemoryBandwidth(facts.dataDir, memoryBandwidthKey(environmentOf(await systemOnce())));
 
   return {
     system: () => probeSystem(facts),
@@ -58,6 +73,43 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Wor
         mimeType: EXPORT_MIME_TYPES[format],
         text: exportRun(doc, format),
       };
+    },
+    importRun: async (text) => {
+      // the store imports from a file (validated, never overwriting): hand it the text through one
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'ew-import-'));
+      try {
+        const file = path.join(dir, 'run.json');
+        await writeFile(file, text);
+        const { run, originalId } = await store.importFile(file);
+        return { id: run.id, originalId };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    deviceTargets: async () => deviceTargets((await bandwidthHere()).bytesPerSecond),
+    analyzeRun: async (runId, request) => {
+      const doc = await store.load(runId);
+      const here = (await bandwidthHere()).bytesPerSecond;
+      const targets = request.targets?.length
+        ? request.targets.map((target) => resolveTarget(target, here))
+        : deviceTargets(here);
+      return analyzeRun(doc, { targets, ...(request.goal ? { goal: request.goal } : {}) });
+    },
+    memoryBandwidth: async () => {
+      const measured = await bandwidthHere();
+      return {
+        bytesPerSecond: measured.bytesPerSecond,
+        method: measured.method,
+        measuredAt: measured.measuredAt,
+      };
+    },
+    storage: () => storageUsage(facts.dataDir),
+    clearModelCache: async () => {
+      if (sweeps.running())
+        throw new Error(
+          'A sweep is running and may need its models: cancel it or wait, then clear the cache.',
+        );
+      return { freedBytes: await clearModelCache(facts.dataDir) };
     },
     onEvent: (listener) => {
       listeners.add(listener);

@@ -30,6 +30,9 @@ export function createSweepService(deps: SweepServiceDeps) {
   return {
     plan,
 
+    /** the id of the sweep running now, if any */
+    running: (): string | undefined => running?.runId,
+
     async start(spec: SweepSpecInput, name = 'sweep'): Promise<{ runId: string; trials: number }> {
       if (running)
         throw new Error(`A sweep is already running (${running.runId}): cancel it or wait for it to finish.`);
