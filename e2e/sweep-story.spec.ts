@@ -70,6 +70,27 @@ test('build a 2 × 2 sweep, run it to 100%, compare it and export it', async ({ 
   const csvFile = await (await download).path();
   const rows = readFileSync(csvFile, 'utf8').trim().split(/\r?\n/);
   expect(rows).toHaveLength(1 + 4);
+
+  // the same run against device targets: verdicts, with projections marked as such
+  await page.getByTestId('nav-targets').click();
+  await expect(page.getByTestId('verdict-matrix')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('projected-tag').first()).toBeVisible();
+  await expect(page.getByTestId('projection-basis')).toContainText(/memory-bound|bandwidth/i);
+  await page.screenshot({ path: `${repoRoot}/docs/screenshots/targets-${app.door}.png`, fullPage: true });
+
+  // a run file from "another machine": the JSON export, imported through History
+  await page.getByTestId('nav-compare').click();
+  const jsonDownload = page.waitForEvent('download');
+  await page.getByTestId('export-json').first().click();
+  const jsonFile = await (await jsonDownload).path();
+  await page.getByTestId('nav-history').click();
+  await page.getByTestId('import-run').setInputFiles({
+    name: 'colleague-run.json',
+    mimeType: 'application/json',
+    buffer: readFileSync(jsonFile),
+  });
+  await expect(page.getByTestId('import-message')).toContainText('Imported as');
+  await expect(page.getByTestId('history-run')).toHaveCount(2);
   expect(app.consoleErrors).toEqual([]);
 });
 

@@ -23,7 +23,7 @@ test('opening the app shows the System panel with the real onnxruntime version a
   await expect(panel.getByTestId('system-error')).toHaveCount(0);
 
   // Refresh reads the machine again through the same door.
-  const refresh = panel.getByRole('button', { name: 'Refresh' });
+  const refresh = panel.getByRole('button', { name: 'Refresh', exact: true });
   await refresh.click();
   await expect(refresh).toBeEnabled();
   await expect(panel.getByTestId('ort-version')).toHaveText(ortVersion);

@@ -28,6 +28,8 @@ export const useLiveRunStore = defineStore('live-run', () => {
   const phase = ref<string>('');
   /** ms per decode step of the running trial's current repetition */
   const stepMs = ref<number[]>([]);
+  /** decoded text of the running trial's first timed repetition, as its tokens arrive (tokenizer models) */
+  const streamedText = ref('');
   const error = ref<string | null>(null);
   let unsubscribe: (() => void) | null = null;
 
@@ -43,12 +45,16 @@ export const useLiveRunStore = defineStore('live-run', () => {
   function apply(message: WorkbenchEvent): void {
     if (message.runId !== runId.value) return;
     const event = message.event;
+    // the run document may have been read just before the sweep marked itself running: any trial event
+    // means it runs now
+    if (event.type !== 'done' && status.value !== 'running') status.value = 'running';
     switch (event.type) {
       case 'trial-start': {
         const trial = trialByKey(event.key);
         if (trial) trial.status = 'running';
         etaSeconds.value = event.etaSeconds;
         stepMs.value = [];
+        streamedText.value = '';
         phase.value = 'starting';
         break;
       }
@@ -61,6 +67,12 @@ export const useLiveRunStore = defineStore('live-run', () => {
         if (progressEvent.phase === 'prefill') stepMs.value = [];
         if (progressEvent.phase === 'decode' && progressEvent.stepMs !== undefined)
           stepMs.value = [...stepMs.value, progressEvent.stepMs];
+        if (
+          progressEvent.phase === 'decode' &&
+          progressEvent.repetition === 0 &&
+          progressEvent.text !== undefined
+        )
+          streamedText.value += progressEvent.text;
         break;
       }
       case 'trial-done': {
@@ -139,6 +151,7 @@ export const useLiveRunStore = defineStore('live-run', () => {
     etaSeconds,
     phase,
     stepMs,
+    streamedText,
     error,
     finished,
     progress,

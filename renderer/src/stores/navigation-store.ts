@@ -7,6 +7,7 @@ export const VIEWS = [
   { id: 'live', title: 'Live run' },
   { id: 'compare', title: 'Compare' },
   { id: 'history', title: 'History' },
+  { id: 'targets', title: 'Targets' },
   { id: 'system', title: 'System' },
 ] as const;
 export type ViewId = (typeof VIEWS)[number]['id'];
@@ -14,8 +15,10 @@ export type ViewId = (typeof VIEWS)[number]['id'];
 /** Which screen is open; the run a screen should show (opened from History, or just started). */
 export const useNavigationStore = defineStore('navigation', () => {
   const view = ref<ViewId>('system');
+  /** the full-screen booth display over whatever screen is open (Esc leaves it) */
+  const demo = ref(false);
   function open(next: ViewId): void {
     view.value = next;
   }
-  return { view, open };
+  return { view, open, demo };
 });

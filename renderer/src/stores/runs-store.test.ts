@@ -35,6 +35,7 @@ function fakeBackend(runs: RunSummary[]) {
     tagRun: vi.fn(async (id: string) => ({ id })),
     deleteRun: vi.fn(async (id: string) => ({ id })),
     restoreRun: vi.fn(async (id: string) => ({ id })),
+    importRun: vi.fn(async (_text: string) => ({ id: 'imported', originalId: 'imported' })),
     exportRun: vi.fn(async (id: string, format: string) => ({
       fileName: `${id}.${format}`,
       mimeType: 'text/plain',
@@ -188,6 +189,33 @@ describe('runs store', () => {
       emit(done);
       await vi.advanceTimersByTimeAsync(1000);
       expect(backend.listRuns).toHaveBeenCalledTimes(1);
+    });
+  });
+
+  describe('importing a run file', () => {
+    it('sends the file text to the engine, says the new id and lists again', async () => {
+      const { backend } = fakeBackend([summary('r1')]);
+      backend.importRun.mockResolvedValueOnce({ id: 'run-2', originalId: 'run-1' });
+      const store = useRunsStore();
+      const file = new File(['{"id":"run-1"}'], 'run-1.json', { type: 'application/json' });
+      const imported = await store.importRunFile(file);
+      expect(backend.importRun).toHaveBeenCalledWith('{"id":"run-1"}');
+      expect(imported).toEqual({ id: 'run-2', originalId: 'run-1' });
+      expect(store.importMessage).toMatch(/^Imported as run-2/);
+      expect(store.importError).toBeNull();
+      expect(store.importing).toBe(false);
+      expect(backend.listRuns).toHaveBeenCalledTimes(1);
+    });
+
+    it('says why an import failed, naming the file', async () => {
+      const { backend } = fakeBackend([]);
+      backend.importRun.mockRejectedValueOnce(new Error('not a run document'));
+      const store = useRunsStore();
+      const imported = await store.importRunFile(new File(['nope'], 'broken.json'));
+      expect(imported).toBeUndefined();
+      expect(store.importMessage).toBeNull();
+      expect(store.importError).toBe('Could not import “broken.json”: not a run document');
+      expect(store.importing).toBe(false);
     });
   });
 });

@@ -8,6 +8,7 @@ import { useNavigationStore } from './navigation-store';
 
 export type ExportFormat = 'html' | 'md' | 'csv' | 'json';
 export type ExportedRun = WorkbenchMethodResult<'exportRun'>;
+export type ImportedRun = WorkbenchMethodResult<'importRun'>;
 /** a file in the runs folder that could not be read, with why */
 export type RunProblem = WorkbenchMethodResult<'listRuns'>['problems'][number];
 
@@ -62,6 +63,12 @@ export const useRunsStore = defineStore('runs', () => {
   /** the run just deleted, while the screen offers to undo it */
   const deleted = ref<{ id: string; name: string } | null>(null);
   const selectedIds = ref<string[]>([]);
+  /** an import in flight */
+  const importing = ref(false);
+  /** "Imported as <id>" after the last import worked; cleared by the next one */
+  const importMessage = ref<string | null>(null);
+  /** why the last import failed; cleared by the next one */
+  const importError = ref<string | null>(null);
 
   const visibleRuns = computed(() => runs.value.filter((run) => matchesSearch(run, search.value)));
 
@@ -160,6 +167,31 @@ export const useRunsStore = defineStore('runs', () => {
     return act(id, `export (${format})`, () => useBackend().exportRun(id, format));
   }
 
+  /**
+   * Stores a run file from another machine (a run document as JSON). The engine validates it and never
+   * overwrites: the imported run may get a new id, which the message names.
+   */
+  async function importRunFile(file: File): Promise<ImportedRun | undefined> {
+    importing.value = true;
+    importMessage.value = null;
+    importError.value = null;
+    try {
+      const text = await file.text();
+      const imported = await useBackend().importRun(text);
+      importMessage.value =
+        imported.id === imported.originalId
+          ? `Imported as ${imported.id}`
+          : `Imported as ${imported.id} (${imported.originalId} in the file)`;
+      return imported;
+    } catch (cause) {
+      importError.value = `Could not import “${file.name}”: ${message(cause)}`;
+      return undefined;
+    } finally {
+      importing.value = false;
+      await refresh();
+    }
+  }
+
   function toggleSelected(id: string, on: boolean): void {
     const rest = selectedIds.value.filter((selected) => selected !== id);
     selectedIds.value = on ? [...rest, id] : rest;
@@ -218,6 +250,10 @@ export const useRunsStore = defineStore('runs', () => {
     undoDelete,
     dismissUndo,
     exportRun,
+    importing,
+    importMessage,
+    importError,
+    importRunFile,
     toggleSelected,
     openInCompare,
     followLive,

@@ -50,6 +50,11 @@ const backend = {
     mimeType: 'text/markdown',
     text: '# report',
   })),
+  importRun: vi.fn(async (text: string) => {
+    const id = (JSON.parse(text) as { id: string }).id;
+    runs = [...runs, summary(`${id}-2`)];
+    return { id: `${id}-2`, originalId: id };
+  }),
   onEvent: vi.fn(() => () => {}),
 };
 
@@ -163,5 +168,27 @@ describe('History view', () => {
     await view.get('[data-testid="compare-selected"]').trigger('click');
     expect(openRuns).toHaveBeenCalledWith(['r1', 'r2']);
     expect(useNavigationStore().view).toBe('compare');
+  });
+
+  it('imports a run file and lists it, or says why not', async () => {
+    const view = await mountView();
+    const input = view.get<HTMLInputElement>('[data-testid="import-run"]');
+    expect(input.attributes('accept')).toContain('.json');
+    const choose = async (file: File) => {
+      Object.defineProperty(input.element, 'files', { value: [file], configurable: true });
+      await input.trigger('change');
+      await flushPromises();
+    };
+    await choose(new File(['{"id":"r9"}'], 'r9.json', { type: 'application/json' }));
+    expect(backend.importRun).toHaveBeenCalledWith('{"id":"r9"}');
+    expect(view.get('[data-testid="import-message"]').text()).toContain('Imported as r9-2');
+    expect(view.findAll('[data-testid="history-run"]')).toHaveLength(3);
+
+    backend.importRun.mockRejectedValueOnce(new Error('not a run document'));
+    await choose(new File(['{}'], 'bad.json'));
+    expect(view.find('[data-testid="import-message"]').exists()).toBe(false);
+    expect(view.get('[data-testid="import-error"]').text()).toBe(
+      'Could not import “bad.json”: not a run document',
+    );
   });
 });

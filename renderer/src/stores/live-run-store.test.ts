@@ -1,0 +1,53 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { SweepEvent, TrialProgress } from '../../../profiler/api';
+import { useLiveRunStore } from './live-run-store';
+
+function send(store: ReturnType<typeof useLiveRunStore>, event: SweepEvent, runId = 'run-1'): void {
+  store.apply({ kind: 'sweep', runId, event });
+}
+
+function progress(p: TrialProgress): SweepEvent {
+  return { type: 'trial-progress', key: 't1', progress: p };
+}
+
+const start: SweepEvent = { type: 'trial-start', index: 0, total: 2, key: 't1', label: 'a', etaSeconds: 10 };
+
+describe('live run store: streamed text', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it("accumulates the decoded text of repetition 0's decode steps, and resets on the next trial", () => {
+    const store = useLiveRunStore();
+    store.runId = 'run-1';
+    send(store, start);
+    send(store, progress({ phase: 'decode', repetition: 0, step: 0, stepMs: 20, tokenId: 1, text: 'Hello' }));
+    send(
+      store,
+      progress({ phase: 'decode', repetition: 0, step: 1, stepMs: 22, tokenId: 2, text: ', world' }),
+    );
+    // other repetitions, tokens without text, and other runs do not add to it
+    send(store, progress({ phase: 'decode', repetition: 1, step: 0, stepMs: 21, text: 'Hello' }));
+    send(store, progress({ phase: 'decode', repetition: 0, step: 2, stepMs: 21, tokenId: 3 }));
+    send(store, progress({ phase: 'decode', repetition: 0, step: 3, stepMs: 21, text: '!' }), 'other-run');
+    expect(store.streamedText).toBe('Hello, world');
+    expect(store.stepMs).toEqual([20, 22, 21, 21]);
+
+    send(store, { ...start, key: 't2', index: 1 });
+    expect(store.streamedText).toBe('');
+    expect(store.stepMs).toEqual([]);
+  });
+});
+
+describe('live run store: status', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('counts a run as running once its trials report, even if it was read while still planned', () => {
+    const store = useLiveRunStore();
+    store.runId = 'run-1';
+    store.status = 'planned';
+    send(store, start);
+    expect(store.status).toBe('running');
+    send(store, { type: 'done', status: 'cancelled' });
+    expect(store.status).toBe('cancelled');
+  });
+});

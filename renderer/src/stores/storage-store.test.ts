@@ -1,0 +1,131 @@
+// @vitest-environment happy-dom
+import { flushPromises, mount } from '@vue/test-utils';
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { StorageUsage } from '../../../profiler/api';
+import SystemPanel from '../components/SystemPanel.vue';
+import { provideBackend, type WorkbenchBackend } from '../backend/workbench-backend';
+import { useStorageStore } from './storage-store';
+
+const usage: StorageUsage = {
+  dataDir: '/data',
+  modelsBytes: 3e9,
+  runsBytes: 2e6,
+  profilesBytes: 1e6,
+  cacheBytes: 2.5e9,
+};
+
+function fakeBackend(overrides: Partial<WorkbenchBackend> = {}) {
+  const backend = {
+    kind: 'socket',
+    location: 'test',
+    memoryBandwidth: vi.fn(async () => ({
+      bytesPerSecond: 4e10,
+      method: 'Float64Array sum',
+      measuredAt: '2025-01-01T00:00:00.000Z',
+    })),
+    storage: vi.fn(async () => usage),
+    clearModelCache: vi.fn(async () => ({ freedBytes: 2.5e9 })),
+    ...overrides,
+  };
+  provideBackend(backend as unknown as WorkbenchBackend);
+  return backend;
+}
+
+describe('storage store', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('measures the memory bandwidth once asked, and is not measuring afterwards', async () => {
+    const backend = fakeBackend();
+    const store = useStorageStore();
+    expect(store.bandwidth).toBeNull();
+    const measuring = store.measureBandwidth();
+    expect(store.measuring).toBe(true);
+    await measuring;
+    expect(store.measuring).toBe(false);
+    expect(store.bandwidth?.bytesPerSecond).toBe(4e10);
+    expect(store.bandwidth?.method).toBe('Float64Array sum');
+    expect(backend.memoryBandwidth).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows the engine's message when measuring fails", async () => {
+    fakeBackend({ memoryBandwidth: vi.fn(async () => Promise.reject(new Error('no timer'))) });
+    const store = useStorageStore();
+    await store.measureBandwidth();
+    expect(store.bandwidthError).toBe('no timer');
+    expect(store.bandwidth).toBeNull();
+    expect(store.measuring).toBe(false);
+  });
+
+  it('reads what the data folder holds', async () => {
+    fakeBackend();
+    const store = useStorageStore();
+    await store.loadUsage();
+    expect(store.usage).toEqual(usage);
+    expect(store.usageError).toBeNull();
+  });
+
+  it('clears the model cache only after the confirm step, then re-reads the sizes', async () => {
+    const backend = fakeBackend();
+    const store = useStorageStore();
+    await store.confirmClear();
+    expect(backend.clearModelCache).not.toHaveBeenCalled();
+
+    store.askClear();
+    expect(store.confirmingClear).toBe(true);
+    store.cancelClear();
+    await store.confirmClear();
+    expect(backend.clearModelCache).not.toHaveBeenCalled();
+
+    store.askClear();
+    await store.confirmClear();
+    expect(backend.clearModelCache).toHaveBeenCalledTimes(1);
+    expect(store.freedBytes).toBe(2.5e9);
+    expect(store.confirmingClear).toBe(false);
+    expect(store.clearing).toBe(false);
+    expect(backend.storage).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows the engine's refusal while a sweep runs", async () => {
+    fakeBackend({
+      clearModelCache: vi.fn(async () =>
+        Promise.reject(new Error('A sweep is running; clear the model cache after it ends.')),
+      ),
+    });
+    const store = useStorageStore();
+    store.askClear();
+    await store.confirmClear();
+    expect(store.clearError).toBe('A sweep is running; clear the model cache after it ends.');
+    expect(store.freedBytes).toBeNull();
+    expect(store.clearing).toBe(false);
+  });
+});
+
+describe('System panel: bandwidth and data folder', () => {
+  it('measures on request, shows sizes, and clears the cache after confirming', async () => {
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const backend = fakeBackend({
+      system: vi.fn(async () => Promise.reject(new Error('offline'))),
+    } as Partial<WorkbenchBackend>);
+    const wrapper = mount(SystemPanel, { global: { plugins: [pinia] } });
+    await flushPromises();
+    expect(wrapper.get('[data-testid="system-error"]').text()).toContain('offline');
+    expect(wrapper.get('[data-testid="storage"]').text()).toContain('/data');
+    expect(wrapper.get('[data-testid="storage-cache"]').text()).toMatch(/GiB|GB/);
+
+    expect(wrapper.get('[data-testid="memory-bandwidth"]').text()).toContain('few seconds');
+    await wrapper.get('[data-testid="measure-bandwidth"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="memory-bandwidth"]').text()).toContain('Float64Array sum');
+    expect(wrapper.find('[data-testid="measure-bandwidth"]').exists()).toBe(false);
+
+    expect(wrapper.find('[data-testid="confirm-clear"]').exists()).toBe(false);
+    await wrapper.get('[data-testid="clear-model-cache"]').trigger('click');
+    expect(backend.clearModelCache).not.toHaveBeenCalled();
+    await wrapper.get('[data-testid="confirm-clear"]').trigger('click');
+    await flushPromises();
+    expect(backend.clearModelCache).toHaveBeenCalledTimes(1);
+    expect(wrapper.get('[data-testid="clear-result"]').text()).toMatch(/Freed .*(GiB|GB)/);
+  });
+});

@@ -1,0 +1,100 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import type { StorageUsage, WorkbenchMethodResult } from '../../../profiler/api';
+import { useBackend } from '../backend/workbench-backend';
+
+export type MemoryBandwidth = WorkbenchMethodResult<'memoryBandwidth'>;
+
+function messageOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * The System panel's data folder and memory bandwidth: what the folder holds, clearing the model cache
+ * (behind a confirm step; the engine refuses while a sweep runs), and the measured read bandwidth.
+ */
+export const useStorageStore = defineStore('storage', () => {
+  const bandwidth = ref<MemoryBandwidth | null>(null);
+  const measuring = ref(false);
+  const bandwidthError = ref<string | null>(null);
+
+  const usage = ref<StorageUsage | null>(null);
+  const loadingUsage = ref(false);
+  const usageError = ref<string | null>(null);
+
+  /** true between "Clear model cache" and its confirmation or cancel */
+  const confirmingClear = ref(false);
+  const clearing = ref(false);
+  const freedBytes = ref<number | null>(null);
+  const clearError = ref<string | null>(null);
+
+  /** Cached by the engine, or measured once (a few seconds). */
+  async function measureBandwidth(): Promise<void> {
+    if (measuring.value) return;
+    measuring.value = true;
+    bandwidthError.value = null;
+    try {
+      bandwidth.value = await useBackend().memoryBandwidth();
+    } catch (cause) {
+      bandwidthError.value = messageOf(cause);
+    } finally {
+      measuring.value = false;
+    }
+  }
+
+  async function loadUsage(): Promise<void> {
+    loadingUsage.value = true;
+    usageError.value = null;
+    try {
+      usage.value = await useBackend().storage();
+    } catch (cause) {
+      usageError.value = messageOf(cause);
+    } finally {
+      loadingUsage.value = false;
+    }
+  }
+
+  function askClear(): void {
+    confirmingClear.value = true;
+    freedBytes.value = null;
+    clearError.value = null;
+  }
+
+  function cancelClear(): void {
+    confirmingClear.value = false;
+  }
+
+  /** Deletes the model cache; does nothing unless askClear() came first. */
+  async function confirmClear(): Promise<void> {
+    if (!confirmingClear.value || clearing.value) return;
+    confirmingClear.value = false;
+    clearing.value = true;
+    clearError.value = null;
+    try {
+      freedBytes.value = (await useBackend().clearModelCache()).freedBytes;
+    } catch (cause) {
+      clearError.value = messageOf(cause);
+    } finally {
+      clearing.value = false;
+    }
+    await loadUsage();
+  }
+
+  return {
+    bandwidth,
+    measuring,
+    bandwidthError,
+    usage,
+    loadingUsage,
+    usageError,
+    confirmingClear,
+    clearing,
+    freedBytes,
+    clearError,
+    measureBandwidth,
+    loadUsage,
+    askClear,
+    cancelClear,
+    confirmClear,
+  };
+});
