@@ -9,6 +9,7 @@ import { bindWorkbenchIpc, forwardWorkbenchEvents } from './ipc-bindings';
 import { utilityTrialLauncher } from './utility-trial-host';
 import { createMainWindow } from './main-window';
 import { rendererLocation } from './renderer-location';
+import { bindReportPdf } from './report-pdf';
 import { hardenWebContents } from './security';
 
 // The CLI, serve and the desktop app share one data folder (EDGE_WORKBENCH_HOME overrides it).
@@ -44,11 +45,10 @@ if (!app.requestSingleInstanceLock()) {
         { launcher: utilityTrialLauncher() },
       );
       forwardWorkbenchEvents(api, () => BrowserWindow.getAllWindows().map((window) => window.webContents));
-      bindWorkbenchIpc(
-        ipcMain,
-        api,
-        (event) => event.senderFrame !== null && location.isOwnPage(event.senderFrame.url),
-      );
+      const isOwnSender = (event: Electron.IpcMainInvokeEvent): boolean =>
+        event.senderFrame !== null && location.isOwnPage(event.senderFrame.url);
+      bindWorkbenchIpc(ipcMain, api, isOwnSender);
+      bindReportPdf(ipcMain, api, isOwnSender);
       await createMainWindow(location);
       app.on('activate', () => {
         if (BrowserWindow.getAllWindows().length === 0) void createMainWindow(location);

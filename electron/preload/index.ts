@@ -21,3 +21,9 @@ function onEvent(listener: (event: unknown) => void): () => void {
 }
 
 contextBridge.exposeInMainWorld('workbench', { ...methods, onEvent });
+
+/** Desktop-only abilities the browser door lacks: printing a run's report to PDF. */
+contextBridge.exposeInMainWorld('workbenchDesktop', {
+  saveReportPdf: (runId: string): Promise<string | null> =>
+    ipcRenderer.invoke('workbench-desktop:saveReportPdf', runId),
+});

@@ -237,9 +237,12 @@ export const TrialResultSchema = z.object({
 });
 export type TrialResult = z.infer<typeof TrialResultSchema>;
 
-/** What a running trial tells its parent. */
+/**
+ * What a running trial tells its parent. `memory` events come from the supervisor, not the trial: a throttled
+ * RSS sample of the trial process (~4 per second) for live memory charts; they carry no step or repetition.
+ */
 export const TrialProgressSchema = z.object({
-  phase: z.enum(['prepare', 'load', 'warmup', 'depth', 'prefill', 'decode', 'profile', 'done']),
+  phase: z.enum(['prepare', 'load', 'warmup', 'depth', 'prefill', 'decode', 'profile', 'done', 'memory']),
   /** repetition index, 0-based; warmups count separately */
   repetition: z.number().int().optional(),
   step: z.number().int().optional(),
@@ -250,5 +253,9 @@ export const TrialProgressSchema = z.object({
   /** decoded text of that token, when a tokenizer is present */
   text: z.string().optional(),
   message: z.string().optional(),
+  /** bytes; the trial process's resident memory (`memory` events) */
+  rssBytes: z.number().optional(),
+  /** ms since the trial process started, stamped by the supervisor on everything the process reports */
+  elapsedMs: z.number().optional(),
 });
 export type TrialProgress = z.infer<typeof TrialProgressSchema>;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { forkTrialLauncher } from './fork-trial-host';
 import { classifyExit, superviseTrial } from './trial-host';
+import type { TrialProgress } from '../api';
 import type { TrialRequest } from './trial-messages';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ew-host-test-'));
@@ -54,6 +55,42 @@ describe('superviseTrial', () => {
     expect(Math.max(...outcome.memoryTimeline.map((s) => s.rssBytes))).toBeGreaterThan(32 * 1024 * 1024);
   });
 
+  it('reports throttled memory samples while the trial runs, and stamps phase changes on the same clock', async () => {
+    const launcher = scriptLauncher(
+      'phases',
+      `process.on('message', () => {
+         const keep = Buffer.alloc(16 * 1024 * 1024, 1);
+         process.send({ type: 'progress', progress: { phase: 'load' } });
+         setTimeout(() => process.send({ type: 'progress', progress: { phase: 'prefill', repetition: 0 } }), 300);
+         setTimeout(() => process.send({ type: 'progress', progress: { phase: 'decode', repetition: 0, step: 0 } }), 600);
+         setTimeout(() => process.send({ type: 'progress', progress: { phase: 'decode', repetition: 0, step: 1 } }), 700);
+         setTimeout(() => process.send({ type: 'measured', measurement: { loadMs: keep[0] } }, () => process.exit(0)), 1200);
+       });`,
+    );
+    const events: TrialProgress[] = [];
+    const outcome = await superviseTrial(launcher, request, {
+      timeLimitMs: 10_000,
+      sampleIntervalMs: 20,
+      onProgress: (p) => events.push(p),
+    });
+    expect(outcome.failure).toBeUndefined();
+
+    const memory = events.filter((event) => event.phase === 'memory');
+    expect(memory.length).toBeGreaterThanOrEqual(3);
+    // one report per ~250 ms, not one per 20 ms sample
+    expect(memory.length).toBeLessThan(outcome.memoryTimeline.length / 2);
+    const elapsed = memory.map((event) => event.elapsedMs!);
+    for (let index = 1; index < elapsed.length; index += 1) {
+      expect(elapsed[index]! - elapsed[index - 1]!).toBeGreaterThanOrEqual(250);
+    }
+    expect(memory.every((event) => event.rssBytes! > 0)).toBe(true);
+
+    // every sample is still kept, and each phase change is marked once on the timeline's clock
+    expect(outcome.phaseMarks.map((mark) => mark.phase)).toEqual(['load', 'prefill', 'decode']);
+    const prefill = events.find((event) => event.phase === 'prefill')!;
+    expect(prefill.elapsedMs).toBeGreaterThan(outcome.phaseMarks[0]!.tMs + 200);
+  });
+
   it('cancels on request', async () => {
     const launcher = scriptLauncher('slow', 'setInterval(() => undefined, 1000);');
     const controller = new AbortController();
@@ -76,9 +113,10 @@ describe('superviseTrial', () => {
     const phases: string[] = [];
     const outcome = await superviseTrial(launcher, request, {
       timeLimitMs: 10_000,
-      onProgress: (p) => phases.push(p.phase),
+      onProgress: (p) => p.phase !== 'memory' && phases.push(p.phase),
     });
     expect(phases).toEqual(['load']);
+    expect(outcome.phaseMarks.map((mark) => mark.phase)).toEqual(['load']);
     expect(outcome.measurement).toEqual({ loadMs: 1 });
     expect(outcome.failure).toBeUndefined();
   });

@@ -27,6 +27,14 @@ export interface TrialRunOptions {
   timeLimitMs: number;
   /** ms between RSS samples of the trial process */
   sampleIntervalMs?: number;
+  /** ms between the `memory` progress events reporting the latest sample (the live chart redraws at ~4 Hz) */
+  memoryReportIntervalMs?: number;
+}
+
+/** A phase the trial process entered, and when: ms since it started. */
+export interface PhaseMark {
+  tMs: number;
+  phase: TrialProgress['phase'];
 }
 
 export interface TrialProcessOutcome {
@@ -34,6 +42,8 @@ export interface TrialProcessOutcome {
   failure?: TrialFailure;
   /** the trial process's RSS over time, ms since it started */
   memoryTimeline: { tMs: number; rssBytes: number }[];
+  /** where each phase began on that timeline, in order; the same phase repeated is one mark */
+  phaseMarks: PhaseMark[];
 }
 
 const STDERR_TAIL_CHARS = 4000;
@@ -67,16 +77,28 @@ export function superviseTrial(
     const child = launch();
     const startedMs = performance.now();
     const memoryTimeline: TrialProcessOutcome['memoryTimeline'] = [];
+    const phaseMarks: PhaseMark[] = [];
+    const elapsedMs = (): number => performance.now() - startedMs;
+    const memoryReportIntervalMs = options.memoryReportIntervalMs ?? 250;
+    let lastReportMs = -Infinity; // elapsed ms of the last memory event
     let stderrTail = '';
-    let outcome: Omit<TrialProcessOutcome, 'memoryTimeline'> | undefined;
+    let outcome: Omit<TrialProcessOutcome, 'memoryTimeline' | 'phaseMarks'> | undefined;
     let stopReason: TrialFailure | undefined;
     let sampling = false;
+    let exited = false; // a sample read in flight at exit must not report after the outcome
 
     const sample = (): void => {
       if (sampling || child.pid === undefined) return;
       sampling = true; // one pidusage read at a time
       pidusage(child.pid)
-        .then((stat) => memoryTimeline.push({ tMs: performance.now() - startedMs, rssBytes: stat.memory }))
+        .then((stat) => {
+          const tMs = elapsedMs();
+          memoryTimeline.push({ tMs, rssBytes: stat.memory });
+          // every sample is kept; the parent hears of one per interval, enough for a live chart
+          if (exited || tMs - lastReportMs < memoryReportIntervalMs) return;
+          lastReportMs = tMs;
+          options.onProgress?.({ phase: 'memory', rssBytes: stat.memory, elapsedMs: tMs });
+        })
         .catch(() => undefined) // the process may be gone between two samples
         .finally(() => (sampling = false));
     };
@@ -98,17 +120,23 @@ export function superviseTrial(
 
     child.onStderr((text) => (stderrTail = (stderrTail + text).slice(-STDERR_TAIL_CHARS)));
     child.onMessage((message) => {
-      if (message.type === 'progress') options.onProgress?.(message.progress);
-      else if (message.type === 'measured') outcome = { measurement: message.measurement };
+      if (message.type === 'progress') {
+        const tMs = elapsedMs();
+        const { phase } = message.progress;
+        if (phaseMarks.at(-1)?.phase !== phase) phaseMarks.push({ tMs, phase });
+        // stamped so a live chart can place the phase change on the memory timeline's clock
+        options.onProgress?.({ ...message.progress, elapsedMs: tMs });
+      } else if (message.type === 'measured') outcome = { measurement: message.measurement };
       else outcome = { failure: message.failure };
     });
     child.onExit((code, signal) => {
+      exited = true;
       clearInterval(sampler);
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
       if (child.pid !== undefined) pidusage.clear();
       const failure = stopReason ?? (outcome ? undefined : classifyExit(code, signal, stderrTail));
-      resolve({ ...(failure ? { failure } : outcome), memoryTimeline });
+      resolve({ ...(failure ? { failure } : outcome), memoryTimeline, phaseMarks });
     });
     if (options.signal?.aborted) onAbort();
     else child.send({ type: 'run', request });

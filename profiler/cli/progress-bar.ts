@@ -68,7 +68,8 @@ export function createStepProgress(): StepProgress {
   let silenced = false;
   return {
     update(event) {
-      if (silenced) return;
+      // memory samples are not steps: redrawing the bar for them would only make it flicker
+      if (silenced || event.phase === 'memory') return;
       const phase = event.repetition === undefined ? event.phase : `${event.phase} ${event.repetition + 1}`;
       const detail =
         event.stepMs !== undefined ? `${event.stepMs.toFixed(1)} ms/token` : (event.message ?? '');

@@ -26,7 +26,11 @@ const DIR_SYNC_UNSUPPORTED = new Set(['EISDIR', 'EPERM', 'EACCES', 'EINVAL', 'EN
  * The sweep calls this after every trial: the cost is one write, two fsyncs and a rename; about 20 ms
  * for a 4.4 MB document on ext4 (a plain writeFile: about 10 ms).
  */
-export async function writeFileAtomic(file: string, text: string, fs: AtomicWriteFs = fsp): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  text: string | Uint8Array,
+  fs: AtomicWriteFs = fsp,
+): Promise<void> {
   const dir = path.dirname(file);
   // pid + random: concurrent writers (the app and a CLI on one data folder) never share a temp file
   const tempFile = path.join(
@@ -36,7 +40,7 @@ export async function writeFileAtomic(file: string, text: string, fs: AtomicWrit
   try {
     const handle = await fs.open(tempFile, 'wx');
     try {
-      await handle.writeFile(text, 'utf8');
+      await handle.writeFile(text); // strings as UTF-8
       await handle.sync();
     } finally {
       await handle.close();

@@ -51,3 +51,43 @@ describe('live run store: status', () => {
     expect(store.status).toBe('cancelled');
   });
 });
+
+describe('live run store: memory timeline', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  const memory = (elapsedMs: number, rssBytes: number): SweepEvent =>
+    progress({ phase: 'memory', elapsedMs, rssBytes });
+
+  it("collects the running trial's samples, tagged with the latest phase, and resets on the next trial", () => {
+    const store = useLiveRunStore();
+    store.runId = 'run-1';
+    send(store, start);
+    send(store, memory(10, 50e6));
+    send(store, progress({ phase: 'load', elapsedMs: 40 }));
+    send(store, memory(260, 400e6));
+    send(store, progress({ phase: 'prefill', repetition: 0, elapsedMs: 400 }));
+    send(store, progress({ phase: 'decode', repetition: 0, step: 0, stepMs: 20, elapsedMs: 450 }));
+    send(store, progress({ phase: 'decode', repetition: 0, step: 1, stepMs: 21, elapsedMs: 470 }));
+    send(store, memory(510, 420e6));
+
+    expect(store.liveMemory).toEqual([
+      { tMs: 10, rssBytes: 50e6, phase: null },
+      { tMs: 260, rssBytes: 400e6, phase: 'load' },
+      { tMs: 510, rssBytes: 420e6, phase: 'decode' },
+    ]);
+    // one mark per phase change, on the supervisor's clock
+    expect(store.livePhaseMarks).toEqual([
+      { tMs: 40, phase: 'load' },
+      { tMs: 400, phase: 'prefill' },
+      { tMs: 450, phase: 'decode' },
+    ]);
+    // memory samples neither change the phase line nor count as decode steps
+    expect(store.phase).toBe('decode (repetition 1)');
+    expect(store.stepMs).toEqual([20, 21]);
+
+    send(store, { ...start, key: 't2', index: 1 });
+    expect(store.liveMemory).toEqual([]);
+    expect(store.livePhaseMarks).toEqual([]);
+    expect(store.liveMemoryKey).toBe('t2');
+  });
+});

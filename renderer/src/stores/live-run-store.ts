@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { RunStatus, TrialResult, WorkbenchEvent } from '../../../profiler/api';
+import type { RunStatus, TrialProgress, TrialResult, WorkbenchEvent } from '../../../profiler/api';
 import { useBackend } from '../backend/workbench-backend';
 import { trialLabel } from '../format/trial-label';
 
@@ -16,9 +16,27 @@ export interface LiveTrial {
   reason?: string;
 }
 
+/** A trial phase the process reports, as opposed to the supervisor's `memory` samples. */
+export type TrialPhase = Exclude<TrialProgress['phase'], 'memory'>;
+
+/** One live RSS sample of the running trial, tagged with the phase it was in. */
+export interface LiveMemorySample {
+  /** ms since the trial process started */
+  tMs: number;
+  rssBytes: number;
+  /** the latest phase the trial reported before the sample; null before its first */
+  phase: TrialPhase | null;
+}
+
+/** Where a phase began: ms since the trial process started. */
+export interface LivePhaseMark {
+  tMs: number;
+  phase: TrialPhase;
+}
+
 /**
  * The sweep running now, as its events arrive: per-trial status, overall progress and ETA, and the
- * running trial's per-token latencies (ms, by decode step) for the live chart.
+ * running trial's per-token latencies (ms, by decode step) and memory samples for the live charts.
  */
 export const useLiveRunStore = defineStore('live-run', () => {
   const runId = ref<string | null>(null);
@@ -30,6 +48,12 @@ export const useLiveRunStore = defineStore('live-run', () => {
   const stepMs = ref<number[]>([]);
   /** decoded text of the running trial's first timed repetition, as its tokens arrive (tokenizer models) */
   const streamedText = ref('');
+  /** the running (or last run) trial's RSS samples as they arrive, ~4 per second */
+  const liveMemory = ref<LiveMemorySample[]>([]);
+  /** where each of that trial's phases began, on the same clock as `liveMemory` */
+  const livePhaseMarks = ref<LivePhaseMark[]>([]);
+  /** the key of the trial `liveMemory` belongs to */
+  const liveMemoryKey = ref<string | null>(null);
   const error = ref<string | null>(null);
   let unsubscribe: (() => void) | null = null;
 
@@ -56,10 +80,34 @@ export const useLiveRunStore = defineStore('live-run', () => {
         stepMs.value = [];
         streamedText.value = '';
         phase.value = 'starting';
+        liveMemory.value = [];
+        livePhaseMarks.value = [];
+        liveMemoryKey.value = event.key;
         break;
       }
       case 'trial-progress': {
         const progressEvent = event.progress;
+        if (event.key !== liveMemoryKey.value) {
+          // a follower that joined mid-trial missed its start
+          liveMemory.value = [];
+          livePhaseMarks.value = [];
+          liveMemoryKey.value = event.key;
+        }
+        if (progressEvent.phase === 'memory') {
+          if (progressEvent.rssBytes !== undefined && progressEvent.elapsedMs !== undefined)
+            liveMemory.value.push({
+              tMs: progressEvent.elapsedMs,
+              rssBytes: progressEvent.rssBytes,
+              phase: livePhaseMarks.value.at(-1)?.phase ?? null,
+            });
+          break; // a memory sample is not a step: the phase line stays as it is
+        }
+        if (livePhaseMarks.value.at(-1)?.phase !== progressEvent.phase)
+          livePhaseMarks.value.push({
+            // stamped by the supervisor; otherwise the time of the latest sample is the best guess
+            tMs: progressEvent.elapsedMs ?? liveMemory.value.at(-1)?.tMs ?? 0,
+            phase: progressEvent.phase,
+          });
         phase.value =
           progressEvent.repetition === undefined
             ? progressEvent.phase
@@ -152,6 +200,9 @@ export const useLiveRunStore = defineStore('live-run', () => {
     phase,
     stepMs,
     streamedText,
+    liveMemory,
+    livePhaseMarks,
+    liveMemoryKey,
     error,
     finished,
     progress,

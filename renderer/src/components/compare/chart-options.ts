@@ -230,3 +230,24 @@ export function rooflineOptions(efficiencies: readonly number[]): Options {
     },
   );
 }
+
+/** Threads on a category axis ("default" last); decode tok/s left (solid), prefill right (dashed). */
+export function scalingOptions(decodeAxis: string, prefillAxis: string): Options {
+  return withTooltip(
+    {
+      ...baseOptions<'line'>(),
+      scales: {
+        x: labelAxis('intra-op threads'),
+        [decodeAxis]: valueAxis('decode tok/s, median (solid)', { position: 'left' }),
+        [prefillAxis]: valueAxis('prefill tok/s, median (dashed)', {
+          position: 'right',
+          grid: { drawOnChartArea: false },
+        }),
+      },
+    },
+    {
+      label: (context: TooltipContext) =>
+        `${context.dataset.label}: ${fixed(context.parsed.y, 1)} tok/s at ${context.label} threads`,
+    },
+  );
+}

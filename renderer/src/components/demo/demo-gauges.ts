@@ -1,3 +1,4 @@
+import type { TrialResult } from '../../../../profiler/api';
 import type { LiveTrial } from '../../stores/live-run-store';
 import { lastFinishedTrial } from '../live/live-series';
 
@@ -32,4 +33,22 @@ export function formatGaugeNumber(value: number | null): string {
   if (value >= 100) return value.toFixed(0);
   if (value >= 10) return value.toFixed(1);
   return value.toFixed(2);
+}
+
+/** Milliseconds each opened configuration stays on screen while demo mode cycles through the comparison. */
+export const DEMO_CYCLE_MS = 8000;
+
+/** A measured trial's headline numbers: decode tok/s and TTFT (medians), peak RSS (bytes). */
+export function measuredTrialFacts(result: TrialResult): {
+  decodeTokensPerSecond: number | null;
+  ttftMs: number | null;
+  peakBytes: number | null;
+} {
+  const timeline = result.memoryTimeline ?? [];
+  const timelinePeak = timeline.length ? Math.max(...timeline.map((sample) => sample.rssBytes)) : null;
+  return {
+    decodeTokensPerSecond: result.summary?.decodeTokensPerSecond.median ?? null,
+    ttftMs: result.summary?.ttftMs.median ?? null,
+    peakBytes: result.peakRssBytes ?? timelinePeak,
+  };
 }

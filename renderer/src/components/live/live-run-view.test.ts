@@ -115,6 +115,33 @@ describe('Live run view', () => {
     expect(memory.text()).toContain('peak 2.8 GiB');
   });
 
+  it("charts the running trial's memory live once its samples arrive, with its phases named", async () => {
+    const live = following('running');
+    const view = mountView();
+    live.liveMemoryKey = 'c';
+    live.livePhaseMarks = [
+      { tMs: 5, phase: 'load' },
+      { tMs: 300, phase: 'prefill' },
+      { tMs: 400, phase: 'decode' },
+    ];
+    live.liveMemory = [
+      { tMs: 10, rssBytes: 1e8, phase: 'load' },
+      { tMs: 260, rssBytes: 5e8, phase: 'load' },
+      { tMs: 510, rssBytes: 6e8, phase: 'decode' },
+    ];
+    await vi.waitFor(() =>
+      expect(view.get('[data-testid="chart-memory-timeline"] .chart-stub').text()).toBe('3'),
+    );
+    const memory = view.get('[data-testid="chart-memory-timeline"]');
+    expect(memory.text()).toContain('Running now: tiny · int8 · ctx 2048');
+    expect(view.text()).toContain('Memory of the running trial');
+    expect(memory.get('[data-testid="phase-legend"]').text().split(/\s+/)).toEqual([
+      'load',
+      'prefill',
+      'decode',
+    ]);
+  });
+
   it('cancels the followed sweep, and cannot once it has ended', async () => {
     const live = following('running');
     const view = mountView();

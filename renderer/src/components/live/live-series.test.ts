@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { TrialResult } from '../../../../profiler/api';
 import type { LiveTrial } from '../../stores/live-run-store';
-import { lastFinishedTrial, latencySeries, latencySource, median, memorySeries } from './live-series';
+import {
+  lastFinishedTrial,
+  latencySeries,
+  latencySource,
+  median,
+  memorySeries,
+  memorySource,
+} from './live-series';
 
 function result(decodeStepMs: number[][], memoryTimeline: TrialResult['memoryTimeline'] = []): TrialResult {
   // only the fields the series read
@@ -92,5 +99,27 @@ describe('median', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
     expect(median([])).toBeNull();
+  });
+});
+
+describe('memorySource', () => {
+  const recorded = [{ tMs: 0, rssBytes: 1e8 }];
+  const marks = [{ tMs: 0, phase: 'load' as const }];
+  const samples = [{ tMs: 10, rssBytes: 2e8, phase: 'load' as const }];
+
+  it("follows the running trial once it has samples, else the last finished trial's recorded timeline", () => {
+    const trials = [trial('a', 'done', { result: result([], recorded) }), trial('b', 'running')];
+    const running = memorySource(trials, { key: 'b', samples, marks });
+    expect(running).toMatchObject({ live: true, timeline: samples, marks });
+    expect(running.trial?.key).toBe('b');
+
+    const waiting = memorySource(trials, { key: 'b', samples: [], marks: [] });
+    expect(waiting).toMatchObject({ live: false, timeline: recorded, marks: [] });
+    expect(waiting.trial?.key).toBe('a');
+  });
+
+  it('keeps the phases seen live for the trial that just finished', () => {
+    const trials = [trial('a', 'done', { result: result([], recorded) }), trial('b', 'pending')];
+    expect(memorySource(trials, { key: 'a', samples, marks }).marks).toEqual(marks);
   });
 });

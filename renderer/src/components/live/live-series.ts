@@ -1,5 +1,5 @@
 import type { TrialResult } from '../../../../profiler/api';
-import type { LiveTrial } from '../../stores/live-run-store';
+import type { LiveMemorySample, LivePhaseMark, LiveTrial } from '../../stores/live-run-store';
 
 /** A chart point: x and y in the units the chart's axis titles name. */
 export interface SeriesPoint {
@@ -75,4 +75,38 @@ export function median(values: readonly number[]): number | null {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** What the memory chart shows, and the phase changes to shade behind it. */
+export interface MemorySource {
+  /** the trial whose memory it is; undefined when none is known */
+  trial: LiveTrial | undefined;
+  timeline: readonly MemorySample[];
+  marks: readonly LivePhaseMark[];
+  /** true while the trial runs */
+  live: boolean;
+}
+
+/** The live samples of one trial, as the live store keeps them. */
+export interface LiveMemory {
+  key: string | null;
+  samples: readonly LiveMemorySample[];
+  marks: readonly LivePhaseMark[];
+}
+
+/**
+ * The memory chart follows the running trial once its first sample arrives; until then, and between trials,
+ * it shows the last finished trial's recorded timeline — shaded when its phases were seen live (same clock).
+ */
+export function memorySource(trials: readonly LiveTrial[], live: LiveMemory): MemorySource {
+  const running = runningTrial(trials);
+  if (running && running.key === live.key && live.samples.length > 0)
+    return { trial: running, timeline: live.samples, marks: live.marks, live: true };
+  const finished = lastFinishedTrial(trials);
+  return {
+    trial: finished,
+    timeline: finished?.result?.memoryTimeline ?? [],
+    marks: finished && finished.key === live.key ? live.marks : [],
+    live: false,
+  };
 }
