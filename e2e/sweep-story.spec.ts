@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import type { RunDocument } from '../profiler/api';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -71,6 +72,12 @@ test('build a 2 × 2 sweep, run it to 100%, compare it and export it', async ({ 
   const rows = readFileSync(csvFile, 'utf8').trim().split(/\r?\n/);
   expect(rows).toHaveLength(1 + 4);
 
+  const htmlDownload = page.waitForEvent('download');
+  await page.getByTestId('export-html').first().click();
+  const html = readFileSync(await (await htmlDownload).path(), 'utf8');
+  expect(html).toMatch(/^<!doctype html>/i);
+  expect(html).toContain('r1-tiny');
+
   // the same run against device targets: verdicts, with projections marked as such
   await page.getByTestId('nav-targets').click();
   await expect(page.getByTestId('verdict-matrix')).toBeVisible({ timeout: 60_000 });
@@ -83,6 +90,16 @@ test('build a 2 × 2 sweep, run it to 100%, compare it and export it', async ({ 
   const jsonDownload = page.waitForEvent('download');
   await page.getByTestId('export-json').first().click();
   const jsonFile = await (await jsonDownload).path();
+  // the table shows the run document's own numbers: decode tok/s median ± sd of every trial
+  const run = JSON.parse(readFileSync(jsonFile, 'utf8')) as RunDocument;
+  const expectedDecode = run.trials.map(({ result }) => {
+    const stats = result.summary!.decodeTokensPerSecond;
+    return `${stats.median.toFixed(1)} ± ${stats.std.toFixed(1)}`;
+  });
+  const shownDecode = await page
+    .getByTestId('compare-row')
+    .evaluateAll((rows) => rows.map((row) => row.querySelectorAll('td')[0]?.textContent?.trim() ?? ''));
+  expect(shownDecode.sort()).toEqual(expectedDecode.sort());
   await page.getByTestId('nav-history').click();
   await page.getByTestId('import-run').setInputFiles({
     name: 'colleague-run.json',
@@ -91,6 +108,13 @@ test('build a 2 × 2 sweep, run it to 100%, compare it and export it', async ({ 
   });
   await expect(page.getByTestId('import-message')).toContainText('Imported as');
   await expect(page.getByTestId('history-run')).toHaveCount(2);
+  await page.screenshot({ path: `${repoRoot}/docs/screenshots/history-${app.door}.png`, fullPage: true });
+
+  await page.getByTestId('demo-open').click();
+  await expect(page.getByTestId('demo-mode')).toBeVisible();
+  await page.screenshot({ path: `${repoRoot}/docs/screenshots/demo-${app.door}.png` });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('demo-mode')).toHaveCount(0);
   expect(app.consoleErrors).toEqual([]);
 });
 
