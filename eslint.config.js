@@ -114,10 +114,10 @@ const rendererBans = [
     message: 'The renderer may import profiler/api only.',
   },
   {
-    regex: '(^|/)profiler/api(/(?!(channels|units)$)[^/]+)?$',
+    regex: '(^|/)profiler/api(/(?!(channels|units|socket-client)$)[^/]+)?$',
     allowTypeImports: true,
     message:
-      'The renderer imports types from profiler/api; values only from its dependency-free channels and units.',
+      'The renderer imports types from profiler/api; values only from its dependency-free channels, units and socket-client.',
   },
 ];
 

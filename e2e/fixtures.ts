@@ -1,6 +1,6 @@
-import { _electron, test as base, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { _electron, test as base, type ElectronApplication, type Page } from '@playwright/test';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,35 @@ import { displayMissing, electronArgs, findElectronRuntime } from '../scripts/el
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * The one parent folder for the models e2e stories build (each spec in its own subfolder): serve only
+ * opens models under folders it was allowed, and the fixture allows this one (`--allow-dir`). One per
+ * worker process; created and removed by the worker fixture below.
+ */
+export const e2eModelsDir = path.join(os.tmpdir(), `ew-e2e-models-${process.pid}`);
+
+/**
+ * Build a tiny MobileLLM-R1-shaped model (2 layers, hidden 64, vocab 256: trials take well under a second)
+ * into `modelFolder`, with the real CLI. Put it under e2eModelsDir, the folder serve is allowed to open.
+ */
+export function buildTinyR1(modelFolder: string): void {
+  const built = spawnSync(
+    process.execPath,
+    [
+      path.join(repoRoot, 'bin', 'edge-workbench.mjs'),
+      'models',
+      'build',
+      'mobilellm-r1-140m',
+      '--override',
+      'num_hidden_layers=2,hidden_size=64,intermediate_size=96,vocab_size=256,max_context_tokens=4096',
+      '--out',
+      modelFolder,
+    ],
+    { cwd: repoRoot, encoding: 'utf8' },
+  );
+  if (built.status !== 0) throw new Error(`building the tiny model failed:\n${built.stderr}`);
+}
+
 export interface ServeProcess {
   /** the URL serve printed, token included */
   url: string;
@@ -16,12 +45,27 @@ export interface ServeProcess {
   dataDir: string;
 }
 
-/** Start `edge-workbench serve` on a free port with a throwaway data folder; read the URL it prints. */
-async function startServe(): Promise<{ serve: ServeProcess; child: ChildProcess }> {
+/**
+ * Start `edge-workbench serve` on a free port with a throwaway data folder; read the URL it prints.
+ * `extraArgs` go after `serve` (an agent's `--name`). Exported for stories that need more agents.
+ */
+export async function startServe(
+  extraArgs: readonly string[] = [],
+): Promise<{ serve: ServeProcess; child: ChildProcess }> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ew-e2e-'));
   const child = spawn(
     process.execPath,
-    [path.join(repoRoot, 'bin', 'edge-workbench.mjs'), '--data-dir', dataDir, 'serve', '--port', '0'],
+    [
+      path.join(repoRoot, 'bin', 'edge-workbench.mjs'),
+      '--data-dir',
+      dataDir,
+      'serve',
+      '--port',
+      '0',
+      '--allow-dir',
+      e2eModelsDir,
+      ...extraArgs,
+    ],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -47,6 +91,8 @@ export interface WorkbenchApp {
   door: 'browser' | 'electron';
   /** console errors and uncaught exceptions since the page opened (CSP violations land here) */
   consoleErrors: string[];
+  /** the desktop app's main process, to stand in for native dialogs (electron door only) */
+  electronApp?: ElectronApplication;
 }
 
 function watchConsole(page: Page): string[] {
@@ -59,10 +105,19 @@ function watchConsole(page: Page): string[] {
 }
 
 /** `app`: the workbench open at its first screen, through the door the project names. */
-export const test = base.extend<{ app: WorkbenchApp }, { serve: ServeProcess }>({
-  serve: [
+export const test = base.extend<{ app: WorkbenchApp }, { serve: ServeProcess; modelsDir: string }>({
+  modelsDir: [
     // eslint-disable-next-line no-empty-pattern -- Playwright requires the destructuring form
     async ({}, use) => {
+      mkdirSync(e2eModelsDir, { recursive: true });
+      await use(e2eModelsDir);
+      rmSync(e2eModelsDir, { recursive: true, force: true });
+    },
+    { scope: 'worker', auto: true },
+  ],
+  serve: [
+    // modelsDir: the folder --allow-dir names must exist when serve starts
+    async ({ modelsDir: _modelsDir }, use) => {
       const { serve, child } = await startServe();
       await use(serve);
       child.kill('SIGTERM');
@@ -99,12 +154,13 @@ export const test = base.extend<{ app: WorkbenchApp }, { serve: ServeProcess }>(
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ew-e2e-electron-'));
     const electronApp = await _electron.launch({
       executablePath: runtime.executablePath,
-      args: electronArgs(repoRoot),
+      // the desktop app opens models only from folders it was allowed, like serve
+      args: [...electronArgs(repoRoot), `--allow-dir=${e2eModelsDir}`],
       env: { ...process.env, EDGE_WORKBENCH_HOME: dataDir },
     });
     try {
       const page = await electronApp.firstWindow();
-      await use({ page, door: 'electron', consoleErrors: watchConsole(page) });
+      await use({ page, door: 'electron', consoleErrors: watchConsole(page), electronApp });
     } finally {
       await electronApp.close();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,33 +1,18 @@
 import type { Page } from '@playwright/test';
 import type { RunDocument } from '../profiler/api';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { expect, repoRoot, test } from './fixtures';
+import { buildTinyR1, e2eModelsDir, expect, repoRoot, test } from './fixtures';
 
 /**
  * The workbench's core story, through the real engine: build a sweep of 2 presets × 2 contexts on a tiny
  * MobileLLM-R1-shaped model, run it, watch it reach 100%, compare, export — and cancel a running sweep.
  */
-const tinyDir = mkdtempSync(path.join(os.tmpdir(), 'ew-e2e-model-'));
+// under the folder serve is allowed to open models from (fixtures.ts)
+const tinyDir = path.join(e2eModelsDir, 'sweep-story');
 const modelFolder = path.join(tinyDir, 'r1-tiny');
 test.beforeAll(() => {
-  const built = spawnSync(
-    process.execPath,
-    [
-      path.join(repoRoot, 'bin', 'edge-workbench.mjs'),
-      'models',
-      'build',
-      'mobilellm-r1-140m',
-      '--override',
-      'num_hidden_layers=2,hidden_size=64,intermediate_size=96,vocab_size=256,max_context_tokens=4096',
-      '--out',
-      modelFolder,
-    ],
-    { cwd: repoRoot, encoding: 'utf8' },
-  );
-  if (built.status !== 0) throw new Error(`building the tiny model failed:\n${built.stderr}`);
+  buildTinyR1(modelFolder);
 });
 test.afterAll(() => rmSync(tinyDir, { recursive: true, force: true }));
 
@@ -101,13 +86,24 @@ test('build a 2 × 2 sweep, run it to 100%, compare it and export it', async ({ 
     .evaluateAll((rows) => rows.map((row) => row.querySelectorAll('td')[0]?.textContent?.trim() ?? ''));
   expect(shownDecode.sort()).toEqual(expectedDecode.sort());
   await page.getByTestId('nav-history').click();
-  await page.getByTestId('import-run').setInputFiles({
-    name: 'colleague-run.json',
-    mimeType: 'application/json',
-    buffer: readFileSync(jsonFile),
-  });
+  // serve is shared by the specs of a worker: other stories' runs may be listed too
+  await expect(page.getByTestId('history-run').first()).toBeVisible();
+  const runsBefore = await page.getByTestId('history-run').count();
+  if (app.electronApp) {
+    // the desktop app imports through the native Open dialog: answer it with the exported file
+    await app.electronApp.evaluate(({ dialog }, file) => {
+      dialog.showOpenDialog = (() => Promise.resolve({ canceled: false, filePaths: [file] })) as never;
+    }, jsonFile);
+    await page.getByTestId('import-run-dialog').click();
+  } else {
+    await page.getByTestId('import-run').setInputFiles({
+      name: 'colleague-run.json',
+      mimeType: 'application/json',
+      buffer: readFileSync(jsonFile),
+    });
+  }
   await expect(page.getByTestId('import-message')).toContainText('Imported as');
-  await expect(page.getByTestId('history-run')).toHaveCount(2);
+  await expect(page.getByTestId('history-run')).toHaveCount(runsBefore + 1);
   await page.screenshot({ path: `${repoRoot}/docs/screenshots/history-${app.door}.png`, fullPage: true });
 
   await page.getByTestId('demo-open').click();

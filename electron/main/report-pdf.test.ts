@@ -1,29 +1,82 @@
-import type { IpcMainInvokeEvent } from 'electron';
-import { describe, expect, it, vi } from 'vitest';
-import type { WorkbenchApi } from '../../profiler/api';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-// electron's npm package is only a downloader here; the handler's checks need none of its runtime
-vi.mock('electron', () => ({ BrowserWindow: { fromWebContents: () => null }, dialog: {} }));
-const { bindReportPdf, SAVE_REPORT_PDF_CHANNEL } = await import('./report-pdf');
-
-type Handler = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
-
-function bound(isTrusted: boolean): Handler {
-  let handler: Handler | undefined;
-  const ipc = {
-    handle: (channel: string, h: Handler) => void (channel === SAVE_REPORT_PDF_CHANNEL && (handler = h)),
+/** The hidden report window: records how it was made and what it loaded; "prints" fixed bytes. */
+const windows: FakeWindow[] = [];
+class FakeWindow {
+  loaded = '';
+  destroyed = false;
+  constructor(readonly options: { webPreferences: Record<string, unknown> }) {
+    windows.push(this);
+  }
+  webContents = {
+    executeJavaScript: vi.fn(async () => true),
+    printToPDF: vi.fn(async () => Buffer.from('%PDF-1.7 report')),
   };
-  bindReportPdf(ipc as never, {} as WorkbenchApi, () => isTrusted);
-  return handler!;
+  async loadFile(file: string) {
+    this.loaded = file;
+  }
+  destroy() {
+    this.destroyed = true;
+  }
+}
+vi.mock('electron', () => ({ BrowserWindow: FakeWindow }));
+const { saveReportPdf } = await import('./report-pdf');
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'ew-pdf-'));
+  windows.length = 0;
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+function deps(savePath: string | null) {
+  return {
+    api: {
+      exportRun: vi.fn(async () => ({
+        fileName: 'run-1.html',
+        mimeType: 'text/html',
+        text: '<html></html>',
+      })),
+    },
+    dialogs: {
+      showOpenDialog: vi.fn(),
+      showSaveDialog: vi.fn(async () =>
+        savePath ? { canceled: false, filePath: savePath } : { canceled: true, filePath: '' },
+      ),
+    },
+    documentsDir: '/home/me/Documents',
+  };
 }
 
 describe('saving a report as PDF (desktop)', () => {
-  const event = { sender: {} } as unknown as IpcMainInvokeEvent;
-  it('refuses a sender that is not the workbench window', () => {
-    expect(() => bound(false)(event, 'run-1')).toThrow(/did not come from the workbench window/);
+  it('prints the HTML report in a hidden sandboxed window and saves the PDF where the user chose', async () => {
+    const target = path.join(dir, 'report.pdf');
+    const d = deps(target);
+    await expect(saveReportPdf(d, 'run-1', null)).resolves.toBe(target);
+    expect(d.api.exportRun).toHaveBeenCalledWith('run-1', 'html');
+    expect(await readFile(target, 'utf8')).toBe('%PDF-1.7 report');
+    const [window] = windows;
+    expect(window!.options.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+    });
+    expect(window!.options.webPreferences).not.toHaveProperty('preload');
+    expect(d.dialogs.showSaveDialog).toHaveBeenCalledWith(
+      null,
+      expect.objectContaining({ defaultPath: path.join('/home/me/Documents', 'run-1.pdf') }),
+    );
+    // the window and the temporary HTML are gone
+    expect(window!.destroyed).toBe(true);
+    expect(existsSync(path.dirname(window!.loaded))).toBe(false);
   });
-  it('refuses anything but a run id', () => {
-    expect(() => bound(true)(event, 42)).toThrow(/give a run id/);
-    expect(() => bound(true)(event, '')).toThrow(/give a run id/);
+
+  it('saves nothing when the dialog is cancelled, and still cleans up', async () => {
+    await expect(saveReportPdf(deps(null), 'run-1', null)).resolves.toBeNull();
+    expect(windows[0]!.destroyed).toBe(true);
   });
 });

@@ -21,6 +21,9 @@ export const workbenchMethodNames = [
   'memoryBandwidth',
   'storage',
   'clearModelCache',
+  'listAgents',
+  'addAgent',
+  'removeAgent',
 ] as const;
 
 export type WorkbenchMethodName = (typeof workbenchMethodNames)[number];

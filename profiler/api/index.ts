@@ -1,3 +1,4 @@
+export * from './agents';
 export * from './channels';
 export * from './dispatch';
 export * from './format-errors';
@@ -12,3 +13,4 @@ export * from './run-document';
 export * from './targets';
 export * from './catalog-summary';
 export * from './workbench-events';
+export * from './socket-client';

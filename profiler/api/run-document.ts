@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunSourceSchema } from './agents';
 import { QualityReportSchema } from './quality';
 import {
   ExecutionProviderSchema,
@@ -108,6 +109,8 @@ export const RunDocumentSchema = z.object({
   /** planned trials not run, with the reason (will not fit the budget) */
   skipped: z.array(z.object({ key: z.string(), reason: z.string() })).default([]),
   quality: z.array(RunQualityEntrySchema).default([]),
+  /** set when the run was measured on a remote agent and copied here */
+  source: RunSourceSchema.optional(),
 });
 export type RunDocument = z.infer<typeof RunDocumentSchema>;
 
@@ -124,5 +127,9 @@ export const RunSummarySchema = z.object({
   failed: z.number().int(),
   /** bytes of the document */
   sizeBytes: z.number().int(),
+  /** the machine it was measured on (older runs may not say) */
+  device: z.string().optional(),
+  /** the agent's URL, for runs copied from a remote agent */
+  agentUrl: z.string().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;

@@ -13,7 +13,8 @@ export type SocketRequest = z.infer<typeof SocketRequestSchema>;
 
 export const SocketErrorSchema = z.object({
   /** stable code a client can branch on */
-  code: z.enum(['bad-request', 'unknown-method', 'invalid-arguments', 'failed']),
+  /** 'forbidden': the request names something this door may not touch (a model outside the allowed folders) */
+  code: z.enum(['bad-request', 'unknown-method', 'invalid-arguments', 'forbidden', 'failed']),
   /** a sentence for people: what was wrong and what to do */
   message: z.string(),
 });

@@ -24,6 +24,8 @@ export type GpuInfo = z.infer<typeof GpuInfoSchema>;
 /** What `system()` answers: the facts every measurement is recorded against. */
 export const SystemInfoSchema = z.object({
   app: z.object({ name: z.string(), version: z.string() }),
+  /** which machine this is: named with `serve --name`, else by its hostname (absent from older agents) */
+  device: z.object({ name: z.string(), hostname: z.string() }).optional(),
   onnxruntime: z.object({
     /** onnxruntime-node package version, e.g. "1.30.0" */
     version: z.string(),
@@ -56,5 +58,10 @@ export const SystemInfoSchema = z.object({
     /** where runs, the model cache and settings are kept */
     dataDir: z.string(),
   }),
+  /**
+   * Folders model paths must lie under (absolute, links resolved), so the builder can say where this
+   * agent opens models from; null: any path (the CLI). Absent from older agents.
+   */
+  allowedModelFolders: z.array(z.string()).nullable().optional(),
 });
 export type SystemInfo = z.infer<typeof SystemInfoSchema>;

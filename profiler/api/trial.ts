@@ -146,6 +146,8 @@ export type TrialFailure = z.infer<typeof TrialFailureSchema>;
 export const TRIAL_RESULT_VERSION = 1;
 
 export const TrialEnvironmentSchema = z.object({
+  /** the machine's name: `serve --name`, else its hostname (older results may not say) */
+  device: z.string().optional(),
   cpu: z.string(),
   physicalCores: z.number().int(),
   logicalCores: z.number().int(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { WorkbenchMethodName } from './channels';
+import { AddAgentRequestSchema, AgentInfoSchema } from './agents';
 import { CatalogSummarySchema } from './catalog-summary';
 import { PlannedTrialSchema, RunDocumentSchema, RunSummarySchema, SweepSpecSchema } from './run-document';
 import type { WorkbenchEvent } from './workbench-events';
@@ -18,6 +19,7 @@ interface MethodSpec {
  */
 const runId = z.string().min(1);
 const ok = z.object({ id: z.string() });
+const agentId = z.string().min(1).max(100);
 
 export const SweepPlanResultSchema = z.object({
   trials: z.array(PlannedTrialSchema),
@@ -46,11 +48,14 @@ export const workbenchMethods = {
   system: { args: z.tuple([]), result: SystemInfoSchema },
   /** the model catalog, for the run builder */
   catalog: { args: z.tuple([]), result: z.array(CatalogSummarySchema) },
-  /** the trials a sweep would run, with their estimates; nothing runs */
-  planSweep: { args: z.tuple([SweepSpecSchema]), result: SweepPlanResultSchema },
-  /** start a sweep in the background (one at a time); progress arrives as events */
+  /** the trials a sweep would run, with their estimates (on the agent when one is named); nothing runs */
+  planSweep: { args: z.tuple([SweepSpecSchema, agentId.optional()]), result: SweepPlanResultSchema },
+  /**
+   * start a sweep in the background (one at a time per machine), here or on an agent; progress arrives
+   * as events, and an agent's finished run is copied into this workbench's history
+   */
   startSweep: {
-    args: z.tuple([SweepSpecSchema, z.string().max(200).optional()]),
+    args: z.tuple([SweepSpecSchema, z.string().max(200).optional(), agentId.optional()]),
     result: z.object({ runId: z.string(), trials: z.number().int() }),
   },
   cancelSweep: { args: z.tuple([runId]), result: z.object({ cancelled: z.boolean() }) },
@@ -85,6 +90,12 @@ export const workbenchMethods = {
   storage: { args: z.tuple([]), result: StorageUsageSchema },
   /** delete the model variant cache (synthetic builds, quantized variants); refused while a sweep runs */
   clearModelCache: { args: z.tuple([]), result: z.object({ freedBytes: z.number() }) },
+  /** the remote agents this workbench knows, with their connection state and System facts */
+  listAgents: { args: z.tuple([]), result: z.array(AgentInfoSchema) },
+  /** connect to an agent (`edge-workbench serve` on a board) and remember it; refused tokens are errors */
+  addAgent: { args: z.tuple([AddAgentRequestSchema]), result: AgentInfoSchema },
+  /** forget an agent (its copied runs stay in the history) */
+  removeAgent: { args: z.tuple([agentId]), result: ok },
 } satisfies Record<WorkbenchMethodName, MethodSpec>;
 
 /** What a caller passes: zod's input types, so defaults may be left out. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentInfoSchema } from './agents';
 import { RunStatusSchema } from './run-document';
 import { TrialProgressSchema, TrialResultSchema } from './trial';
 
@@ -35,9 +36,17 @@ export const SweepEventSchema = z.discriminatedUnion('type', [
 export type SweepEvent = z.infer<typeof SweepEventSchema>;
 
 /** Events the engine pushes to every door (IPC `workbench:event`, the WebSocket's event messages). */
-export const WorkbenchEventSchema = z.object({
-  kind: z.literal('sweep'),
-  runId: z.string(),
-  event: SweepEventSchema,
-});
+export const WorkbenchEventSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('sweep'),
+    runId: z.string(),
+    event: SweepEventSchema,
+    /** set when the sweep runs on a remote agent */
+    agent: z.object({ id: z.string(), name: z.string() }).optional(),
+  }),
+  /** an agent connected, dropped, started or finished a sweep: the whole list, as listAgents answers */
+  z.object({ kind: z.literal('agents'), agents: z.array(AgentInfoSchema) }),
+]);
 export type WorkbenchEvent = z.infer<typeof WorkbenchEventSchema>;
+/** A sweep's event as the doors carry it. */
+export type SweepWorkbenchEvent = Extract<WorkbenchEvent, { kind: 'sweep' }>;

@@ -43,6 +43,7 @@ export interface RunTrialDeps {
 
 export function environmentOf(info: SystemInfo): TrialEnvironment {
   return {
+    ...(info.device ? { device: info.device.name } : {}),
     cpu: info.cpu.name,
     physicalCores: info.cpu.physicalCores,
     logicalCores: info.cpu.logicalCores,

@@ -49,11 +49,25 @@ function buildProgram(): Command {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--port <port>', 'port to bind; 0 picks a free one', parsePort, 7420)
     .option('--allow-remote', 'allow binding an address other machines can reach', false)
-    .action(async (options: { host: string; port: number; allowRemote: boolean }) => {
-      assertBindAllowed(options.host, options.allowRemote); // before any slow work
-      const dataDir = resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
-      await startServe({ ...options, dataDir, rendererDir: ensureRendererBuilt() });
-    });
+    .option(
+      '--allow-dir <dir>',
+      "a folder clients may open models from, besides the data folder's models/ (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--name <name>', 'what runs and other workbenches call this machine (default: its hostname)')
+    .action(
+      async (options: {
+        host: string;
+        port: number;
+        allowRemote: boolean;
+        allowDir?: string[];
+        name?: string;
+      }) => {
+        assertBindAllowed(options.host, options.allowRemote); // before any slow work
+        const dataDir = resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
+        await startServe({ ...options, dataDir, rendererDir: ensureRendererBuilt() });
+      },
+    );
 
   const dataDirOf = (): string => resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
   registerModelsCommand(program, dataDirOf);

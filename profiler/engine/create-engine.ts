@@ -15,22 +15,35 @@ import type { TrialProcessLauncher } from '../bench/trial-host';
 import { probeSystem, type HostFacts } from '../runtime/system-probe';
 import { exportFileName, EXPORT_MIME_TYPES, exportRun } from '../store/exporters';
 import { createRunStore } from '../store/run-store';
+import { createAgentHub, type AgentHubDeps } from './agent-hub';
 import { catalogSummaries } from './catalog-summaries';
+import { allowedModelFolders, createModelRoots, resolveSweepModels, type ModelRoots } from './model-roots';
 import { clearModelCache, storageUsage } from './storage';
 import { createSweepService } from './sweep-service';
 
 export interface EngineOptions {
   /** how trial processes start: child_process.fork by default, Electron's utilityProcess in the app */
   launcher?: TrialProcessLauncher;
+  /** folders model paths may name: any for the CLI (default); serve and the desktop app restrict them */
+  modelRoots?: ModelRoots;
+  /**
+   * drive remote agents (desktop app, serve): the list is kept in the data folder and connected at
+   * start. Off for one-shot CLI commands. The fields are for tests.
+   */
+  agents?: Pick<AgentHubDeps, 'WebSocketImpl' | 'reconnect' | 'addTimeoutMs'>;
 }
 
 /**
  * The engine behind every front door. Doors validate arguments with the zod schemas in profiler/api
  * before calling it, so methods here may trust their argument types.
  */
-export function createEngine(facts: HostFacts, options: EngineOptions = {}): WorkbenchApi & WorkbenchEvents {
+/** What createEngine returns: the API, its events, and a way to let go of agent connections. */
+export type Engine = WorkbenchApi & WorkbenchEvents & { dispose(): Promise<void> };
+
+export function createEngine(facts: HostFacts, options: EngineOptions = {}): Engine {
   const listeners = new Set<(event: WorkbenchEvent) => void>();
   const store = createRunStore(facts.dataDir);
+  const modelRoots = options.modelRoots ?? createModelRoots('any');
   let system: ReturnType<typeof probeSystem> | undefined;
   const systemOnce = (): ReturnType<typeof probeSystem> => (system ??= probeSystem(facts));
   const sweeps = createSweepService({
@@ -38,25 +51,46 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Wor
     store,
     launcher: options.launcher ?? forkTrialLauncher(),
     system: systemOnce,
-    emit: (event) => {
-      for (const listener of listeners) listener(event);
-    },
+    emit: (event) => emit(event),
   });
+
+  const emit = (event: WorkbenchEvent): void => {
+    for (const listener of listeners) listener(event);
+  };
+  const hub = options.agents
+    ? createAgentHub({ dataDir: facts.dataDir, store, emit, ...options.agents })
+    : null;
+  void hub
+    ?.start()
+    .catch((error: unknown) => console.error('[agents] could not read the agents list:', error));
+  const agentHub = (): NonNullable<typeof hub> => {
+    if (!hub)
+      throw new Error('This engine does not drive agents: use the desktop app or `edge-workbench serve`.');
+    return hub;
+  };
 
   const bandwidthHere = async (): Promise<CachedMemoryBandwidth> =>
     cachedMemoryBandwidth(facts.dataDir, memoryBandwidthKey(environmentOf(await systemOnce())));
 
   return {
-    system: () => probeSystem(facts),
+    system: async () => ({
+      ...(await probeSystem(facts)),
+      allowedModelFolders: allowedModelFolders(modelRoots),
+    }),
     catalog: async () => catalogSummaries(),
-    planSweep: async (spec) => {
-      const plan = await sweeps.plan(spec);
+    planSweep: async (spec, agentId) => {
+      if (agentId !== undefined) return agentHub().plan(agentId, spec);
+      const plan = await sweeps.plan(await resolveSweepModels(spec, modelRoots));
       return { trials: plan.trials, contradictions: plan.contradictions };
     },
-    startSweep: (spec, name) => sweeps.start(spec, name),
-    cancelSweep: async (runId) => sweeps.cancel(runId),
+    startSweep: async (spec, name, agentId) =>
+      agentId !== undefined
+        ? agentHub().startSweep(agentId, spec, name)
+        : sweeps.start(await resolveSweepModels(spec, modelRoots), name),
+    cancelSweep: async (runId) => (await hub?.cancel(runId)) ?? sweeps.cancel(runId),
     listRuns: () => store.list(),
-    loadRun: (runId) => store.load(runId),
+    // a sweep still running on an agent is read there; once finished it is copied here
+    loadRun: (runId) => hub?.loadRemote(runId) ?? store.load(runId),
     renameRun: async (runId, name) => ({ id: (await store.rename(runId, name)).id }),
     tagRun: async (runId, tags, remove) => ({
       id: (remove ? await store.untag(runId, tags) : await store.tag(runId, tags)).id,
@@ -110,6 +144,15 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Wor
           'A sweep is running and may need its models: cancel it or wait, then clear the cache.',
         );
       return { freedBytes: await clearModelCache(facts.dataDir) };
+    },
+    listAgents: async () => (hub ? hub.list() : []),
+    addAgent: (request) => agentHub().add(request),
+    removeAgent: async (agentId) => {
+      await agentHub().remove(agentId);
+      return { id: agentId };
+    },
+    dispose: async () => {
+      await hub?.close();
     },
     onEvent: (listener) => {
       listeners.add(listener);

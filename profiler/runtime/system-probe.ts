@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import si from 'systeminformation';
 import type { GpuInfo, SystemInfo } from '../api';
 import { listBackends, onnxruntimeVersion } from './onnxruntime-backends';
@@ -7,6 +8,8 @@ export interface HostFacts {
   appVersion: string;
   host: SystemInfo['runtime']['host'];
   dataDir: string;
+  /** what to call this machine in runs and on other workbenches (`serve --name`); else its hostname */
+  deviceName?: string;
 }
 
 const MiB = 1024 * 1024;
@@ -29,6 +32,7 @@ export async function probeSystem(facts: HostFacts): Promise<SystemInfo> {
     : `${cpu.manufacturer} ${cpu.brand}`.trim();
   return {
     app: { name: facts.appName, version: facts.appVersion },
+    device: { name: facts.deviceName?.trim() || hostname(), hostname: hostname() },
     onnxruntime: { version: onnxruntimeVersion(), backends: listBackends() },
     cpu: {
       manufacturer: cpu.manufacturer,

@@ -9,7 +9,7 @@ import {
   SystemInfoSchema,
   WorkbenchEventSchema,
   type SocketReply,
-  type WorkbenchEvent,
+  type SweepWorkbenchEvent,
 } from '../api';
 import { createEngine } from '../engine/create-engine';
 import { startServeServer, type RunningServer } from './serve-server';
@@ -194,12 +194,13 @@ describe('sweeps over the socket', () => {
   it('starts a sweep, pushes its events to the client, and stores the run', async () => {
     const socket = await openSocket({ cookie: cookieFor(server.token) });
     if (typeof socket === 'number') throw new Error(`refused: ${socket}`);
-    const events: WorkbenchEvent[] = [];
+    const events: SweepWorkbenchEvent[] = [];
     const finished = new Promise<void>((resolve) => {
       socket.on('message', (data) => {
         const message = JSON.parse(data.toString()) as { event?: string; payload?: unknown };
         if (message.event !== 'workbench') return;
         const event = WorkbenchEventSchema.parse(message.payload);
+        if (event.kind !== 'sweep') return;
         events.push(event);
         if (event.event.type === 'done') resolve();
       });

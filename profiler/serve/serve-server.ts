@@ -9,6 +9,7 @@ import { checkToken, newAccessToken, presentedToken, tokenCookieName } from './a
 import { assertBindAllowed, hostHeaderAllowed } from './bind-policy';
 import { setSecurityHeaders } from './security-headers';
 import { attachSocketSession } from './socket-session';
+import { createTokenRateLimiter, type TokenRateLimitOptions } from './token-rate-limit';
 
 export interface ServeOptions {
   api: WorkbenchApi & WorkbenchEvents;
@@ -20,6 +21,8 @@ export interface ServeOptions {
   allowRemote: boolean;
   /** defaults to a fresh random token */
   token?: string;
+  /** how wrong tokens are throttled; defaults to TOKEN_RATE_LIMIT (tests shorten it) */
+  rateLimit?: TokenRateLimitOptions;
 }
 
 export interface RunningServer {
@@ -39,14 +42,55 @@ const unauthorizedText =
   'This Edge LLM Workbench server needs its access token. Open the URL that `edge-workbench serve` ' +
   'printed (it ends in ?token=…).\n';
 
-function refuse(res: ServerResponse, status: number, text: string): void {
+function tooManyText(retryAfterSeconds: number): string {
+  return `Too many wrong access tokens from this address; wait ${retryAfterSeconds} s.\n`;
+}
+
+function refuse(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: http.OutgoingHttpHeaders = {},
+): void {
   setSecurityHeaders(res);
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Cache-Control': 'no-store',
+    ...headers,
+  });
   res.end(text);
 }
 
-function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+const UPGRADE_REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+};
+
+function refuseUpgrade(socket: Duplex, status: number, extraHeaders = ''): void {
+  socket.end(
+    `HTTP/1.1 ${status} ${UPGRADE_REASONS[status] ?? 'Refused'}\r\nConnection: close\r\n${extraHeaders}` +
+      'Content-Length: 0\r\n\r\n',
+  );
+}
+
+/**
+ * No Origin (a script, not a browser), or a web page on this very host and port (https too, for serve
+ * behind a TLS proxy). "null" (sandboxed frames, file: pages) and other origins are refused.
+ */
+function sameOrigin(origin: string | undefined, hostHeader: string | undefined): boolean {
+  if (origin === undefined) return true;
+  try {
+    const parsed = new URL(origin);
+    return (
+      (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
+      parsed.host === hostHeader?.toLowerCase()
+    );
+  } catch {
+    return false;
+  }
 }
 
 function hostForUrl(host: string): string {
@@ -61,6 +105,7 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
     throw new ServeError(`The renderer is not built (no ${rendererDir}/index.html). Run \`npm run build\`.`);
   }
   const token = options.token ?? newAccessToken();
+  const wrongTokens = createTokenRateLimiter(options.rateLimit);
   let port = options.port;
 
   const assets = sirv(rendererDir, {
@@ -71,17 +116,31 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
     },
   });
 
-  /** Every request passes here: right Host (DNS rebinding), then the token. */
-  function admit(req: IncomingMessage): { url: URL; status: 200 | 400 | 401 | 403 } {
+  /**
+   * Every request passes here: right Host (DNS rebinding), then whether its address is shut out for
+   * guessing (the token is not even compared then), then the token.
+   */
+  function admit(req: IncomingMessage): {
+    url: URL;
+    status: 200 | 400 | 401 | 403 | 429;
+    retryAfterSeconds: number;
+  } {
     const url = new URL(req.url ?? '/', 'http://placeholder');
-    if (!hostHeaderAllowed(req.headers.host, host)) return { url, status: 400 };
+    if (!hostHeaderAllowed(req.headers.host, host)) return { url, status: 400, retryAfterSeconds: 0 };
+    const address = req.socket.remoteAddress;
+    const retryAfterSeconds = wrongTokens.retryAfterSeconds(address);
+    if (retryAfterSeconds > 0) return { url, status: 429, retryAfterSeconds };
     const check = checkToken(presentedToken(req, url, port), token);
-    return { url, status: check === 'ok' ? 200 : check === 'missing' ? 401 : 403 };
+    if (check === 'wrong') wrongTokens.recordWrong(address);
+    return { url, status: check === 'ok' ? 200 : check === 'missing' ? 401 : 403, retryAfterSeconds: 0 };
   }
 
   const server = http.createServer((req, res) => {
-    const { url, status } = admit(req);
+    const { url, status, retryAfterSeconds } = admit(req);
     if (status === 400) return refuse(res, 400, 'Unexpected Host header.\n');
+    if (status === 429) {
+      return refuse(res, 429, tooManyText(retryAfterSeconds), { 'Retry-After': String(retryAfterSeconds) });
+    }
     if (status === 401) return refuse(res, 401, unauthorizedText);
     if (status === 403) return refuse(res, 403, 'Wrong access token.\n' + unauthorizedText);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.\n');
@@ -104,14 +163,12 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
   sockets.on('connection', (socket) => attachSocketSession(socket, api));
   server.on('upgrade', (req, socket, head) => {
-    const { url, status } = admit(req);
-    if (url.pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404, 'Not Found');
-    if (status !== 200) return refuseUpgrade(socket, status, status === 400 ? 'Bad Request' : 'Unauthorized');
+    const { url, status, retryAfterSeconds } = admit(req);
+    if (url.pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404);
+    if (status === 429) return refuseUpgrade(socket, 429, `Retry-After: ${retryAfterSeconds}\r\n`);
+    if (status !== 200) return refuseUpgrade(socket, status);
     // Cross-site WebSocket hijacking guard: a browser always sends Origin; it must be this server.
-    const origin = req.headers.origin;
-    if (origin !== undefined && new URL(origin).host !== req.headers.host) {
-      return refuseUpgrade(socket, 403, 'Forbidden');
-    }
+    if (!sameOrigin(req.headers.origin, req.headers.host)) return refuseUpgrade(socket, 403);
     sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
   });
 

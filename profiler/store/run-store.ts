@@ -43,6 +43,8 @@ export interface RunStore {
   untag(id: string, tags: readonly string[]): Promise<RunDocument>;
   /** stores a run file from elsewhere, never overwriting: a taken id gets a fresh one */
   importFile(filePath: string): Promise<ImportedRun>;
+  /** the same for a document already read and validated (a run copied from an agent) */
+  importDocument(doc: RunDocument): Promise<ImportedRun>;
 }
 
 export interface RunStoreOptions {
@@ -142,7 +144,25 @@ export function createRunStore(dataDir: string, options: RunStoreOptions = {}): 
       planned: doc.plan.length,
       failed: doc.trials.filter((trial) => trial.result.status === 'failed').length,
       sizeBytes,
+      ...(doc.environment.device ? { device: doc.environment.device } : {}),
+      ...(doc.source ? { agentUrl: doc.source.agentUrl } : {}),
     };
+  }
+
+  async function importDocument(doc: RunDocument): Promise<ImportedRun> {
+    let id = isRunId(doc.id) ? doc.id : freshId(doc.name);
+    for (;;) {
+      const candidate = id;
+      const stored = await serialize(candidate, async () => {
+        if (taken(candidate)) return undefined;
+        const run = { ...doc, id: candidate };
+        // not save(): importing keeps the document's own updatedAt
+        await write(run);
+        return run;
+      });
+      if (stored) return { run: stored, originalId: doc.id };
+      id = freshId(doc.name);
+    }
   }
 
   return {
@@ -277,20 +297,10 @@ export function createRunStore(dataDir: string, options: RunStoreOptions = {}): 
 
     async importFile(filePath) {
       const { doc } = await readRunFile(path.resolve(filePath));
-      let id = isRunId(doc.id) ? doc.id : freshId(doc.name);
-      for (;;) {
-        const candidate = id;
-        const stored = await serialize(candidate, async () => {
-          if (taken(candidate)) return undefined;
-          const run = { ...doc, id: candidate };
-          // not save(): importing keeps the document's own updatedAt
-          await write(run);
-          return run;
-        });
-        if (stored) return { run: stored, originalId: doc.id };
-        id = freshId(doc.name);
-      }
+      return importDocument(doc);
     },
+
+    importDocument,
   };
 }
 

@@ -5,8 +5,8 @@ declare global {
   interface Window {
     /** exposed by electron/preload in the desktop app only */
     workbench?: WorkbenchApi & WorkbenchEvents;
-    /** desktop-only abilities (electron/preload): printing a run's HTML report to a PDF file */
-    workbenchDesktop?: { saveReportPdf(runId: string): Promise<string | null> };
+    /** desktop-only abilities (electron/preload): dialogs and PDF printing; read through desktopBridge() */
+    workbenchDesktop?: unknown;
   }
 }
 

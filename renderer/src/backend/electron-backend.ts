@@ -5,7 +5,7 @@ import type { WorkbenchBackend } from './workbench-backend';
 /** Electron wraps a handler's error as "Error invoking remote method 'workbench:x': Error: <message>". */
 const ipcErrorPrefix = /^Error invoking remote method '[^']+': (?:\w*Error: )?/;
 
-function unwrapIpcError(error: unknown): Error {
+export function unwrapIpcError(error: unknown): Error {
   const message = error instanceof Error ? error.message : String(error);
   return new Error(message.replace(ipcErrorPrefix, ''));
 }

@@ -1,4 +1,4 @@
-import type { WorkbenchApi, WorkbenchEvents } from '../../../profiler/api';
+import type { SocketConnection, WorkbenchApi, WorkbenchEvents } from '../../../profiler/api';
 
 /**
  * All the renderer knows of the engine. Two implementations: the Electron bridge (window.workbench from
@@ -9,6 +9,11 @@ export type WorkbenchBackend = WorkbenchApi &
     readonly kind: 'electron' | 'socket';
     /** where the engine runs, for people: "this computer (desktop app)", "127.0.0.1:7420" */
     readonly location: string;
+    /**
+     * Connection changes of a door that can drop (the serve WebSocket): a store that follows events
+     * reloads what it shows once the connection is back. Absent where the engine cannot drop (desktop).
+     */
+    onConnection?: (listener: (connection: SocketConnection) => void) => () => void;
   };
 
 let current: WorkbenchBackend | undefined;

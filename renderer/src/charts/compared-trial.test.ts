@@ -39,6 +39,29 @@ describe('compared trials', () => {
     expect(labels[4]).toBe('mobilellm-r1-140m · fp32 · depth 0 · Second try');
   });
 
+  it('names the device where the same configuration ran on two machines (runs copied from agents)', () => {
+    const onDevice = (id: string, device: string) => {
+      const run = depthRun();
+      return {
+        ...run,
+        id,
+        name: `${device} run`,
+        trials: run.trials.map((entry) => ({
+          ...entry,
+          result: { ...entry.result, environment: { ...entry.result.environment, device } },
+        })),
+      };
+    };
+    const labels = distinguishingLabels(
+      measuredOf(onDevice('a', 'raspberry-pi-5'), onDevice('b', 'jetson-orin')),
+    );
+    expect(labels[0]).toBe('mobilellm-r1-140m · fp32 · depth 0 · raspberry-pi-5');
+    expect(labels[4]).toBe('mobilellm-r1-140m · fp32 · depth 0 · jetson-orin');
+    const [onA] = measuredOf(onDevice('a', 'raspberry-pi-5'));
+    const [onB] = measuredOf(onDevice('b', 'jetson-orin'));
+    expect(seriesIdentity(onA!, ['depth'])).not.toBe(seriesIdentity(onB!, ['depth']));
+  });
+
   it('puts trials that differ only in depth in one series', () => {
     const [fp32d0, fp32d2048, int4d0] = measuredOf(depthRun());
     expect(seriesIdentity(fp32d0!, ['depth'])).toBe(seriesIdentity(fp32d2048!, ['depth']));

@@ -38,7 +38,8 @@ export function kvDtypeOf(result: TrialResult): string {
 }
 
 /** The dimensions a configuration varies in, in the order labels name them. */
-export type Dimension = 'model' | 'quant' | 'kv' | 'context' | 'depth' | 'lengths' | 'ep' | 'threads' | 'run';
+export type Dimension =
+  'model' | 'quant' | 'kv' | 'context' | 'depth' | 'lengths' | 'ep' | 'threads' | 'device' | 'run';
 
 function dimensionTexts(trial: ComparedTrial): Record<Dimension, string> {
   const { spec } = trial.result;
@@ -51,6 +52,8 @@ function dimensionTexts(trial: ComparedTrial): Record<Dimension, string> {
     lengths: `P${spec.promptTokens}/G${spec.generateTokens}`,
     ep: spec.ep,
     threads: spec.threads === undefined ? 'default threads' : `${spec.threads} threads`,
+    // runs from agents compare across devices: the device names the series (older runs do not say)
+    device: trial.result.environment.device ?? 'unnamed device',
     run: trial.runName,
   };
 }
@@ -64,6 +67,7 @@ const DIMENSIONS: readonly Dimension[] = [
   'lengths',
   'ep',
   'threads',
+  'device',
   'run',
 ];
 /** named even when every trial agrees, so a label always says what was measured */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SERIES_COLORS, seriesColor, withAlpha } from './palette';
+import { CHART_THEMES, SERIES_COLORS, seriesColor, withAlpha } from './palette';
 
 function luminance(hex: string): number {
   const [r, g, b] = [1, 3, 5].map((start) => {
@@ -23,5 +23,14 @@ describe('series palette', () => {
   it('cycles past its end and makes translucent fills', () => {
     expect(seriesColor(SERIES_COLORS.length)).toBe(SERIES_COLORS[0]);
     expect(withAlpha('#3a86ff', 0.5)).toBe('rgba(58, 134, 255, 0.5)');
+  });
+});
+
+describe('chart themes', () => {
+  it.each([
+    ['light', '#ffffff'],
+    ['dark', '#171b21'],
+  ] as const)('%s axis text reads at 4.5:1 or better on its panel', (scheme, panel) => {
+    expect(contrast(CHART_THEMES[scheme].axis, panel)).toBeGreaterThanOrEqual(4.5);
   });
 });

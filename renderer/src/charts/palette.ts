@@ -1,7 +1,7 @@
 /**
  * Series colors for every chart: a fixed order (Okabe–Ito hues first, so the first few series stay
  * apart for colour-blind readers), each with at least 3:1 contrast against both the light panel
- * (#ffffff) and the dark one (#171b21), so one palette serves prefers-color-scheme light and dark.
+ * (#ffffff) and the dark one (#171b21), so one palette serves the light and the dark theme.
  */
 export const SERIES_COLORS = [
   '#3a86ff', // blue
@@ -18,9 +18,20 @@ export function seriesColor(index: number): string {
   return SERIES_COLORS[index % SERIES_COLORS.length]!;
 }
 
-/** Axis text and grid lines: a mid grey readable on both panels. */
+/**
+ * Axis text and grid lines as chart options name them: a mid grey that reads on both panels. Registered
+ * charts never draw it: chartThemePlugin (chart-theme.ts) swaps it for the colours of the theme in force.
+ */
 export const AXIS_COLOR = '#8b949e';
 export const GRID_COLOR = 'rgba(139, 148, 158, 0.25)';
+
+export type ChartScheme = 'light' | 'dark';
+
+/** Axis text at 4.5:1 or better on its panel (#ffffff light, #171b21 dark); grid lines fainter. */
+export const CHART_THEMES: Record<ChartScheme, { axis: string; grid: string }> = {
+  light: { axis: '#57606a', grid: 'rgba(87, 96, 106, 0.2)' },
+  dark: { axis: '#a3acb7', grid: 'rgba(163, 172, 183, 0.2)' },
+};
 
 /** "#3a86ff" → "rgba(58, 134, 255, 0.35)", for fills under a strong outline. */
 export function withAlpha(hex: string, alpha: number): string {

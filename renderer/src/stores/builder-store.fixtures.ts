@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { CatalogSummary, Fit, PlannedTrial, SystemInfo } from '../../../profiler/api';
+import type { AgentInfo, CatalogSummary, Fit, PlannedTrial, SystemInfo } from '../../../profiler/api';
 import type { WorkbenchBackend } from '../backend/workbench-backend';
 import type { SweepPlanResult } from './builder-store';
 
@@ -104,8 +104,27 @@ export function fakeBackend(plan: SweepPlanResult = budgetPlan) {
     startSweep: vi.fn(async () => ({ runId: 'run-1', trials: plan.trials.length })),
     loadRun: vi.fn(async () => ({ status: 'running', plan: plan.trials, trials: [], skipped: [] })),
     onEvent: vi.fn(() => () => {}),
+    listAgents: vi.fn(async (): Promise<AgentInfo[]> => []),
   };
 }
+
+/** An online agent, as listAgents answers: a board with 8 GiB and only the CPU provider. */
+export const boardAgent: AgentInfo = {
+  id: 'agent-pi',
+  name: 'raspberry-pi-5',
+  url: 'http://192.168.1.40:7420',
+  state: 'online',
+  message: null,
+  retryInMs: null,
+  system: {
+    ...systemInfo,
+    onnxruntime: { version: '1.30.0', backends: [{ name: 'cpu', bundled: true, installed: true }] },
+    memory: { totalBytes: 8 * GiB },
+  },
+  runningRunId: null,
+  copiedRuns: 0,
+  lastSeenAt: null,
+};
 
 export function asBackend(fake: ReturnType<typeof fakeBackend>): WorkbenchBackend {
   // only the methods above are called by the builder and the live store's follow()

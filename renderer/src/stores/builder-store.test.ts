@@ -103,6 +103,7 @@ describe('builder store', () => {
     expect(backend.planSweep).toHaveBeenCalledTimes(2);
     expect(backend.planSweep).toHaveBeenLastCalledWith(
       expect.objectContaining({ quants: ['fp32', 'fp16', 'int4'], memoryBudgetBytes: 2 ** 30 }),
+      undefined,
     );
     expect(builder.planIsCurrent).toBe(true);
   });
@@ -135,7 +136,7 @@ describe('builder store', () => {
     await builder.refreshPlan();
     builder.name = '  r1 sizes  ';
     await builder.start();
-    expect(backend.startSweep).toHaveBeenCalledWith(builder.spec, 'r1 sizes');
+    expect(backend.startSweep).toHaveBeenCalledWith(builder.spec, 'r1 sizes', undefined);
     expect(useLiveRunStore().runId).toBe('run-1');
     expect(backend.loadRun).toHaveBeenCalledWith('run-1');
     expect(useNavigationStore().view).toBe('live');
@@ -146,7 +147,7 @@ describe('builder store', () => {
     backend.startSweep.mockRejectedValueOnce(new Error('A sweep is already running (run-0).'));
     const builder = useBuilderStore();
     await builder.start();
-    expect(backend.startSweep).toHaveBeenCalledWith(builder.spec, undefined);
+    expect(backend.startSweep).toHaveBeenCalledWith(builder.spec, undefined, undefined);
     expect(builder.startError).toBe('A sweep is already running (run-0).');
     expect(useNavigationStore().view).not.toBe('live');
     expect(builder.starting).toBe(false);

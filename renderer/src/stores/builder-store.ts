@@ -66,6 +66,8 @@ export const useBuilderStore = defineStore('builder', () => {
   const eps = ref<ExecutionProvider[]>(['cpu']);
   const measureQuality = ref(false);
   const name = ref('');
+  /** where the sweep runs: null for the engine this UI talks to, else an agent's id */
+  const agentId = ref<string | null>(null);
   /** the text fields, as typed */
   const text = ref<Record<BuilderField, string>>({
     prompts: '128',
@@ -143,7 +145,8 @@ export const useBuilderStore = defineStore('builder', () => {
       ...(fields.budget.value === undefined ? {} : { memoryBudgetBytes: fields.budget.value }),
     };
   });
-  const specKey = computed(() => (spec.value ? JSON.stringify(spec.value) : ''));
+  // the device is part of what a plan answers: estimates and fit depend on its memory and speed
+  const specKey = computed(() => (spec.value ? JSON.stringify([spec.value, agentId.value]) : ''));
 
   const plan = ref<SweepPlanResult | null>(null);
   /** the spec (as JSON) the plan answers */
@@ -174,7 +177,7 @@ export const useBuilderStore = defineStore('builder', () => {
     }
     planning.value = true;
     try {
-      const result = await useBackend().planSweep(current);
+      const result = await useBackend().planSweep(current, agentId.value ?? undefined);
       if (serial !== requestSerial) return;
       plan.value = result;
       plannedKey.value = key;
@@ -228,7 +231,11 @@ export const useBuilderStore = defineStore('builder', () => {
     startError.value = null;
     try {
       const trimmed = name.value.trim();
-      const { runId } = await useBackend().startSweep(current, trimmed === '' ? undefined : trimmed);
+      const { runId } = await useBackend().startSweep(
+        current,
+        trimmed === '' ? undefined : trimmed,
+        agentId.value ?? undefined,
+      );
       const following = useLiveRunStore().follow(runId);
       useNavigationStore().open('live');
       await following;
@@ -275,6 +282,7 @@ export const useBuilderStore = defineStore('builder', () => {
     eps,
     measureQuality,
     name,
+    agentId,
     text,
     fieldErrors,
     budgetBytes,

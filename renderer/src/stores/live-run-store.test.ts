@@ -1,7 +1,10 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it } from 'vitest';
-import type { SweepEvent, TrialProgress } from '../../../profiler/api';
-import { useLiveRunStore } from './live-run-store';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { isReactive, watch } from 'vue';
+import type { SweepEvent, TrialProgress, TrialResult } from '../../../profiler/api';
+import type { SocketConnection, WorkbenchEvent } from '../../../profiler/api';
+import { provideBackend, type WorkbenchBackend } from '../backend/workbench-backend';
+import { PUBLISH_INTERVAL_MS, useLiveRunStore } from './live-run-store';
 
 function send(store: ReturnType<typeof useLiveRunStore>, event: SweepEvent, runId = 'run-1'): void {
   store.apply({ kind: 'sweep', runId, event });
@@ -89,5 +92,104 @@ describe('live run store: memory timeline', () => {
     expect(store.liveMemory).toEqual([]);
     expect(store.livePhaseMarks).toEqual([]);
     expect(store.liveMemoryKey).toBe('t2');
+  });
+});
+
+describe('live run store: a fast stream', () => {
+  beforeEach(() => {
+    setActivePinia(createPinia());
+    vi.useFakeTimers();
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('tells the screen about streamed samples at most every PUBLISH_INTERVAL_MS, not once per event', async () => {
+    const store = useLiveRunStore();
+    store.runId = 'run-1';
+    send(store, start);
+    const seen: number[] = [];
+    watch(
+      () => store.stepMs,
+      (steps) => seen.push(steps.length),
+      { flush: 'sync' },
+    );
+    for (let step = 0; step < 200; step += 1)
+      send(store, progress({ phase: 'decode', repetition: 0, step, stepMs: 2, elapsedMs: 500 + step * 2 }));
+    // the store itself is always current
+    expect(store.stepMs).toHaveLength(200);
+    expect(seen).toEqual([]);
+    vi.advanceTimersByTime(PUBLISH_INTERVAL_MS);
+    expect(seen).toEqual([200]);
+  });
+
+  it('keeps finished results raw: thousands of memory samples are not proxied', () => {
+    const store = useLiveRunStore();
+    store.runId = 'run-1';
+    store.trials = [{ key: 't1', label: 'a', status: 'pending' }];
+    const result = {
+      status: 'ok',
+      repetitions: [],
+      memoryTimeline: Array.from({ length: 5000 }, (_, index) => ({ tMs: index * 20, rssBytes: 1e8 })),
+    } as unknown as TrialResult;
+    send(store, { type: 'trial-done', index: 0, total: 1, key: 't1', label: 'a', result, etaSeconds: 0 });
+    expect(store.trials[0]!.status).toBe('done');
+    expect(isReactive(store.trials[0]!.result)).toBe(false);
+  });
+});
+
+describe('live run store: catching up after a dropped connection', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  const okResult = { status: 'ok' } as TrialResult;
+  const planned = (key: string) => ({ key, spec: { model: { kind: 'catalog', id: 'x' }, quant: 'int4' } });
+
+  function backendWith(trialsDone: string[]) {
+    let connectionListener: ((connection: SocketConnection) => void) | undefined;
+    const doc = {
+      status: 'running',
+      plan: [planned('t1'), planned('t2')],
+      trials: [] as unknown[],
+      skipped: [],
+    };
+    const backend = {
+      kind: 'socket',
+      location: 'test',
+      loadRun: vi.fn(async () => ({
+        ...doc,
+        status: trialsDone.length === 2 ? 'completed' : 'running',
+        trials: trialsDone.map((key) => ({ key, result: okResult })),
+      })),
+      onEvent: vi.fn((_listener: (event: WorkbenchEvent) => void) => () => undefined),
+      onConnection: vi.fn((listener: (connection: SocketConnection) => void) => {
+        connectionListener = listener;
+        return () => undefined;
+      }),
+      connection: (connection: SocketConnection) => connectionListener?.(connection),
+    };
+    provideBackend(backend as unknown as WorkbenchBackend);
+    return backend;
+  }
+
+  it('reads the stored run again once the connection is back, for the trials that ended meanwhile', async () => {
+    const done: string[] = [];
+    const backend = backendWith(done);
+    const store = useLiveRunStore();
+    await store.follow('run-1');
+    expect(store.trials.map((trial) => trial.status)).toEqual(['pending', 'pending']);
+    backend.connection({ state: 'closed', reason: 'Lost the connection', retryInMs: 1000, httpStatus: null });
+    done.push('t1', 't2'); // both finished while nobody listened
+    backend.connection({ state: 'open' });
+    await vi.waitFor(() => expect(store.trials.map((trial) => trial.status)).toEqual(['done', 'done']));
+    expect(store.status).toBe('completed');
+    expect(store.progress).toBe(1);
+  });
+
+  it("fills in trials whose events never came when the run's end is announced", async () => {
+    const done: string[] = [];
+    backendWith(done);
+    const store = useLiveRunStore();
+    await store.follow('run-1');
+    done.push('t1', 't2');
+    send(store, { type: 'done', status: 'completed' });
+    await vi.waitFor(() => expect(store.progress).toBe(1));
   });
 });

@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
+import { computed, markRaw, ref, shallowRef, type ShallowRef } from 'vue';
 import type { RunStatus, TrialProgress, TrialResult, WorkbenchEvent } from '../../../profiler/api';
 import { useBackend } from '../backend/workbench-backend';
 import { trialLabel } from '../format/trial-label';
@@ -34,9 +34,18 @@ export interface LivePhaseMark {
   phase: TrialPhase;
 }
 
+/** ms: how long streamed samples wait before the screen hears of them (at most ~10 redraws a second) */
+export const PUBLISH_INTERVAL_MS = 100;
+
 /**
  * The sweep running now, as its events arrive: per-trial status, overall progress and ETA, and the
  * running trial's per-token latencies (ms, by decode step) and memory samples for the live charts.
+ *
+ * A fast model streams hundreds of decode steps a second. Those samples are appended in place to arrays that
+ * Vue does not look inside (shallowRef) and announced at most every PUBLISH_INTERVAL_MS, so the screen
+ * re-renders ~10 times a second, not once per event; reading the store always gives the latest samples.
+ * Trial results (thousands of memory samples each) are kept raw: nothing edits them, so proxying and
+ * tracking every element would only cost time.
  */
 export const useLiveRunStore = defineStore('live-run', () => {
   const runId = ref<string | null>(null);
@@ -45,17 +54,32 @@ export const useLiveRunStore = defineStore('live-run', () => {
   const etaSeconds = ref<number | null>(null);
   const phase = ref<string>('');
   /** ms per decode step of the running trial's current repetition */
-  const stepMs = ref<number[]>([]);
+  const stepMs = shallowRef<number[]>([]);
   /** decoded text of the running trial's first timed repetition, as its tokens arrive (tokenizer models) */
   const streamedText = ref('');
   /** the running (or last run) trial's RSS samples as they arrive, ~4 per second */
-  const liveMemory = ref<LiveMemorySample[]>([]);
+  const liveMemory = shallowRef<LiveMemorySample[]>([]);
   /** where each of that trial's phases began, on the same clock as `liveMemory` */
-  const livePhaseMarks = ref<LivePhaseMark[]>([]);
+  const livePhaseMarks = shallowRef<LivePhaseMark[]>([]);
   /** the key of the trial `liveMemory` belongs to */
   const liveMemoryKey = ref<string | null>(null);
   const error = ref<string | null>(null);
   let unsubscribe: (() => void) | null = null;
+
+  const unpublished = new Set<ShallowRef<unknown[]>>();
+  let publishTimer: ReturnType<typeof setTimeout> | undefined;
+  function publish(): void {
+    publishTimer = undefined;
+    // a new array, so watchers of the array itself (not only computeds over it) see the change
+    for (const samples of unpublished) samples.value = samples.value.slice();
+    unpublished.clear();
+  }
+  /** Appends in place; watchers hear of it with the next publish. */
+  function append<T>(samples: ShallowRef<T[]>, sample: T): void {
+    samples.value.push(sample);
+    unpublished.add(samples as ShallowRef<unknown[]>);
+    publishTimer ??= setTimeout(publish, PUBLISH_INTERVAL_MS);
+  }
 
   const finished = computed(
     () => trials.value.filter((t) => t.status !== 'pending' && t.status !== 'running').length,
@@ -67,7 +91,7 @@ export const useLiveRunStore = defineStore('live-run', () => {
   }
 
   function apply(message: WorkbenchEvent): void {
-    if (message.runId !== runId.value) return;
+    if (message.kind !== 'sweep' || message.runId !== runId.value) return;
     const event = message.event;
     // the run document may have been read just before the sweep marked itself running: any trial event
     // means it runs now
@@ -95,7 +119,7 @@ export const useLiveRunStore = defineStore('live-run', () => {
         }
         if (progressEvent.phase === 'memory') {
           if (progressEvent.rssBytes !== undefined && progressEvent.elapsedMs !== undefined)
-            liveMemory.value.push({
+            append(liveMemory, {
               tMs: progressEvent.elapsedMs,
               rssBytes: progressEvent.rssBytes,
               phase: livePhaseMarks.value.at(-1)?.phase ?? null,
@@ -103,18 +127,22 @@ export const useLiveRunStore = defineStore('live-run', () => {
           break; // a memory sample is not a step: the phase line stays as it is
         }
         if (livePhaseMarks.value.at(-1)?.phase !== progressEvent.phase)
-          livePhaseMarks.value.push({
-            // stamped by the supervisor; otherwise the time of the latest sample is the best guess
-            tMs: progressEvent.elapsedMs ?? liveMemory.value.at(-1)?.tMs ?? 0,
-            phase: progressEvent.phase,
-          });
+          // a new array: a phase change is rare, and the bands should show it with the samples around it
+          livePhaseMarks.value = [
+            ...livePhaseMarks.value,
+            {
+              // stamped by the supervisor; otherwise the time of the latest sample is the best guess
+              tMs: progressEvent.elapsedMs ?? liveMemory.value.at(-1)?.tMs ?? 0,
+              phase: progressEvent.phase,
+            },
+          ];
         phase.value =
           progressEvent.repetition === undefined
             ? progressEvent.phase
             : `${progressEvent.phase} (repetition ${progressEvent.repetition + 1})`;
         if (progressEvent.phase === 'prefill') stepMs.value = [];
         if (progressEvent.phase === 'decode' && progressEvent.stepMs !== undefined)
-          stepMs.value = [...stepMs.value, progressEvent.stepMs];
+          append(stepMs, progressEvent.stepMs);
         if (
           progressEvent.phase === 'decode' &&
           progressEvent.repetition === 0 &&
@@ -127,7 +155,7 @@ export const useLiveRunStore = defineStore('live-run', () => {
         const trial = trialByKey(event.key);
         if (trial) {
           trial.status = event.result.status === 'ok' ? 'done' : 'failed';
-          trial.result = event.result;
+          trial.result = markRaw(event.result);
           if (event.result.failure) trial.reason = event.result.failure.message;
         }
         etaSeconds.value = event.etaSeconds;
@@ -150,19 +178,42 @@ export const useLiveRunStore = defineStore('live-run', () => {
         status.value = event.status;
         etaSeconds.value = 0;
         phase.value = '';
+        // trials that ended while the connection was down (or on an agent the engine lost for a while)
+        // sent no events here: the stored run has them
+        if (trials.value.some((trial) => trial.status === 'pending' || trial.status === 'running'))
+          void readRun(message.runId);
         break;
     }
   }
 
-  /** Follow a run: its plan from the store, then its events. */
+  /** Follow a run: its plan from the store, then its events; after a dropped connection, the store again. */
   async function follow(id: string): Promise<void> {
     const backend = useBackend();
     unsubscribe?.();
     runId.value = id;
     error.value = null;
-    unsubscribe = backend.onEvent(apply);
+    const stopEvents = backend.onEvent(apply);
+    let dropped = false;
+    const stopConnection = backend.onConnection?.((connection) => {
+      if (connection.state === 'closed') dropped = true;
+      if (connection.state === 'open' && dropped) {
+        dropped = false;
+        void readRun(id); // catch up on the events missed while disconnected
+      }
+    });
+    unsubscribe = () => {
+      stopEvents();
+      stopConnection?.();
+    };
+    await readRun(id);
+  }
+
+  /** The run as stored: its status and every trial's outcome so far. */
+  async function readRun(id: string): Promise<void> {
+    const backend = useBackend();
     try {
       const doc = await backend.loadRun(id);
+      if (runId.value !== id) return; // another run is followed by now
       status.value = doc.status;
       const done = new Map(doc.trials.map((entry) => [entry.key, entry.result]));
       const skipped = new Map(doc.skipped.map((entry) => [entry.key, entry.reason]));
@@ -179,7 +230,7 @@ export const useLiveRunStore = defineStore('live-run', () => {
             : skipped.has(planned.key)
               ? 'skipped'
               : 'pending',
-          ...(result ? { result } : {}),
+          ...(result ? { result: markRaw(result) } : {}),
           ...(reason ? { reason } : {}),
         };
       });

@@ -92,6 +92,8 @@ describe('runs store', () => {
     store.search = '  ';
     expect(store.visibleRuns).toHaveLength(3);
     expect(matchesSearch(summary('x'), 'nothing')).toBe(false);
+    // runs copied from an agent are found by their device
+    expect(matchesSearch(summary('y', { device: 'raspberry-pi-5' }), 'pi-5')).toBe(true);
   });
 
   it('renames through the backend and lists again', async () => {

@@ -20,9 +20,17 @@ export const EXPORT_FORMATS: readonly { id: ExportFormat; label: string }[] = [
 ];
 
 /** Every word of the query must occur in the run's name, id or one of its tags (case-insensitive). */
+/** What an import says: the id it got, and the file's own id when that was taken. */
+export function importedText(imported: { id: string; originalId: string }): string {
+  return imported.id === imported.originalId
+    ? `Imported as ${imported.id}`
+    : `Imported as ${imported.id} (${imported.originalId} in the file)`;
+}
+
 export function matchesSearch(run: RunSummary, query: string): boolean {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  const haystack = [run.name, run.id, ...run.tags].map((text) => text.toLowerCase());
+  // the device too: "pi" finds the runs copied from the Raspberry Pi agent
+  const haystack = [run.name, run.id, ...run.tags, run.device ?? ''].map((text) => text.toLowerCase());
   return words.every((word) => haystack.some((text) => text.includes(word)));
 }
 
@@ -178,10 +186,7 @@ export const useRunsStore = defineStore('runs', () => {
     try {
       const text = await file.text();
       const imported = await useBackend().importRun(text);
-      importMessage.value =
-        imported.id === imported.originalId
-          ? `Imported as ${imported.id}`
-          : `Imported as ${imported.id} (${imported.originalId} in the file)`;
+      importMessage.value = importedText(imported);
       return imported;
     } catch (cause) {
       importError.value = `Could not import “${file.name}”: ${message(cause)}`;
@@ -216,15 +221,26 @@ export const useRunsStore = defineStore('runs', () => {
    */
   function listenForChanges(): () => void {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    /** runs copied from agents so far: the list changes when this does, not at every reconnect try */
+    let copiedFromAgents: number | undefined;
     const unsubscribe = useBackend().onEvent((message: WorkbenchEvent) => {
+      if (message.kind === 'agents') {
+        const copied = message.agents.reduce((sum, agent) => sum + agent.copiedRuns, 0);
+        if (copied !== copiedFromAgents) scheduleRefresh();
+        copiedFromAgents = copied;
+        return;
+      }
       const type = message.event.type;
       if (type !== 'trial-done' && type !== 'trial-skipped' && type !== 'done') return;
+      scheduleRefresh();
+    });
+    function scheduleRefresh(): void {
       if (timer !== undefined) return;
       timer = setTimeout(() => {
         timer = undefined;
         void refresh();
       }, EVENT_REFRESH_DELAY_MS);
-    });
+    }
     return () => {
       clearTimeout(timer);
       unsubscribe();

@@ -4,7 +4,7 @@ import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { provideBackend } from '../../backend/workbench-backend';
 import { PLAN_DEBOUNCE_MS } from '../../stores/builder-store';
-import { asBackend, budgetPlan, fakeBackend } from '../../stores/builder-store.fixtures';
+import { asBackend, boardAgent, budgetPlan, fakeBackend } from '../../stores/builder-store.fixtures';
 import { useLiveRunStore } from '../../stores/live-run-store';
 import { useNavigationStore } from '../../stores/navigation-store';
 import RunBuilderView from '../../views/RunBuilderView.vue';
@@ -69,6 +69,7 @@ describe('Run builder screen', () => {
     expect(backend.planSweep).toHaveBeenCalledTimes(2);
     expect(backend.planSweep).toHaveBeenLastCalledWith(
       expect.objectContaining({ quants: ['int4'], memoryBudgetBytes: 2 ** 30 }),
+      undefined,
     );
     expect(wrapper.get('[data-testid="plan-summary"]').text()).toContain('1 trial ');
     expect(wrapper.findAll('[data-testid="plan-row"]')).toHaveLength(1);
@@ -131,8 +132,40 @@ describe('Run builder screen', () => {
         quants: ['fp32', 'int4'],
       }),
       'R1 int4 vs fp32',
+      undefined,
     );
     expect(useLiveRunStore().runId).toBe('run-1');
     expect(useNavigationStore().view).toBe('live');
   });
+
+  it('runs on a chosen agent: plans there, offers its providers and memory, and starts there', async () => {
+    backend.listAgents.mockResolvedValue([
+      boardAgent,
+      { ...boardAgent, id: 'agent-off', name: 'jetson', state: 'offline' },
+    ]);
+    const wrapper = await open();
+    const select = wrapper.get('[data-testid="run-on"]');
+    const options = select.findAll('option');
+    expect(options.map((option) => option.text())).toEqual([
+      'This computer',
+      'raspberry-pi-5',
+      'jetson (offline)',
+    ]);
+    expect(options[2]?.attributes('disabled')).toBeDefined();
+    await select.setValue('agent-pi');
+    await builderSettled();
+    expect(backend.planSweep).toHaveBeenLastCalledWith(expect.anything(), 'agent-pi');
+    expect(wrapper.get('[data-testid="run-on-note"]').text()).toContain('paths on raspberry-pi-5');
+    // the board's onnxruntime has no WebGPU: the chip says so
+    expect(wrapper.get('[data-testid="ep-webgpu"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.text()).toContain('raspberry-pi-5 has 8.0 GiB');
+    await wrapper.get('[data-testid="start-sweep"]').trigger('click');
+    await flushPromises();
+    expect(backend.startSweep).toHaveBeenLastCalledWith(expect.anything(), undefined, 'agent-pi');
+  });
+
+  async function builderSettled(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, PLAN_DEBOUNCE_MS + 20));
+    await flushPromises();
+  }
 });

@@ -8,6 +8,19 @@ import ExportBar from './ExportBar.vue';
 
 const doc = { id: 'run-1', name: 'sweep' } as RunDocument; // the bar reads only id and name
 
+/** what the desktop preload exposes, with the PDF call the test cares about */
+function desktop(saveReportPdf: (runId: string) => Promise<string | null>): unknown {
+  const none = vi.fn(async () => null);
+  return {
+    openModelFolder: none,
+    openModelFile: none,
+    importRunFile: none,
+    exportRun: none,
+    saveReportPdf,
+    onMenuCommand: vi.fn(() => () => undefined),
+  };
+}
+
 describe('export bar', () => {
   beforeEach(() => {
     setActivePinia(createPinia());
@@ -25,7 +38,7 @@ describe('export bar', () => {
     ).toBe(false);
 
     const saveReportPdf = vi.fn(async () => '/home/me/run-1.pdf');
-    window.workbenchDesktop = { saveReportPdf };
+    window.workbenchDesktop = desktop(saveReportPdf);
     const wrapper = mount(ExportBar, { props: { docs: [doc] } });
     await wrapper.find('[data-testid="export-pdf"]').trigger('click');
     await flushPromises();
@@ -34,7 +47,7 @@ describe('export bar', () => {
   });
 
   it('shows why printing failed', async () => {
-    window.workbenchDesktop = { saveReportPdf: vi.fn(async () => Promise.reject(new Error('disk full'))) };
+    window.workbenchDesktop = desktop(vi.fn(async () => Promise.reject(new Error('disk full'))));
     const wrapper = mount(ExportBar, { props: { docs: [doc] } });
     await wrapper.find('[data-testid="export-pdf"]').trigger('click');
     await flushPromises();
