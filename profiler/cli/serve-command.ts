@@ -3,6 +3,7 @@ import path from 'node:path';
 import { appFactsFromPackage } from '../engine/app-facts';
 import { createEngine } from '../engine/create-engine';
 import { createModelRoots, type ModelRoots } from '../engine/model-roots';
+import { reachableUrls } from '../serve/reachable-urls';
 import { startServeServer } from '../serve/serve-server';
 
 export interface ServeCommandOptions {
@@ -69,8 +70,12 @@ export async function startServe(options: ServeCommandOptions): Promise<void> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  const elsewhere = reachableUrls(server.host, server.port, new URL(server.url).search);
   process.stdout.write(
     `Edge LLM Workbench is serving on ${server.url}\n` +
+      (elsewhere.length
+        ? `From other machines (or to add this one as an agent): ${elsewhere.join('  ')}\n`
+        : '') +
       `Open that URL in a browser. Data folder: ${options.dataDir}. Press Ctrl+C to stop.\n` +
       `Clients may open models only from: ${[modelRoots.list()].flat().join(', ')} ` +
       '(add folders with --allow-dir <folder>, repeatable).\n',

@@ -113,7 +113,9 @@ describe('agents panel', () => {
     const wrapper = mount(AgentsPanel);
     await flushPromises();
     expect(wrapper.get('[data-testid="agent-state"]').text()).toBe('offline');
-    expect(wrapper.text()).toContain('Lost the connection to 192.168.1.40:7420. Retrying in 4 s.');
+    expect(wrapper.text()).toContain(
+      'Lost the connection to 192.168.1.40:7420. Retrying on its own, at most every 30 s.',
+    );
     expect(wrapper.text()).toContain('2 runs copied here');
   });
 });
