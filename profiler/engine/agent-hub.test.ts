@@ -233,6 +233,8 @@ describe('a hub driving two agents', () => {
       { agents: { reconnect: { minMs: 100, maxMs: 400 } } },
     );
     try {
+      // named as before at once, even before they answer
+      expect((await again.listAgents()).map((agent) => agent.name).sort()).toEqual(['Bench B', 'board-a']);
       await until(
         () =>
           again

@@ -73,7 +73,11 @@ export function createAgentHub(deps: AgentHubDeps) {
       connection.state === 'closed' && connection.retryInMs === null && connection.httpStatus !== null;
     return AgentInfoSchema.parse({
       id: agent.record.id,
-      name: agent.record.name ?? agent.system?.device?.name ?? new URL(agent.record.url).host,
+      name:
+        agent.record.name ??
+        agent.system?.device?.name ??
+        agent.record.deviceName ??
+        new URL(agent.record.url).host,
       url: agent.record.url,
       state:
         connection.state === 'open'
@@ -121,9 +125,18 @@ export function createAgentHub(deps: AgentHubDeps) {
     await save();
   }
 
+  /** The agent's System facts, fresh; true when its device name changed (the record needs saving). */
+  async function readSystem(agent: Agent): Promise<boolean> {
+    agent.system = SystemInfoSchema.parse(await agent.client.call('system', []));
+    const deviceName = agent.system.device?.name;
+    if (deviceName === undefined || deviceName === agent.record.deviceName) return false;
+    agent.record.deviceName = deviceName;
+    return true;
+  }
+
   /** After a (re)connect: the agent's facts, its running sweeps, and every finished run not copied yet. */
   async function catchUp(agent: Agent): Promise<void> {
-    agent.system = SystemInfoSchema.parse(await agent.client.call('system', []));
+    if (await readSystem(agent)) await save();
     agent.lastSeenAt = new Date().toISOString();
     const { runs } = RunListSchema.parse(await agent.client.call('listRuns', []));
     const wasActive = new Set(agent.active);
@@ -263,7 +276,7 @@ export function createAgentHub(deps: AgentHubDeps) {
           deps.addTimeoutMs ?? 10_000,
           `${origin} did not answer within 10 s`,
         );
-        agent.system = SystemInfoSchema.parse(await agent.client.call('system', []));
+        await readSystem(agent);
       } catch (error) {
         agent.client.close();
         throw new AgentError(`Could not add the agent: ${messageOf(error)}`);

@@ -11,6 +11,8 @@ export const AgentRecordSchema = z.object({
   token: z.string(),
   /** the user's name for it; else the agent's device name */
   name: z.string().optional(),
+  /** the agent's own device name, as of its last answer: names it before it answers after a restart */
+  deviceName: z.string().optional(),
   /** runs copied from it: never copied twice, even after the copy is deleted here */
   copied: z.array(z.object({ remoteRunId: z.string(), localId: z.string() })).default([]),
 });
