@@ -36,7 +36,8 @@ export function labelAxis(title?: string): Record<string, unknown> {
     grid: { display: false },
     ticks: {
       color: AXIS_COLOR,
-      font: { size: 11 },
+      // a step below the chart text (11 px at the default 12): follows the size the theme sets, which grows on 4K
+      font: () => ({ size: Math.round((Chart.defaults.font.size ?? 12) * (11 / 12)) }),
       autoSkip: false,
       maxRotation: 0,
       callback(this: { getLabelForValue(value: number): string }, value: number | string) {
