@@ -2,7 +2,6 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { defineComponent, h } from 'vue';
 import type { RunDocument } from '../../../profiler/api';
 import { provideBackend, type WorkbenchBackend } from '../backend/workbench-backend';
 import { depthRun, KEYS, smolRun } from '../charts/test-fixtures';
@@ -10,27 +9,8 @@ import { METRIC_DEFINITIONS } from '../format/metric-definitions';
 import { useCompareStore } from '../stores/compare-store';
 import CompareView from './CompareView.vue';
 
-// happy-dom has no canvas: each chart is a stub that shows how many labels and datasets it was given
-vi.mock('vue-chartjs', () => {
-  const stub = (type: string) =>
-    defineComponent({
-      props: {
-        data: { type: Object, required: true },
-        options: { type: Object, default: () => ({}) },
-        plugins: { type: Array, default: () => [] },
-      },
-      setup(props) {
-        return () =>
-          h('div', {
-            class: 'chart-stub',
-            'data-type': type,
-            'data-labels': ((props.data as { labels?: unknown[] }).labels ?? []).length,
-            'data-datasets': (props.data as { datasets: unknown[] }).datasets.length,
-          });
-      },
-    });
-  return { Bar: stub('bar'), Line: stub('line'), Scatter: stub('scatter') };
-});
+// happy-dom has no canvas: each chart is a stub that shows its labels and datasets
+vi.mock('vue-chartjs', () => import('../components/compare/chart-stub.fixtures'));
 
 function backendWith(runs: RunDocument[]) {
   const loadRun = vi.fn(async (id: string) => structuredClone(runs.find((run) => run.id === id)!));
@@ -91,7 +71,9 @@ describe('Compare screen', () => {
       expect(card.find('.chart-stub').exists(), id).toBe(true);
       expect(card.find(`[data-testid="${id}-png"]`).exists(), id).toBe(true);
     }
-    expect(wrapper.get('[data-testid="chart-throughput"] .chart-stub').attributes('data-labels')).toBe('4');
+    expect(wrapper.get('[data-testid="chart-throughput"] .chart-stub').attributes('data-label-count')).toBe(
+      '4',
+    );
   });
 
   it('sorts by a header click, and reverses on the second', async () => {
@@ -133,7 +115,9 @@ describe('Compare screen', () => {
     expect(toggles).toHaveLength(5);
     expect(toggles[4]!.attributes('disabled')).toBeDefined(); // the failed trial
     await toggles[0]!.setValue(false);
-    expect(wrapper.get('[data-testid="chart-throughput"] .chart-stub').attributes('data-labels')).toBe('3');
+    expect(wrapper.get('[data-testid="chart-throughput"] .chart-stub').attributes('data-label-count')).toBe(
+      '3',
+    );
     await wrapper.get('[data-testid="select-none"]').trigger('click');
     expect(wrapper.get('[data-testid="chart-throughput-note"]').text()).toContain('No trial selected');
     // the table still lists every trial

@@ -2,7 +2,7 @@
 import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { defineComponent, h, nextTick } from 'vue';
+import { nextTick } from 'vue';
 import { provideBackend, type WorkbenchBackend } from '../../backend/workbench-backend';
 import { threadsRun } from '../../charts/scaling-data.fixtures';
 import { depthRun, smolRun } from '../../charts/test-fixtures';
@@ -10,28 +10,7 @@ import { useCompareStore } from '../../stores/compare-store';
 import CompareCharts from './CompareCharts.vue';
 
 // happy-dom has no canvas: each chart is a stub that shows its labels and dataset names
-vi.mock('vue-chartjs', () => {
-  const stub = (type: string) =>
-    defineComponent({
-      props: {
-        data: { type: Object, required: true },
-        options: { type: Object, default: () => ({}) },
-        plugins: { type: Array, default: () => [] },
-      },
-      setup(props) {
-        return () =>
-          h('div', {
-            class: 'chart-stub',
-            'data-type': type,
-            'data-labels': ((props.data as { labels?: unknown[] }).labels ?? []).join(','),
-            'data-datasets': (props.data as { datasets: { label: string }[] }).datasets
-              .map((dataset) => dataset.label)
-              .join(','),
-          });
-      },
-    });
-  return { Bar: stub('bar'), Line: stub('line'), Scatter: stub('scatter') };
-});
+vi.mock('vue-chartjs', () => import('./chart-stub.fixtures'));
 
 describe('scaling chart card', () => {
   beforeEach(() => {
