@@ -14,7 +14,8 @@ import {
 import { resolvePreset } from '../../quantization/presets';
 import { quantizeVariant } from '../../quantization/quantize-variant';
 import { inspectModel, modelFileHash } from '../models/loader';
-import { cachedMemoryBandwidth, memoryBandwidthKey, roofline } from '../runtime/memory-bandwidth';
+import { cachedMemoryBandwidth, memoryBandwidthKey } from '../runtime/memory-bandwidth';
+import { roofline } from '../runtime/roofline';
 import { loadTokenizer, type TextTokenizer } from '../runtime/text-tokenizer';
 import { seededTokenIds } from '../runtime/prompt-ids';
 import { NOISY_CV, percentile, summarize } from '../runtime/statistics';
