@@ -1,4 +1,4 @@
-import { _electron, test as base, type ElectronApplication, type Page } from '@playwright/test';
+import { _electron, expect, test as base, type ElectronApplication, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -169,3 +169,14 @@ export const test = base.extend<{ app: WorkbenchApp }, { serve: ServeProcess; mo
 });
 
 export { expect } from '@playwright/test';
+
+/**
+ * The Compare screen's roofline: its chart, or — where the engine refused to measure this machine's
+ * bandwidth (a busy CI runner is "too noisy") — the note that says why. Never a bound from a guess.
+ */
+export async function expectRooflineOrReason(page: Page): Promise<void> {
+  const card = page.getByTestId('chart-roofline');
+  const note = card.getByTestId('chart-roofline-note');
+  await expect(card.locator('canvas').or(note)).toBeVisible();
+  if ((await note.count()) > 0) await expect(note).toContainText('not measured');
+}

@@ -2,7 +2,7 @@ import type { Browser, Page } from '@playwright/test';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromiumLaunchOptions } from './chromium';
-import { buildTinyR1, e2eModelsDir, expect, repoRoot, test } from './fixtures';
+import { buildTinyR1, e2eModelsDir, expect, expectRooflineOrReason, repoRoot, test } from './fixtures';
 
 /**
  * The UI stays responsive while a sweep runs (no main-thread task over 50 ms, the point where input starts to
@@ -78,9 +78,10 @@ async function planTinySweep(page: Page): Promise<void> {
 }
 
 async function expectChartsDrawn(page: Page): Promise<void> {
-  for (const chart of ['chart-throughput', 'chart-memory', 'chart-kv-context', 'chart-roofline']) {
+  for (const chart of ['chart-throughput', 'chart-memory', 'chart-memory-context', 'chart-kv-context']) {
     await expect(page.getByTestId(chart).locator('canvas')).toBeVisible();
   }
+  await expectRooflineOrReason(page);
 }
 
 test('a running sweep keeps the main thread free; themes and 4K stay readable', async ({

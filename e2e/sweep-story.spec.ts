@@ -1,8 +1,8 @@
 import type { Page } from '@playwright/test';
-import type { RunDocument } from '../profiler/api';
+import { formatMeanSd, type RunDocument } from '../profiler/api';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { buildTinyR1, e2eModelsDir, expect, repoRoot, test } from './fixtures';
+import { buildTinyR1, e2eModelsDir, expect, expectRooflineOrReason, repoRoot, test } from './fixtures';
 
 /**
  * The workbench's core story, through the real engine: build a sweep of 2 presets × 2 contexts on a tiny
@@ -46,9 +46,18 @@ test('build a 2 × 2 sweep, run it to 100%, compare it and export it', async ({ 
   await expect(page.getByTestId('view-CompareView')).toBeVisible();
   const table = page.getByTestId('compare-table');
   await expect(table.locator('tbody tr')).toHaveCount(4);
-  for (const chart of ['chart-throughput', 'chart-memory', 'chart-kv-context', 'chart-roofline']) {
+  // two contexts at the default depth (the end of each window): latency and memory vs context are drawn
+  for (const chart of [
+    'chart-throughput',
+    'chart-memory',
+    'chart-latency-context',
+    'chart-memory-context',
+    'chart-kv-context',
+  ]) {
     await expect(page.getByTestId(chart).locator('canvas')).toBeVisible();
   }
+  await expectRooflineOrReason(page);
+  await expect(table).toContainText('(end of window)');
   await page.screenshot({ path: `${repoRoot}/docs/screenshots/compare-${app.door}.png`, fullPage: true });
 
   const download = page.waitForEvent('download');
@@ -75,15 +84,20 @@ test('build a 2 × 2 sweep, run it to 100%, compare it and export it', async ({ 
   const jsonDownload = page.waitForEvent('download');
   await page.getByTestId('export-json').first().click();
   const jsonFile = await (await jsonDownload).path();
-  // the table shows the run document's own numbers: decode tok/s median ± sd of every trial
+  // the table shows the run document's own numbers: decode tok/s mean ± sd of every trial
   const run = JSON.parse(readFileSync(jsonFile, 'utf8')) as RunDocument;
-  const expectedDecode = run.trials.map(({ result }) => {
-    const stats = result.summary!.decodeTokensPerSecond;
-    return `${stats.median.toFixed(1)} ± ${stats.std.toFixed(1)}`;
-  });
+  const expectedDecode = run.trials.map(({ result }) =>
+    formatMeanSd(result.summary!.decodeTokensPerSecond, (value) => value.toFixed(1)),
+  );
+  const decodeColumn = await table
+    .locator('thead th')
+    .evaluateAll((headers) => headers.findIndex((th) => th.querySelector('[data-testid="sort-decode"]')));
   const shownDecode = await page
     .getByTestId('compare-row')
-    .evaluateAll((rows) => rows.map((row) => row.querySelectorAll('td')[0]?.textContent?.trim() ?? ''));
+    .evaluateAll(
+      (rows, column) => rows.map((row) => row.children[column]?.textContent?.trim() ?? ''),
+      decodeColumn,
+    );
   expect(shownDecode.sort()).toEqual(expectedDecode.sort());
   await page.getByTestId('nav-history').click();
   // serve is shared by the specs of a worker: other stories' runs may be listed too

@@ -3,6 +3,7 @@ import {
   attr,
   createModelWriter,
   DataType,
+  float32ToFloat16Bits,
   node,
   readModel,
   type NodeProto,
@@ -11,8 +12,9 @@ import {
   type WrittenModel,
 } from '../profiler/onnx';
 import type { DecoderSignature } from '../profiler/api';
-import { float32ToFloat16Bits, quantizeMatMulNBits, quantizePerColumnInt8 } from './pack';
+import { quantizeMatMulNBits, quantizePerColumnInt8, unpackZeroPoints, withoutBlockPadding } from './pack';
 import type { QuantOptions } from './presets';
+import { quantizedGatherNodes, type QuantizedTable } from './quantized-gather';
 import { analyzeWeightUses, type WeightPlan } from './weight-uses';
 
 /** What happened to one weight (or node), for the user's summary and quantization.json. */
@@ -46,19 +48,6 @@ function asFloat32(bytes: Uint8Array): Float32Array {
   return new Float32Array(bytes.slice().buffer);
 }
 
-/** MatMulNBits zero points [N, ceil(kBlocks·bits/8)] (low nibble first) → one byte per [row, block]. */
-function unpackZeroPoints(packed: Uint8Array, rows: number, kBlocks: number, bits: 4 | 8): Uint8Array {
-  if (bits === 8) return packed;
-  const perRow = Math.ceil(kBlocks / 2);
-  const out = new Uint8Array(rows * kBlocks);
-  for (let row = 0; row < rows; row += 1) {
-    for (let block = 0; block < kBlocks; block += 1) {
-      out[row * kBlocks + block] = (packed[row * perRow + (block >> 1)]! >> ((block & 1) * 4)) & 0x0f;
-    }
-  }
-  return out;
-}
-
 /** fp32 → fp16, clamping finite values to ±65504: a float32-min mask constant must stay finite, not −inf. */
 function toFloat16(values: Float32Array): Uint16Array {
   const clamped = values.map((v) =>
@@ -80,7 +69,7 @@ export async function quantizeModelFile(
 ): Promise<{ written: WrittenModel; decisions: QuantizeDecision[] }> {
   const source = await readModel(sourceModelFile);
   const graph = source.graph;
-  const uses = analyzeWeightUses(graph);
+  const uses = analyzeWeightUses(graph, signature.roles);
   const decisions: QuantizeDecision[] = [];
   const half = options.activations === 'float16';
   const floatType = half ? DataType.FLOAT16 : DataType.FLOAT;
@@ -113,129 +102,69 @@ export async function quantizeModelFile(
     const [rows, cols] = plan.tensor.dims as [number, number];
     const layout = plan.uses[0]!.layout;
     const [K, N] = layout === 'KN' ? [rows, cols] : [cols, rows];
+    const { bits, blockSize } = options;
     const q = quantizeMatMulNBits(values, K, N, {
-      bits: options.bits,
-      blockSize: options.blockSize,
+      bits,
+      blockSize,
       symmetric: options.symmetric,
       transposed: layout === 'NK',
     });
-    const qName = `${name}_Q${options.bits}`;
+    const matmuls = plan.uses.filter((use) => use.kind === 'matmul');
+    const gathers = plan.uses.filter((use) => use.kind === 'gather');
+    const qName = `${name}_Q${bits}`;
     const scalesName = `${name}_scales`;
     const zpName = `${name}_zero_points`;
-    await writer.addInitializer(qName, DataType.UINT8, [N, q.kBlocks, q.blobSize], q.packed);
+    // A table only gathered (an untied embedding) is stored without B's padding of K to whole blocks:
+    // GatherBlockQuantized reads a short last block, so none is stored or counted as weights. A table
+    // a tied lm_head also reads stays B, one copy for both ops.
+    const unpadded = matmuls.length === 0 ? withoutBlockPadding(q, N, K, bits) : undefined;
+    if (unpadded) await writer.addInitializer(qName, DataType.UINT8, unpadded.dataDims, unpadded.packed);
+    else await writer.addInitializer(qName, DataType.UINT8, [N, q.kBlocks, q.blobSize], q.packed);
     await writeFloat(scalesName, [N, q.kBlocks], q.scales);
     if (q.zeroPoints)
       await writer.addInitializer(zpName, DataType.UINT8, [N, q.zeroPoints.length / N], q.zeroPoints);
-    // GatherBlockQuantized on the 3-D table wants one zero point per [row, block] (its packed axis, the
-    // last, has length 1): unpack MatMulNBits' two-per-byte zero points into their own small tensor
+    // GatherBlockQuantized on the 3-D B wants one zero point per [row, block] (its packed axis, the
+    // last, has length 1): MatMulNBits' two-per-byte zero points unpacked into their own small tensor
     const gatherZpName = `${name}_gather_zero_points`;
-    if (q.zeroPoints && plan.uses.some((use) => use.kind === 'gather')) {
-      const unpacked = unpackZeroPoints(q.zeroPoints, N, q.kBlocks, options.bits);
+    if (q.zeroPoints && gathers.length > 0 && !unpadded) {
+      const unpacked = unpackZeroPoints(q.zeroPoints, N, q.kBlocks, bits);
       await writer.addInitializer(gatherZpName, DataType.UINT8, [N, q.kBlocks, 1], unpacked);
     }
-    let gathers = 0;
-    let matmuls = 0;
-    for (const use of plan.uses) {
-      if (use.kind === 'matmul') {
-        matmuls += 1;
-        const inputs = [use.node.input[0]!, qName, scalesName, ...(q.zeroPoints ? [zpName] : [])];
-        const attributes = {
-          K: attr.int(K),
-          N: attr.int(N),
-          bits: attr.int(options.bits),
-          block_size: attr.int(options.blockSize),
-          ...(options.accuracyLevel > 0 ? { accuracy_level: attr.int(options.accuracyLevel) } : {}),
-        };
-        replacements.set(use.node, [
-          node(
-            'MatMulNBits',
-            inputs,
-            use.node.output,
-            attributes,
-            MS,
-            `${use.node.name ?? use.node.output[0]}_Q${options.bits}`,
-          ),
-        ]);
-        if (use.transpose) replacements.set(use.transpose, []);
-      } else {
-        gathers += 1;
-        replacements.set(
-          use.node,
-          gatherBlockQuantized(use.node, {
-            qName,
-            scalesName,
-            zpName: q.zeroPoints ? gatherZpName : undefined,
-            N,
-            K,
-            kBlocks: q.kBlocks,
-            blobSize: q.blobSize,
-          }),
-        );
-      }
+    for (const use of matmuls) {
+      const inputs = [use.node.input[0]!, qName, scalesName, ...(q.zeroPoints ? [zpName] : [])];
+      const attributes = {
+        K: attr.int(K),
+        N: attr.int(N),
+        bits: attr.int(bits),
+        block_size: attr.int(blockSize),
+        ...(options.accuracyLevel > 0 ? { accuracy_level: attr.int(options.accuracyLevel) } : {}),
+      };
+      const nodeName = `${use.node.name ?? use.node.output[0]}_Q${bits}`;
+      replacements.set(use.node, [node('MatMulNBits', inputs, use.node.output, attributes, MS, nodeName)]);
+      if (use.transpose) replacements.set(use.transpose, []);
     }
+    const table: QuantizedTable = {
+      data: qName,
+      scales: scalesName,
+      ...(q.zeroPoints ? { zeroPoints: unpadded ? zpName : gatherZpName } : {}),
+      layout: unpadded ? 'rows' : 'shared',
+      K,
+      kBlocks: q.kBlocks,
+      gatheredCols: unpadded?.gatheredCols ?? q.kBlocks * blockSize,
+      bits,
+      blockSize,
+    };
+    for (const use of gathers)
+      replacements.set(use.node, quantizedGatherNodes(use.node, table, int64Constant));
     const parts = [
-      matmuls ? `MatMulNBits ${options.bits}-bit ×${matmuls}` : '',
-      gathers ? `GatherBlockQuantized ×${gathers}` : '',
+      matmuls.length ? `MatMulNBits ${bits}-bit ×${matmuls.length}` : '',
+      gathers.length ? `GatherBlockQuantized ×${gathers.length}` : '',
     ].filter(Boolean);
-    return `${parts.join(' + ')} (block ${options.blockSize}, ${options.symmetric ? 'symmetric' : 'asymmetric'})`;
-  }
-
-  function gatherBlockQuantized(
-    gather: NodeProto,
-    t: {
-      qName: string;
-      scalesName: string;
-      zpName: string | undefined;
-      N: number;
-      K: number;
-      kBlocks: number;
-      blobSize: number;
-    },
-  ): NodeProto[] {
-    // The packed weight is [N, kBlocks, blob]: gathered as 3-D with quantize_axis 2 and scales viewed as
-    // [N, kBlocks, 1], the table is shared with a tied lm_head's MatMulNBits (no second copy), and the
-    // rows come out [.., kBlocks, blockSize]: one reshape back to the hidden width.
-    const base = gather.name ?? gather.output[0] ?? 'embed';
-    const scales3d = `${base}/scales_3d`;
-    const rows = `${base}/rows`;
-    const nodes = [
-      node(
-        'Unsqueeze',
-        [t.scalesName, shapeConstant(`${base}/axis_2`, [2])],
-        [scales3d],
-        {},
-        '',
-        `${base}/Unsqueeze_scales`,
-      ),
-    ];
-    nodes.push(
-      node(
-        'GatherBlockQuantized',
-        [t.qName, gather.input[1]!, scales3d, ...(t.zpName ? [t.zpName] : [])],
-        [rows],
-        {
-          bits: attr.int(options.bits),
-          block_size: attr.int(options.blockSize),
-          gather_axis: attr.int(0),
-          quantize_axis: attr.int(2),
-        },
-        MS,
-        `${base}_Q${options.bits}`,
-      ),
-      node(
-        'Reshape',
-        [rows, shapeConstant(`${base}/hidden_shape`, [0, 0, t.K])],
-        gather.output,
-        {},
-        '',
-        `${base}/Reshape_rows`,
-      ),
-    );
-    return nodes;
+    return `${parts.join(' + ')} (block ${blockSize}, ${options.symmetric ? 'symmetric' : 'asymmetric'})`;
   }
 
   const constants: { name: string; values: number[] }[] = [];
-  function shapeConstant(name: string, values: number[]): string {
+  function int64Constant(name: string, values: number[]): string {
     constants.push({ name, values });
     return name;
   }

@@ -86,6 +86,8 @@ describe('quantizeVariant', () => {
       const report = await measureQuality(source, variant.dir, quality);
       expect(report.overall.klMean).toBeLessThan(1e-2);
       expect(report.overall.top1Agreement).toBeGreaterThan(0.6);
+      // the same network: its learned parameters, whatever the storage
+      expect(report.variant.parameters).toBe(report.reference.parameters);
       if (preset === 'fp16' || preset === 'q4f16') {
         const inspection = await inspectModel(variant.dir);
         expect(inspection.signature.kvDtype).toBe('float16');

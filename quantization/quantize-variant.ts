@@ -17,7 +17,7 @@ const SIDECARS = [
 ];
 
 /** Bump when the quantizer's output changes for the same input and options. */
-export const QUANTIZER_VERSION = 1;
+export const QUANTIZER_VERSION = 2; // 2: rotary tables kept float, unpadded untied embeddings
 
 /** quantization.json: how the variant was made, and what happened to each weight. */
 export interface QuantizationRecord {

@@ -1,3 +1,4 @@
+import type { DecoderRoles } from '../profiler/api';
 import { nodeAttributes, type GraphProto, type NodeProto, type TensorProto } from '../profiler/onnx';
 import { DataType } from '../profiler/onnx';
 
@@ -47,7 +48,38 @@ function nodeLabel(node: NodeProto): string {
   return `${node.op_type} ${node.name ?? node.output[0]}`;
 }
 
-export function analyzeWeightUses(graph: GraphProto): GraphUses {
+/** The decoder inputs that tell an embedding Gather from a position lookup (decoder-signature.ts names them). */
+export type TokenRoles = Pick<DecoderRoles, 'inputIds' | 'positionIds'>;
+
+/** Ops that pass indices on with the same values (a dtype or shape change), e.g. input_ids → Cast → Gather. */
+const SAME_INDICES = new Set(['Cast', 'Reshape', 'Squeeze', 'Unsqueeze', 'Flatten', 'Identity']);
+
+/** The value a Gather's indices come from, back through SAME_INDICES ops: a graph input, usually. */
+function indicesSource(indices: string, producers: ReadonlyMap<string, NodeProto>): string {
+  let value = indices;
+  for (let producer = producers.get(value); producer && SAME_INDICES.has(producer.op_type ?? '');) {
+    value = producer.input[0] ?? '';
+    producer = producers.get(value);
+  }
+  return value;
+}
+
+/**
+ * Why a gathered table that is not the token embedding stays float: rows looked up by position (a
+ * rotary cos/sin cache, a learned position table) are few and read one at a time, so quantizing them
+ * saves little, and blockwise 4-bit error on cos/sin bends every query and key that RoPE rotates.
+ */
+function notTokenTableBlocker(source: string, roles: TokenRoles): string {
+  if (source === roles.positionIds) return 'a rotary / position table gathered by position ids: kept float';
+  return `a table gathered by ${source}, not by the token ids ${roles.inputIds}: kept float`;
+}
+
+/**
+ * The graph's weights and their uses. Only a table gathered by the token ids (`roles.inputIds`, through
+ * casts and reshapes) is an embedding the quantizer may turn into GatherBlockQuantized; any other
+ * gathered table gets a blocker.
+ */
+export function analyzeWeightUses(graph: GraphProto, roles: TokenRoles): GraphUses {
   const initializers = new Map(graph.initializer.map((tensor) => [tensor.name ?? '', tensor]));
   const producers = new Map<string, NodeProto>();
   const consumers = new Map<string, NodeProto[]>();
@@ -99,7 +131,11 @@ export function analyzeWeightUses(graph: GraphProto): GraphUses {
       if (!plain) plans.get(weight.name ?? '')!.blocker = `${nodeLabel(node)} uses alpha, transA or a bias C`;
     } else if (node.op_type === 'Gather') {
       const table = isWeight(node.input[0] ?? '');
-      if (table && (attributes.axis ?? 0) === 0) addUse(table, { kind: 'gather', node, layout: 'NK' });
+      if (!table || (attributes.axis ?? 0) !== 0) continue;
+      addUse(table, { kind: 'gather', node, layout: 'NK' });
+      const source = indicesSource(node.input[1] ?? '', producers);
+      if (source !== roles.inputIds)
+        plans.get(table.name ?? '')!.blocker ??= notTokenTableBlocker(source, roles);
     }
   }
 

@@ -87,6 +87,8 @@ export const SyntheticRecordSchema = z.looseObject({
   displayName: z.string(),
   seed: z.number().int(),
   style: z.enum(['fused', 'standard']),
+  /** which positions the logits cover; folders built before the option computed every position's */
+  logits: z.enum(['last', 'all']).default('all'),
   /** parameters as the model runs / as stored (they differ under block weight sharing) */
   parameters: elementCount,
   storedParameters: elementCount,
@@ -136,6 +138,18 @@ export const DecoderSignatureSchema = z.object({
    */
   kvHeads: positiveCount.nullable(),
   headDim: positiveCount.nullable(),
+  /**
+   * Which positions the logits output covers: 'last' (a [batch, 1, vocab] output, as onnxruntime-genai
+   * and llama.cpp compute), 'all' (one row per input token, as most Optimum exports), 'unknown' when the
+   * graph's dims do not say (the runner then reads it off the first run)
+   */
+  logitsPositions: z.enum(['all', 'last', 'unknown']).default('unknown'),
+  /**
+   * true when every past input feeds GroupQueryAttention alone and every present comes out of it: the
+   * cache can then live in one preallocated buffer per tensor, written in place (onnxruntime-genai's
+   * past_present_share_buffer); a Concat-based graph (Optimum's) cannot
+   */
+  canShareKvBuffer: z.boolean().default(false),
 });
 export type DecoderSignature = z.infer<typeof DecoderSignatureSchema>;
 
@@ -156,10 +170,17 @@ export const ModelInspectionSchema = z.object({
   signature: DecoderSignatureSchema,
   /** node count per operator, `domain.OpType` outside the default ONNX domain; subgraphs included */
   operators: z.record(z.string(), positiveCount),
-  /** elements of every initializer (packed 4-bit weights count as their stored uint8 elements) */
   parameters: z.object({
-    total: elementCount,
-    /** keyed like TensorSignature.dtype */
+    /**
+     * Learned parameters: the weights the network learns, as a model card counts them — quantized
+     * weights at their logical size (MatMulNBits B as K × N), a tied embedding / head once; no shape
+     * constants, scalars, rotary caches, quantization scales or zero points, or all-ones placeholder
+     * scales (profiler/models/loader/learned-parameters.ts has the rule)
+     */
+    learned: elementCount,
+    /** elements of every initializer as stored (packed 4-bit weights count as their uint8 elements) */
+    initializerElements: elementCount,
+    /** initializer elements by type, keyed like TensorSignature.dtype */
     byDtype: z.record(z.string(), elementCount),
   }),
   bytes: z.object({
@@ -170,6 +191,12 @@ export const ModelInspectionSchema = z.object({
     /** sum of initializer data sizes from dims × type: what a session loads */
     weights: byteCount,
     byDtype: z.record(z.string(), byteCount),
+    /**
+     * Weight bytes one decode step (one token) reads: initializers a MatMul / norm / other node reads
+     * in full, one row of each table only gathered (untied embedding, rotary caches), no shape
+     * constants or scalars. The KV cache is not included (profiler/models/loader/decode-read-bytes.ts)
+     */
+    readPerDecodeToken: byteCount,
   }),
   /** the external data files the model's tensors point at */
   externalFiles: z.array(ExternalFileSchema),

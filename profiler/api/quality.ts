@@ -24,7 +24,7 @@ export const QualityModelSchema = z.object({
   weightsBytes: byteCount,
   /** the .onnx plus its external data files */
   diskBytes: byteCount,
-  /** initializer elements (packed 4-bit weights count as their stored uint8 elements) */
+  /** learned parameters (ModelInspection.parameters.learned): a variant reports its source's count */
   parameters: count,
 });
 export type QualityModel = z.infer<typeof QualityModelSchema>;

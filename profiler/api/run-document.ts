@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { RunSourceSchema } from './agents';
 import { QualityReportSchema } from './quality';
 import {
+  DepthFillSchema,
   ExecutionProviderSchema,
+  KvBufferSchema,
   TrialEnvironmentSchema,
   TrialModelSchema,
   TrialResultSchema,
@@ -27,7 +29,17 @@ export const SweepSpecSchema = z.object({
     .min(1)
     .default(['preset']),
   contexts: z.array(positive).min(1).default([2048]),
-  depths: z.array(z.number().int().nonnegative()).min(1).default([0]),
+  /** tokens in the cache before the timed part; 'end': the end of each context window, C − P − G */
+  depths: z
+    .array(z.union([z.literal('end'), z.number().int().nonnegative()]))
+    .min(1)
+    .default(['end']),
+  /** how depths are filled (TrialSpec.fill); default synthetic, model when fillText is given */
+  fill: DepthFillSchema.optional(),
+  /** real text to fill depths with (model folders with a tokenizer) */
+  fillText: z.string().optional(),
+  /** how the KV cache is held (TrialSpec.kvBuffer) */
+  kvBuffers: z.array(KvBufferSchema).min(1).default(['auto']),
   prompts: z.array(positive).min(1).default([128]),
   gens: z.array(positive).min(1).default([64]),
   eps: z.array(ExecutionProviderSchema).min(1).default(['cpu']),
@@ -85,7 +97,8 @@ export const RunQualityEntrySchema = z.object({
 });
 export type RunQualityEntry = z.infer<typeof RunQualityEntrySchema>;
 
-export const RUN_DOCUMENT_VERSION = 1;
+/** 2: trials of schema 2 (depth at the end of the window by default, sampling apart, VmHWM peaks); 1 still reads */
+export const RUN_DOCUMENT_VERSION = 2;
 export const RUN_DOCUMENT_KIND = 'edge-llm-workbench-run';
 
 export const RunStatusSchema = z.enum(['planned', 'running', 'completed', 'cancelled', 'interrupted']);
@@ -93,7 +106,7 @@ export type RunStatus = z.infer<typeof RunStatusSchema>;
 
 export const RunDocumentSchema = z.object({
   kind: z.literal(RUN_DOCUMENT_KIND),
-  schemaVersion: z.literal(RUN_DOCUMENT_VERSION),
+  schemaVersion: z.union([z.literal(1), z.literal(RUN_DOCUMENT_VERSION)]),
   /** file-name safe, unique in a store */
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/),
   name: z.string(),

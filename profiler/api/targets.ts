@@ -24,7 +24,7 @@ export type DeviceTargetKind = z.infer<typeof DeviceTargetKindSchema>;
 /**
  * Where a target's bandwidth comes from. 'nominal': a published theoretical peak (bus width × transfer
  * rate) — sustained reads reach only part of it, so projections from it are optimistic. 'measured': this
- * machine's GEMV bandwidth (profiler/runtime/memory-bandwidth). 'user': typed in by a person.
+ * machine's measured read bandwidth (profiler/runtime/memory-bandwidth: a streaming read on every core). 'user': typed in by a person.
  */
 export const BandwidthBasisSchema = z.enum(['nominal', 'measured', 'user']);
 export type BandwidthBasis = z.infer<typeof BandwidthBasisSchema>;

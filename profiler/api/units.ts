@@ -48,3 +48,16 @@ export function parseBytes(text: string): number {
   if (!Number.isFinite(value)) throw new RangeError(`"${text}" is too large to be a byte size.`);
   return Math.round(value);
 }
+
+/**
+ * A mean and its spread over repetitions: "12.3 ± 0.4"; with one repetition there is no spread, so
+ * "12.3 (n = 1)" rather than a "± 0.0" that would read as perfectly quiet.
+ */
+export function formatMeanSd(
+  stats: { n: number; mean: number; std: number },
+  format: (value: number) => string,
+): string {
+  return stats.n > 1
+    ? `${format(stats.mean)} ± ${format(stats.std)}`
+    : `${format(stats.mean)} (n = ${stats.n})`;
+}

@@ -6,6 +6,7 @@ import { PlannedTrialSchema, RunDocumentSchema, RunSummarySchema, SweepSpecSchem
 import type { WorkbenchEvent } from './workbench-events';
 import { SystemInfoSchema } from './system-info';
 import { DeviceTargetSchema, LatencyGoalSchema, RunAnalysisSchema } from './targets';
+import { ExecutionProviderSchema } from './trial';
 
 interface MethodSpec {
   args: z.ZodTuple;
@@ -41,6 +42,43 @@ export const StorageUsageSchema = z.object({
   cacheBytes: z.number(),
 });
 export type StorageUsage = z.infer<typeof StorageUsageSchema>;
+
+/** One measured read bandwidth: bytes/s, how it was measured, and how much its passes disagreed. */
+export const BandwidthFigureSchema = z.object({
+  /** bytes/s, from the best pass */
+  bytesPerSecond: z.number().positive(),
+  /** how it was measured, in words: buffers, workers or kernel, passes */
+  method: z.string(),
+  /** (median pass time − best pass time) ÷ best pass time; at most 0.1, else it is not measured */
+  spread: z.number().nonnegative(),
+});
+export type BandwidthFigure = z.infer<typeof BandwidthFigureSchema>;
+
+/**
+ * The bandwidth a roofline divides by, for one execution provider. 'cpu': host RAM read by a streaming
+ * read on every core (the bound), with `kernel` beside it = what onnxruntime's own GEMV kernel reaches
+ * here. A GPU provider: a GEMV on that provider's device. Never the CPU's figure for a GPU provider:
+ * when the device cannot be measured, or the machine was too noisy, it is 'not-measured' with why.
+ */
+export const RooflineBandwidthSchema = z.discriminatedUnion('status', [
+  BandwidthFigureSchema.extend({
+    status: z.literal('measured'),
+    ep: ExecutionProviderSchema,
+    /** ISO time of the measurement */
+    measuredAt: z.string(),
+    /** cpu only: what onnxruntime's own kernel (a GEMV) reaches here */
+    kernel: BandwidthFigureSchema.optional(),
+    /** true when read from the data folder's cache, false when measured just now */
+    fromCache: z.boolean(),
+  }),
+  z.object({
+    status: z.literal('not-measured'),
+    ep: ExecutionProviderSchema,
+    /** a sentence for people: "not measured: the machine was too noisy (spread 14% …) — run …" */
+    reason: z.string(),
+  }),
+]);
+export type RooflineBandwidth = z.infer<typeof RooflineBandwidthSchema>;
 
 export const ExportedRunSchema = z.object({ fileName: z.string(), mimeType: z.string(), text: z.string() });
 
@@ -81,10 +119,13 @@ export const workbenchMethods = {
     ]),
     result: RunAnalysisSchema,
   },
-  /** this machine's memory read bandwidth: cached, or measured once (a few seconds) */
+  /**
+   * this machine's memory read bandwidth (the roofline's bound) and onnxruntime's GEMV beside it: cached,
+   * or measured (a few seconds); `measure: true` measures again whatever the cache holds
+   */
   memoryBandwidth: {
-    args: z.tuple([]),
-    result: z.object({ bytesPerSecond: z.number(), method: z.string(), measuredAt: z.string() }),
+    args: z.tuple([z.object({ measure: z.boolean().optional() }).strict().optional()]),
+    result: RooflineBandwidthSchema,
   },
   /** what the data folder holds, bytes per part */
   storage: { args: z.tuple([]), result: StorageUsageSchema },

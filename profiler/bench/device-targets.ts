@@ -134,7 +134,7 @@ export function thisMachineTarget(
     bandwidthBytesPerSecond: measuredBandwidthBytesPerSecond,
     bandwidthBasis: 'measured',
     source:
-      'RAM from the OS (os.totalmem()); bandwidth measured here with a memory-bound GEMV in onnxruntime.',
+      'RAM from the OS (os.totalmem()); bandwidth measured here: a streaming read of the memory on every core (the roofline bound).',
     notes: 'Measured bandwidth is sustained, not nominal: it is the one the trials here were judged against.',
   });
 }

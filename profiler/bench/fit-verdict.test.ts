@@ -53,9 +53,9 @@ describe('memory verdict', () => {
     const bare = trialFixture({ spec, status: 'failed', model: null });
     const estimate = {
       weightsBytes: 1e9,
-      kvBytes: 192e3, // 192 planned tokens × 1000 B
+      kvBytes: 2048e3, // the trial measures the end of its window: 2048 tokens × 1000 B
       overheadBytes: 2e8,
-      peakBytes: 1.2e9,
+      peakBytes: 1.2e9 + 2048e3,
       seconds: 1,
       fit: 'fits' as const,
       basis: 'estimated',

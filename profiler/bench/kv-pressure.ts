@@ -206,24 +206,31 @@ export function kvPressure(
   };
 }
 
-/** People's name for a configuration, like the sweep planner's; without depth for slowdown lines. */
+/**
+ * People's name for a configuration, like the sweep planner's; without context and depth for slowdown
+ * lines (a context sweep at the end of each window varies both together).
+ */
 export function configurationLabel(spec: TrialSpec, options: { depth?: boolean } = {}): string {
   const kv = spec.kvDtype ? ` KV ${spec.kvDtype}` : '';
-  const depth = options.depth === false ? '' : ` depth ${spec.depthTokens}`;
+  const where = options.depth === false ? '' : ` ctx ${spec.contextTokens} depth ${spec.depthTokens}`;
   const threads = spec.threads ? ` ${spec.threads} threads` : '';
   return (
-    `${modelLabel(spec.model)} ${spec.quant}${kv} ctx ${spec.contextTokens}${depth} ` +
+    `${modelLabel(spec.model)} ${spec.quant}${kv}${where} ` +
     `P ${spec.promptTokens} G ${spec.generateTokens} ${spec.ep}${threads}`
   );
 }
 
-/** Identity of a configuration apart from its depth: trials with equal keys differ only in depth. */
+/**
+ * Identity of a configuration apart from how much context it holds: trials with equal keys differ only
+ * in context and depth. The context alone changes no work (a shared buffer's rows past the depth are
+ * not read), so a sweep over contexts measured at the end of each window is one slowdown line.
+ */
 export function configurationKeyWithoutDepth(spec: TrialSpec): string {
   return JSON.stringify([
     spec.model,
     spec.quant,
     spec.kvDtype ?? 'preset',
-    spec.contextTokens,
+    spec.kvBuffer,
     spec.promptTokens,
     spec.generateTokens,
     spec.ep,

@@ -151,8 +151,14 @@ describe('op breakdown from a real onnxruntime profile', () => {
 
     const profileFile = await findProfileFile(prefix);
     expect(path.dirname(profileFile)).toBe(dir.path);
-    const breakdown = await parseOrtProfile(profileFile, { phases: ['ignore', 'prefill', 'decode'] });
+    const { insideMs, ...breakdown } = await parseOrtProfile(profileFile, {
+      phases: ['ignore', 'prefill', 'decode'],
+    });
     expect(OpBreakdownSchema.parse(breakdown)).toEqual(breakdown);
+    // one measured run per phase, timed inside onnxruntime
+    expect(insideMs.prefill).toHaveLength(1);
+    expect(insideMs.decode).toHaveLength(1);
+    expect(insideMs.decode[0]).toBeGreaterThan(0);
     expect(breakdown.profileFile).toBe(profileFile);
     for (const ops of [breakdown.prefill, breakdown.decode]) {
       expect(ops.map((op) => op.opType).sort()).toEqual(['MatMul', 'Relu']);

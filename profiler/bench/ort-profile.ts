@@ -129,8 +129,14 @@ export async function findProfileFile(prefix: string): Promise<string> {
   return newest.file;
 }
 
-/** Reads a profile file and sums its node time per operator and per node, prefill and decode apart. */
-export async function parseOrtProfile(profileFile: string, options: OrtProfileOptions): Promise<OpBreakdown> {
+/**
+ * Reads a profile file and sums its node time per operator and per node, prefill and decode apart; with
+ * the time each measured run spent inside onnxruntime.
+ */
+export async function parseOrtProfile(
+  profileFile: string,
+  options: OrtProfileOptions,
+): Promise<OpBreakdown & { insideMs: { prefill: number[]; decode: number[] } }> {
   let text: string;
   try {
     text = await readFile(profileFile, 'utf8');
@@ -149,7 +155,10 @@ export async function parseOrtProfile(profileFile: string, options: OrtProfileOp
       { cause: error },
     );
   }
-  return opBreakdownFromEvents(json, profileFile, options);
+  return {
+    ...opBreakdownFromEvents(json, profileFile, options),
+    insideMs: sessionRunMs(json, profileFile, options.phases),
+  };
 }
 
 /**
@@ -182,6 +191,14 @@ export function opBreakdownFromEvents(
     decodeNodes: phases.decode.slowestNodes(topNodes),
     profileFile,
   };
+}
+
+/** ms each measured run spent inside onnxruntime (its model_run event), by phase, in run order. */
+export function sessionRunMs(json: unknown, profileFile: string, phases: readonly ProfilePhase[]) {
+  const runs = runWindows(traceEvents(json, profileFile), profileFile, phases);
+  const of = (phase: ProfilePhase): number[] =>
+    runs.filter((run) => run.phase === phase).map((run) => (run.endUs - run.startUs) / 1000);
+  return { prefill: of('prefill'), decode: of('decode') };
 }
 
 /** 'com.microsoft.GroupQueryAttention' for contrib ops, the bare op type for ONNX-domain ones. */

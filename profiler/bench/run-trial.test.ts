@@ -1,43 +1,19 @@
 import { AutoModelForCausalLM, env, Tensor } from '@huggingface/transformers';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { TrialResultSchema, type SystemInfo, type TrialSpecInput } from '../api';
+import { describe, expect, it, vi } from 'vitest';
+import { TrialResultSchema, type TrialSpecInput } from '../api';
 import { resolveModel } from '../models/catalog';
 import { buildSyntheticModel } from '../models/synthetic/synthetic-builder';
-import { probeSystem } from '../runtime/system-probe';
-import { forkTrialLauncher } from './fork-trial-host';
 import { runTrial, type RunTrialDeps } from './run-trial';
+import { catalogModel, tiny, trialDeps, useTrialDataDir } from './test/trial-test-deps';
 import type { TrialProcessLauncher } from './trial-host';
 import { TrialInputError } from './trial-validation';
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ew-trial-test-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
-
-const tiny = {
-  num_hidden_layers: 2,
-  hidden_size: 64,
-  intermediate_size: 96,
-  vocab_size: 256,
-  max_context_tokens: 128,
-};
-let systemInfo: Promise<SystemInfo> | undefined;
-const deps = (extra: Partial<RunTrialDeps> = {}): RunTrialDeps => ({
-  launcher: forkTrialLauncher(),
-  dataDir,
-  system: () =>
-    (systemInfo ??= probeSystem({ appName: 'Edge LLM Workbench', appVersion: 'test', host: 'cli', dataDir })),
-  // the roofline's bandwidth is measured once per machine (memory-bandwidth.test.ts covers it)
-  bandwidth: async () => ({ bytesPerSecond: 10e9, method: 'fixed for tests' }),
-  ...extra,
-});
-const catalog = (id: string, style: 'fused' | 'standard' = 'fused') => ({
-  kind: 'catalog' as const,
-  id,
-  overrides: tiny,
-  style,
-});
+const dataDir = useTrialDataDir();
+const deps = (extra: Partial<RunTrialDeps> = {}): RunTrialDeps => trialDeps(dataDir, extra);
+const catalog = (id: string, style: 'fused' | 'standard' = 'fused') => catalogModel(id, style);
 const prompt = [5, 17, 99, 3, 250, 42, 7];
 
 describe('runTrial on a real (tiny) model in its own process', () => {
@@ -52,6 +28,7 @@ describe('runTrial on a real (tiny) model in its own process', () => {
       const spec = (style: 'fused' | 'standard'): TrialSpecInput => ({
         model: { ...catalog(id, style), overrides: { ...tiny, ...extra } },
         contextTokens: 64,
+        depthTokens: 0, // transformers.js generates from an empty cache
         promptIds: prompt,
         generateTokens: 31, // + the token from prefill = 32 new tokens
         warmupRuns: 0,
@@ -92,6 +69,7 @@ describe('runTrial on a real (tiny) model in its own process', () => {
         promptTokens: 16,
         generateTokens: 8,
         depthTokens: 20,
+        kvBuffer: 'grow', // the cache is exactly the tokens it holds (a shared buffer holds the context)
         warmupRuns: 1,
         repetitions: 3,
       },
@@ -104,8 +82,12 @@ describe('runTrial on a real (tiny) model in its own process', () => {
       expect(rep.decodeStepMs).toHaveLength(8);
       const decodeSeconds = rep.decodeStepMs.reduce((a, b) => a + b, 0) / 1000;
       expect(rep.decodeTokensPerSecond).toBeCloseTo(8 / decodeSeconds, 6);
-      expect(rep.prefillTokensPerSecond).toBeCloseTo(16 / (rep.ttftMs / 1000), 6);
+      // prefill tok/s is the run() alone; TTFT adds the sampling of the first token
+      expect(rep.prefillTokensPerSecond).toBeCloseTo(16 / (rep.prefillMs! / 1000), 6);
+      expect(rep.ttftMs).toBeGreaterThanOrEqual(rep.prefillMs!);
+      expect(rep.samplingMs).toHaveLength(8);
     }
+    expect(result.summary!.samplingMs!.mean).toBeGreaterThan(0);
     // depth 20 + prompt 16 + 8 decode steps in the cache; qwen3: 2 layers · 8 KV heads · 128 · 4 B · 2
     expect(result.kvCache).toEqual({
       tokens: 44,
@@ -116,7 +98,19 @@ describe('runTrial on a real (tiny) model in its own process', () => {
     expect(result.peakRssBytes!).toBeGreaterThanOrEqual(result.rssAfterLoadBytes!);
     expect(result.memoryTimeline.length).toBeGreaterThan(0);
     expect(result.summary!.decodeTokensPerSecond.n).toBe(3);
-    expect(result.roofline!.bytesPerDecodeToken).toBe(result.model!.weightsBytes + 16384 * (20 + 16 + 3.5));
+    const { roofline } = result;
+    expect(roofline!.weightBytesPerDecodeToken).toBeLessThan(result.model!.weightsBytes);
+    expect(roofline!.kvBytesPerDecodeToken).toBe(16384 * (20 + 16 + 3.5)); // mean cached tokens over the steps
+    expect(roofline!.bytesPerDecodeToken).toBe(
+      roofline!.weightBytesPerDecodeToken! + roofline!.kvBytesPerDecodeToken!,
+    );
+    expect(result.kvSetup).toEqual({
+      depthTokens: 20,
+      fill: 'synthetic',
+      fillSource: 'seeded values',
+      buffer: 'grow',
+    });
+    expect(result.logits).toEqual({ positions: 'last', prefillBytes: 256 * 4, lastPositionBytes: 256 * 4 });
     expect(result.environment.onnxruntimeVersion).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
@@ -138,6 +132,11 @@ describe('runTrial on a real (tiny) model in its own process', () => {
     expect(ops.decode.find((op) => op.opType === 'com.microsoft.GroupQueryAttention')!.count).toBe(4 * 2); // 4 steps × 2 layers
     expect(ops.prefill.reduce((sum, op) => sum + op.share, 0)).toBeCloseTo(1, 6);
     expect(ops.profileFile.startsWith(path.join(dataDir, 'profiles'))).toBe(true);
+    // time inside onnxruntime never exceeds the same run measured around it, through onnxruntime-node
+    const times = ops.runTimes!;
+    expect(times.decodeInsideMs).toBeGreaterThan(0);
+    expect(times.decodeInsideMs).toBeLessThanOrEqual(times.decodeWallMs);
+    expect(times.prefillInsideMs).toBeLessThanOrEqual(times.prefillWallMs);
   });
 
   it('decodes a text prompt with the folder’s tokenizer and returns the generated text', async () => {

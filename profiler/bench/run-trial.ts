@@ -3,7 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   TRIAL_RESULT_VERSION,
+  windowEndDepth,
+  type ExecutionProvider,
+  type KvSetup,
   type ModelInspection,
+  type RooflineBandwidth,
   type SystemInfo,
   type TrialEnvironment,
   type TrialProgress,
@@ -14,11 +18,13 @@ import {
 import { resolvePreset } from '../../quantization/presets';
 import { quantizeVariant } from '../../quantization/quantize-variant';
 import { inspectModel, modelFileHash } from '../models/loader';
-import { cachedMemoryBandwidth, memoryBandwidthKey } from '../runtime/memory-bandwidth';
+import type { DepthFill, KvBuffer } from '../runtime/decoder-runner';
+import { bandwidthForRoofline } from '../runtime/memory-bandwidth';
 import { roofline } from '../runtime/roofline';
 import { loadTokenizer, type TextTokenizer } from '../runtime/text-tokenizer';
 import { seededTokenIds } from '../runtime/prompt-ids';
 import { NOISY_CV, percentile, summarize } from '../runtime/statistics';
+import { peakRssCheck } from './peak-rss-check';
 import { superviseTrial, type TrialProcessLauncher } from './trial-host';
 import type { TrialMeasurement, TrialRequest } from './trial-messages';
 import {
@@ -36,8 +42,13 @@ export interface RunTrialDeps {
   dataDir: string;
   /** this machine and runtime, recorded with every result */
   system: () => Promise<SystemInfo>;
-  /** measured memory read bandwidth for the roofline; default: measured once and cached in dataDir */
-  bandwidth?: (threads: number | undefined) => Promise<{ bytesPerSecond: number; method: string }>;
+  /**
+   * the bandwidth the roofline divides by, for the trial's execution provider; default: measured once
+   * and cached in dataDir
+   */
+  bandwidth?: (ep: ExecutionProvider) => Promise<RooflineBandwidth>;
+  /** ms between the parent's RSS samples of the trial process; default per OS (see sampleIntervalMs) */
+  sampleIntervalMs?: number;
   onProgress?: (progress: TrialProgress) => void;
   signal?: AbortSignal;
 }
@@ -132,6 +143,7 @@ function summaryOf(measurement: TrialMeasurement): NonNullable<TrialResult['summ
   const decode = summarize(reps.map((rep) => rep.decodeTokensPerSecond));
   const prefill = summarize(reps.map((rep) => rep.prefillTokensPerSecond));
   const steps = reps.flatMap((rep) => rep.decodeStepMs);
+  const sampling = reps.flatMap((rep) => rep.samplingMs ?? []);
   return {
     ttftMs: summarize(reps.map((rep) => rep.ttftMs)),
     prefillTokensPerSecond: prefill,
@@ -142,8 +154,126 @@ function summaryOf(measurement: TrialMeasurement): NonNullable<TrialResult['summ
       p99: percentile(steps, 99),
       mean: steps.reduce((sum, ms) => sum + ms, 0) / steps.length,
     },
+    ...(sampling.length > 0
+      ? {
+          samplingMs: {
+            p50: percentile(sampling, 50),
+            mean: sampling.reduce((sum, ms) => sum + ms, 0) / sampling.length,
+            max: Math.max(...sampling),
+          },
+        }
+      : {}),
     noisy: decode.n > 1 && (decode.cv > NOISY_CV || prefill.cv > NOISY_CV),
   };
+}
+
+/** Tokens per run when the model fills the depth: llama.cpp's default ubatch, and memory-safe at 32K. */
+export const FILL_CHUNK_TOKENS = 512;
+
+/**
+ * Prompt ids from --prompt-text; the depth, when it was the end of the window, follows the prompt's
+ * real length.
+ */
+function applyPromptText(spec: TrialSpec, tokenizer: TextTokenizer | null, where: string): void {
+  if (spec.promptText === undefined) return;
+  if (!tokenizer) {
+    throw new TrialInputError(
+      `${where} has no tokenizer.json, so --prompt-text cannot be encoded: give --prompt-ids, or use a model folder with its tokenizer.`,
+    );
+  }
+  spec.promptIds = tokenizer.encode(spec.promptText);
+  spec.promptTokens = spec.promptIds.length;
+  if (spec.promptTokens === 0)
+    throw new TrialInputError('--prompt-text encodes to no tokens: give some text.');
+  if (spec.depthSource === 'context') {
+    const depth = windowEndDepth(spec);
+    if (depth === null) {
+      throw new TrialInputError(
+        `--prompt-text is ${spec.promptTokens} tokens: with ${spec.generateTokens} to generate it does not fit the ` +
+          `${spec.contextTokens}-token context. Raise --context or shorten the text.`,
+      );
+    }
+    spec.depthTokens = depth;
+  }
+}
+
+/** What fills the cache to its depth: seeded values, or the model over seeded ids or the user's text. */
+function depthFillOf(
+  spec: TrialSpec,
+  tokenizer: TextTokenizer | null,
+  vocabSize: number,
+  where: string,
+): DepthFill {
+  if (spec.depthTokens === 0) return { kind: 'none' };
+  if (spec.fill === 'synthetic') {
+    if (spec.fillText !== undefined) {
+      throw new TrialInputError(
+        '--fill-text fills the context by running the model over the text: drop --fill synthetic (or the text).',
+      );
+    }
+    return { kind: 'synthetic', tokens: spec.depthTokens, seed: spec.promptSeed };
+  }
+  let ids: number[];
+  if (spec.fillText === undefined) {
+    ids = seededTokenIds(spec.promptSeed, spec.depthTokens, vocabSize, 1);
+  } else {
+    if (!tokenizer) {
+      throw new TrialInputError(`${where} has no tokenizer.json, so --fill-text cannot be encoded.`);
+    }
+    const text = tokenizer.encode(spec.fillText);
+    if (text.length === 0) throw new TrialInputError('--fill-text encodes to no tokens: give some text.');
+    // the text, repeated until the depth is reached: a long document is what a full context holds
+    ids = Array.from({ length: spec.depthTokens }, (_, i) => text[i % text.length]!);
+  }
+  return { kind: 'model', ids, chunkTokens: FILL_CHUNK_TOKENS };
+}
+
+/**
+ * 'auto' is the shared buffer where the graph allows it on the CPU provider (as onnxruntime-genai runs
+ * such graphs), else grow; a GPU provider's outputs come back to host memory, so nothing is shared there.
+ */
+function kvBufferOf(spec: TrialSpec, inspection: ModelInspection): KvBuffer {
+  const capable = inspection.signature.canShareKvBuffer;
+  if (spec.kvBuffer === 'shared') {
+    if (!capable) {
+      throw new TrialInputError(
+        `${inspection.modelFile} cannot hold its KV cache in a shared buffer: only graphs whose past inputs feed ` +
+          'GroupQueryAttention alone can (the fused style, onnxruntime-genai exports). Use --kv-buffer grow.',
+      );
+    }
+    if (spec.ep !== 'cpu') {
+      throw new TrialInputError(
+        `--kv-buffer shared needs the cpu provider: onnxruntime-node returns ${spec.ep} outputs in host memory, so the cache cannot be written in place.`,
+      );
+    }
+    return 'shared';
+  }
+  if (spec.kvBuffer === 'grow') return 'grow';
+  return capable && spec.ep === 'cpu' ? 'shared' : 'grow';
+}
+
+function kvSetupOf(fill: DepthFill, spec: TrialSpec, kvBuffer: KvBuffer): KvSetup {
+  const buffer =
+    kvBuffer === 'shared' ? { buffer: kvBuffer, bufferTokens: spec.contextTokens } : { buffer: kvBuffer };
+  if (fill.kind === 'none') return { depthTokens: 0, fill: 'none', ...buffer };
+  if (fill.kind === 'synthetic') {
+    return { depthTokens: fill.tokens, fill: 'synthetic', fillSource: 'seeded values', ...buffer };
+  }
+  return {
+    depthTokens: fill.ids.length,
+    fill: 'model',
+    fillSource: spec.fillText === undefined ? 'seeded ids' : 'text',
+    fillChunkTokens: fill.chunkTokens,
+    ...buffer,
+  };
+}
+
+/**
+ * The parent's RSS sampling interval: Linux reads /proc (cheap) every 20 ms; on macOS and Windows each
+ * sample spawns `ps` / `wmic`, which would disturb the timed decode, so they sample 4× a second.
+ */
+export function sampleIntervalMs(platform: NodeJS.Platform = process.platform): number {
+  return platform === 'linux' ? 20 : 250;
 }
 
 /**
@@ -160,21 +290,12 @@ export async function runTrial(input: TrialSpecInput, deps: RunTrialDeps): Promi
   const vocabSize = vocabSizeOf(inspection);
   const { signature } = inspection;
   const tokenizer = spec.model.kind === 'folder' ? loadTokenizer(path.dirname(inspection.modelFile)) : null;
-  if (spec.promptText !== undefined) {
-    if (!tokenizer) {
-      throw new TrialInputError(
-        `${inspection.path} has no tokenizer.json, so --prompt-text cannot be encoded: give --prompt-ids, or use a model folder with its tokenizer.`,
-      );
-    }
-    spec.promptIds = tokenizer.encode(spec.promptText);
-    spec.promptTokens = spec.promptIds.length;
-    if (spec.promptTokens === 0)
-      throw new TrialInputError('--prompt-text encodes to no tokens: give some text.');
-  }
+  applyPromptText(spec, tokenizer, inspection.path);
   const promptIds = spec.promptIds ?? seededTokenIds(spec.promptSeed, spec.promptTokens, vocabSize);
   checkTrialAgainstModel(spec, inspection, vocabSize);
-  const depthIds = seededTokenIds(spec.promptSeed, spec.depthTokens, vocabSize, 1);
-  const bandwidth = await (deps.bandwidth ?? defaultBandwidth(deps.dataDir, environment))(spec.threads);
+  const fill = depthFillOf(spec, tokenizer, vocabSize, inspection.path);
+  const kvBuffer = kvBufferOf(spec, inspection);
+  const bandwidth = await (deps.bandwidth ?? defaultBandwidth(deps.dataDir, environment))(spec.ep);
 
   // a kept profile goes to the data folder (the result points at it); otherwise a throwaway folder
   const profileDir = spec.profileOps
@@ -186,10 +307,12 @@ export async function runTrial(input: TrialSpecInput, deps: RunTrialDeps): Promi
     signature,
     vocabSize,
     promptIds,
-    depthIds,
+    fill,
+    kvBuffer,
     profileDir,
   };
   const kvBytesPerToken = inspection.kvBytesPerToken ?? 0;
+  const intervalMs = deps.sampleIntervalMs ?? sampleIntervalMs();
   const base: TrialResult = {
     schemaVersion: TRIAL_RESULT_VERSION,
     status: 'failed',
@@ -202,7 +325,7 @@ export async function runTrial(input: TrialSpecInput, deps: RunTrialDeps): Promi
       modelFile: inspection.modelFile,
       layout: inspection.layout,
       variantHash: prepared.hash,
-      parameters: inspection.parameters.total,
+      parameters: inspection.parameters.learned,
       weightsBytes: inspection.bytes.weights,
       fileBytes: inspection.bytes.onnxFile + inspection.bytes.externalData,
       numLayers: signature.numLayers,
@@ -220,14 +343,17 @@ export async function runTrial(input: TrialSpecInput, deps: RunTrialDeps): Promi
       sessionConfig: spec.sessionConfig,
     },
     memoryTimeline: [],
+    kvSetup: kvSetupOf(fill, spec, kvBuffer),
     promptTokenIds: promptIds,
     generatedTokenIds: [],
     warmupRuns: spec.warmupRuns,
     repetitions: [],
+    ...(spec.ep === 'cpu' ? {} : { presentOnHost: true }),
   };
   try {
     const outcome = await superviseTrial(deps.launcher, request, {
       timeLimitMs: spec.timeLimitSeconds * 1000,
+      sampleIntervalMs: intervalMs,
       ...(deps.onProgress ? { onProgress: withText(deps.onProgress, tokenizer) } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
@@ -242,7 +368,11 @@ export async function runTrial(input: TrialSpecInput, deps: RunTrialDeps): Promi
       };
     }
     const summary = summaryOf(measurement);
-    const kvTokensDuringDecode = spec.depthTokens + spec.promptTokens + (spec.generateTokens - 1) / 2; // mean cached tokens
+    // mean tokens cached while the decode steps ran: step i attends over depth + P + i cached tokens
+    const kvTokensDuringDecode = spec.depthTokens + spec.promptTokens + (spec.generateTokens - 1) / 2;
+    const peak = peakRssCheck(measurement.peakRss, outcome.memoryTimeline, intervalMs);
+    const lastPositionBytes =
+      (measurement.prefillLogits.bytes / Math.max(1, measurement.prefillLogits.rows)) | 0;
     return {
       ...base,
       status: 'ok',
@@ -251,7 +381,13 @@ export async function runTrial(input: TrialSpecInput, deps: RunTrialDeps): Promi
       loadMs: measurement.loadMs,
       rssBeforeLoadBytes: measurement.rssBeforeLoadBytes,
       rssAfterLoadBytes: measurement.rssAfterLoadBytes,
-      peakRssBytes: measurement.peakRssBytes,
+      peakRssBytes: peak.bytes,
+      peakRss: peak.check,
+      logits: {
+        positions: measurement.prefillLogits.rows > 1 ? 'all' : 'last',
+        prefillBytes: measurement.prefillLogits.bytes,
+        lastPositionBytes,
+      },
       generatedTokenIds: measurement.repetitions[0]?.generatedTokenIds ?? [],
       ...(tokenizer
         ? { generatedText: tokenizer.decode(measurement.repetitions[0]?.generatedTokenIds ?? []) }
@@ -265,14 +401,17 @@ export async function runTrial(input: TrialSpecInput, deps: RunTrialDeps): Promi
         bytesPerToken: kvBytesPerToken,
       },
       ...(measurement.opBreakdown ? { opBreakdown: measurement.opBreakdown } : {}),
-      roofline: roofline({
-        bandwidthBytesPerSecond: bandwidth.bytesPerSecond,
-        method: bandwidth.method,
-        weightsBytes: inspection.bytes.weights,
-        kvBytesPerToken,
-        kvTokens: kvTokensDuringDecode,
-        measuredDecodeTokensPerSecond: summary.decodeTokensPerSecond.median,
-      }),
+      ...(bandwidth.status === 'measured'
+        ? {
+            roofline: roofline({
+              bandwidth,
+              weightBytesPerDecodeToken: inspection.bytes.readPerDecodeToken,
+              kvBytesPerToken,
+              kvTokens: kvTokensDuringDecode,
+              measuredDecodeTokensPerSecond: summary.decodeTokensPerSecond.median,
+            }),
+          }
+        : { rooflineUnavailable: bandwidth.reason }),
     };
   } finally {
     if (!spec.profileOps) rmSync(profileDir, { recursive: true, force: true });
@@ -300,11 +439,6 @@ function withText(onProgress: (progress: TrialProgress) => void, tokenizer: Text
 }
 
 function defaultBandwidth(dataDir: string, environment: TrialEnvironment) {
-  return async (threads: number | undefined) => {
-    return cachedMemoryBandwidth(
-      dataDir,
-      memoryBandwidthKey(environment, threads),
-      threads === undefined ? {} : { threads },
-    );
-  };
+  return (ep: ExecutionProvider): Promise<RooflineBandwidth> =>
+    bandwidthForRoofline(dataDir, environment, { ep });
 }

@@ -1,34 +1,52 @@
 import { formatBytes, type SweepSpecInput, type TrialEnvironment } from '../api';
 import { inspectModel } from '../models/loader';
-import { cachedMemoryBandwidth, memoryBandwidthKey } from '../runtime/memory-bandwidth';
-import type { EstimateContext } from './sweep-planner';
+import { bandwidthForRoofline } from '../runtime/memory-bandwidth';
+import { folderKey, type EstimateContext, type FolderFacts } from './trial-estimate';
+
+/** bytes/s the estimates assume when this machine's bandwidth could not be measured (noisy machine) */
+const UNMEASURED_BANDWIDTH_BYTES_PER_SECOND = 10e9;
 
 /**
- * What the planner's estimates rest on: this machine's memory bandwidth (measured once, cached) and,
- * for model folders, their weights and KV bytes per token (read from the graph, not the weights).
+ * What the planner's estimates rest on: this machine's memory bandwidth (the roofline's bound: measured
+ * once, cached; a stated 10 GB/s when the machine was too noisy to measure) and, for model folders,
+ * their weights and KV bytes per token (read from the graph, not the weights).
  */
 export async function sweepEstimateContext(
   spec: SweepSpecInput,
   environment: TrialEnvironment,
   dataDir: string,
 ): Promise<EstimateContext> {
-  const bandwidth = await cachedMemoryBandwidth(dataDir, memoryBandwidthKey(environment));
-  const folderWeightsBytes = new Map<
-    string,
-    { weightsBytes: number; kvBytesPerToken: number; parameters: number }
-  >();
+  // planning answers at once: a bandwidth not measured yet is assumed (and said), the first trial measures it
+  const bandwidth = await bandwidthForRoofline(dataDir, environment, { cachedOnly: true });
+  const folders = new Map<string, FolderFacts>();
   for (const model of spec.models) {
     if (model.kind !== 'folder') continue;
-    const inspection = await inspectModel(model.path);
-    folderWeightsBytes.set(model.path, {
+    // the variant the trial opens: its real dtype, not an fp32 assumption
+    const inspection = await inspectModel(
+      model.path,
+      model.variant === undefined ? {} : { variant: model.variant },
+    );
+    folders.set(folderKey(model), {
+      parameters: inspection.parameters.learned,
       weightsBytes: inspection.bytes.weights,
       kvBytesPerToken: inspection.kvBytesPerToken ?? 0,
-      parameters: inspection.parameters.total,
+      kvElementBytes: inspection.signature.kvDtype === 'float16' ? 2 : 4,
+      vocabSize: inspection.config?.vocab_size ?? null,
+      hiddenSize: inspection.config?.hidden_size ?? null,
+      tiedEmbeddings: inspection.config?.tie_word_embeddings ?? false,
+      canShareKvBuffer: inspection.signature.canShareKvBuffer,
     });
   }
   return {
-    bandwidthBytesPerSecond: bandwidth.bytesPerSecond,
-    bandwidthSource: `this machine's measured bandwidth (${formatBytes(bandwidth.bytesPerSecond)}/s)`,
-    folderWeightsBytes,
+    ...(bandwidth.status === 'measured'
+      ? {
+          bandwidthBytesPerSecond: bandwidth.bytesPerSecond,
+          bandwidthSource: `this machine's measured bandwidth (${formatBytes(bandwidth.bytesPerSecond)}/s)`,
+        }
+      : {
+          bandwidthBytesPerSecond: UNMEASURED_BANDWIDTH_BYTES_PER_SECOND,
+          bandwidthSource: `an assumed ${formatBytes(UNMEASURED_BANDWIDTH_BYTES_PER_SECOND)}/s (this machine's bandwidth is ${bandwidth.reason})`,
+        }),
+    folders,
   };
 }

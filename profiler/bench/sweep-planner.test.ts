@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { runtimeOverheadBytes } from './kv-pressure';
 import { estimateTrial, planSweep, SweepSpecError, trialKey } from './sweep-planner';
+import { folderKey } from './trial-estimate';
 
 const estimates = { bandwidthBytesPerSecond: 10e9, bandwidthSource: 'a fixed 10 GB/s for tests' };
 const r1 = {
@@ -37,9 +39,15 @@ describe('planSweep', () => {
     const [fp32, int4] = plan.trials;
     expect(fp32!.estimate.weightsBytes).toBe(949_685_760 * 4);
     expect(int4!.estimate.weightsBytes).toBeCloseTo(949_685_760 * 0.625, 0); // 4-bit + an fp32 scale per 32
-    expect(fp32!.estimate.kvBytes).toBe(33_792 * (128 + 64)); // fp16 KV: 2·22·6·64·2 bytes per token
+    // fp16 KV: 2·22·6·64·2 bytes per token; the depth is the end of the window, so the whole context
+    expect(fp32!.estimate.kvBytes).toBe(33_792 * 32768);
+    expect(fp32!.spec.depthTokens).toBe(32768 - 128 - 64);
     expect(fp32!.estimate.peakBytes).toBe(
       fp32!.estimate.weightsBytes + fp32!.estimate.kvBytes + fp32!.estimate.overheadBytes,
+    );
+    // onnxruntime-node copies the cache out each step: the shared buffer and the last copy are held
+    expect(fp32!.estimate.overheadBytes).toBe(
+      runtimeOverheadBytes(fp32!.estimate.weightsBytes, 'fp32') + fp32!.estimate.kvBytes,
     );
     expect(int4!.estimate.peakBytes).toBeLessThan(fp32!.estimate.peakBytes);
   });
@@ -72,6 +80,64 @@ describe('planSweep', () => {
   ])('refuses %j with the reason', (spec, message) => {
     expect(() => planSweep(spec as Parameters<typeof planSweep>[0], estimates)).toThrow(SweepSpecError);
     expect(() => planSweep(spec as Parameters<typeof planSweep>[0], estimates)).toThrow(message);
+  });
+
+  it('plans depths at the end of each context window by default, and explicit ones beside', () => {
+    const plan = planSweep(
+      { models: [r1], contexts: [512, 4096], depths: ['end', 0], prompts: [128], gens: [64] },
+      estimates,
+    );
+    expect(plan.trials.map((t) => [t.spec.contextTokens, t.spec.depthTokens, t.spec.depthSource])).toEqual([
+      [512, 320, 'context'],
+      [512, 0, 'given'],
+      [4096, 3904, 'context'],
+      [4096, 0, 'given'],
+    ]);
+    const tooShort = planSweep({ models: [r1], contexts: [128, 512], prompts: [128], gens: [64] }, estimates);
+    expect(tooShort.trials).toHaveLength(1);
+    expect(tooShort.contradictions[0]!.reason).toBe('prompt 128 + generate 64 exceed the 128-token context');
+  });
+
+  it('a KV buffer list is a dimension: grow and shared are two configurations, estimated apart', () => {
+    const plan = planSweep(
+      { models: [r1], contexts: [4096], depths: [0], kvBuffers: ['grow', 'shared'] },
+      estimates,
+    );
+    const [grow, shared] = plan.trials;
+    expect(grow!.key).not.toBe(shared!.key);
+    // a shared buffer is the whole context from the start; a growing cache holds what was fed
+    expect(shared!.estimate.kvBytes).toBe(67_584 * 4096);
+    expect(grow!.estimate.kvBytes).toBe(67_584 * (128 + 64));
+  });
+
+  it('int8-dyn keeps the fp32 embedding table beside its int8 head', () => {
+    const [int8, dyn] = planSweep({ models: [r1], quants: ['int8', 'int8-dyn'] }, estimates).trials;
+    const table = 128_256 * 1536 * 4; // vocab × hidden, fp32
+    expect(dyn!.estimate.weightsBytes).toBeCloseTo(949_685_760 * (1 + 4 / 1024) + table, 0);
+    expect(int8!.estimate.weightsBytes).toBeCloseTo(949_685_760 * (1 + 4 / 32), 0);
+  });
+
+  it('a folder model is estimated from the variant it opens, at that variant’s real dtype', () => {
+    const folder = { kind: 'folder' as const, path: '/models/r1', variant: 'fp16' };
+    const facts = {
+      parameters: 1_000_000,
+      weightsBytes: 2_000_000, // the fp16 variant as stored
+      kvBytesPerToken: 1000, // at fp16
+      kvElementBytes: 2,
+      vocabSize: 1000,
+      hiddenSize: 100,
+      tiedEmbeddings: true,
+      canShareKvBuffer: false,
+    };
+    const context = { ...estimates, folders: new Map([[folderKey(folder), facts]]) };
+    const [asIs, int4] = planSweep(
+      { models: [folder], quants: ['fp32', 'int4'], contexts: [1024], depths: [0] },
+      context,
+    ).trials;
+    expect(asIs!.estimate.weightsBytes).toBe(2_000_000); // not 4 × parameters
+    expect(asIs!.estimate.kvBytes).toBe(1000 * 192);
+    expect(int4!.estimate.weightsBytes).toBeCloseTo(1_000_000 * 0.625, 0);
+    expect(int4!.estimate.kvBytes).toBe(2000 * 192); // int4's fp32 KV: twice the fp16 variant's
   });
 
   it('keys ignore what does not define the configuration (reps, warmups)', () => {

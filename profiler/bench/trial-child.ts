@@ -5,6 +5,7 @@
  * Runs under child_process.fork (CLI, serve) or Electron's utilityProcess (desktop), through `channel`.
  */
 import type { TrialFailure } from '../api';
+import { resetPeakRss } from '../runtime/peak-rss';
 import { measureTrial } from './trial-measure';
 import type { TrialChildMessage, TrialParentMessage } from './trial-messages';
 
@@ -50,6 +51,8 @@ function failureOf(error: unknown): TrialFailure {
   return { kind: outOfMemory ? 'out-of-memory' : 'error', message };
 }
 
+// the peak counts from here: a host that forks without exec (Electron's) would otherwise pass its own on
+resetPeakRss();
 const parent = channel();
 // A parent killed outright (kill -9) leaves this process orphaned: stop rather than measure for nobody.
 process.on('disconnect', () => process.exit(1));

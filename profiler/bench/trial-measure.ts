@@ -2,29 +2,57 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import type { Repetition, TrialProgress } from '../api';
+import { collectGarbage } from '../runtime/collect-garbage';
 import { DecoderRunner } from '../runtime/decoder-runner';
+import { readPeakRss } from '../runtime/peak-rss';
+import { percentile } from '../runtime/statistics';
 import { createSession, type SessionSettings } from '../runtime/session-factory';
 import { findProfileFile, parseOrtProfile, type ProfilePhase } from './ort-profile';
 import type { TrialMeasurement, TrialRequest } from './trial-messages';
 
 type Report = (progress: TrialProgress) => void;
 
-/** One sequence: depth fill (untimed), timed prefill, timed decode steps. */
+/**
+ * KV bytes held at full context from which dead copies are collected between decode steps: below it,
+ * V8's own schedule keeps the garbage small next to the model; above it (long contexts), each step
+ * leaves a cache-sized copy behind (see collect-garbage.ts). bytes
+ */
+const COLLECT_EACH_STEP_KV_BYTES = 64 * 1024 * 1024;
+
+interface SequenceLabel {
+  phase: 'warmup' | 'prefill' | 'profile';
+  repetition: number;
+}
+
+/** KV bytes the cache holds at the full context, from the signature (2 · layers · heads · dim · bytes). */
+function fullContextKvBytes(request: TrialRequest): number {
+  const { numLayers, kvHeads, headDim, kvDtype } = request.signature;
+  const elementBytes = kvDtype === 'float16' ? 2 : 4;
+  return 2 * numLayers * (kvHeads ?? 1) * (headDim ?? 1) * elementBytes * request.spec.contextTokens;
+}
+
+/**
+ * One sequence: the cache filled to its depth (untimed), then the timed prefill and decode steps. Each
+ * step's run() and its sampling (the argmax) are timed apart, as llama-bench and onnxruntime-genai
+ * report them: TTFT includes the prefill's sampling (what a user waits for), decode tok/s does not.
+ */
 async function sequence(
   runner: DecoderRunner,
   request: TrialRequest,
   report: Report,
-  label: { phase: 'warmup' | 'prefill' | 'profile'; repetition: number },
+  label: SequenceLabel,
+  beforeTimedPart?: () => void,
 ): Promise<Repetition> {
-  const { spec, promptIds, depthIds } = request;
-  runner.reset();
-  if (depthIds.length > 0) {
-    report({ phase: 'depth', repetition: label.repetition });
-    await runner.prefill(depthIds);
-  }
+  const { spec, promptIds } = request;
+  if (request.fill.kind !== 'none') report({ phase: 'depth', repetition: label.repetition });
+  await runner.startSequence(request.fill);
+  collectGarbage(); // the last sequence's cache is dead: not counted in this one's memory, nor timed
+  const collectEachStep = fullContextKvBytes(request) >= COLLECT_EACH_STEP_KV_BYTES;
+  beforeTimedPart?.();
   report({ phase: label.phase, repetition: label.repetition });
   const first = await runner.prefill(promptIds);
-  if (label.phase === 'prefill') {
+  const live = label.phase === 'prefill';
+  if (live) {
     report({
       phase: 'decode',
       repetition: label.repetition,
@@ -35,28 +63,33 @@ async function sequence(
   }
   const generated = [first.tokenId];
   const decodeStepMs: number[] = [];
+  const samplingMs: number[] = [];
   let token = first.tokenId;
   for (let step = 0; step < spec.generateTokens; step += 1) {
     const next = await runner.decode(token);
-    decodeStepMs.push(next.ms);
+    decodeStepMs.push(next.runMs);
+    samplingMs.push(next.samplingMs);
     generated.push(next.tokenId);
     token = next.tokenId;
-    if (label.phase === 'prefill') {
+    if (collectEachStep) collectGarbage();
+    if (live) {
       report({
         phase: 'decode',
         repetition: label.repetition,
         step: step + 1,
         totalSteps: spec.generateTokens,
-        stepMs: next.ms,
+        stepMs: next.runMs,
         tokenId: next.tokenId,
       });
     }
   }
   const decodeSeconds = decodeStepMs.reduce((sum, ms) => sum + ms, 0) / 1000;
   return {
-    ttftMs: first.ms,
-    prefillTokensPerSecond: promptIds.length / (first.ms / 1000),
+    ttftMs: first.runMs + first.samplingMs,
+    prefillMs: first.runMs,
+    prefillTokensPerSecond: promptIds.length / (first.runMs / 1000),
     decodeStepMs,
+    samplingMs,
     decodeTokensPerSecond: spec.generateTokens / decodeSeconds,
     generatedTokenIds: generated,
   };
@@ -80,10 +113,15 @@ function runnerFor(session: InferenceSession, request: TrialRequest): DecoderRun
     signature: request.signature,
     vocabSize: request.vocabSize,
     contextTokens: request.spec.contextTokens,
+    kvBuffer: request.kvBuffer,
   });
 }
 
-/** One extra, untimed repetition on a profiling session, aggregated per operator and per node. */
+/**
+ * The op breakdown, on its own profiling session so profiling overhead never touches the timed numbers:
+ * one warm-up sequence as the timed session had, then one profiled sequence. Only that sequence's
+ * prefill and decode runs are counted; the warm-up and every fill run are ignored.
+ */
 async function profileOps(request: TrialRequest, report: Report): Promise<TrialMeasurement['opBreakdown']> {
   report({ phase: 'profile' });
   await mkdir(request.profileDir, { recursive: true });
@@ -92,24 +130,39 @@ async function profileOps(request: TrialRequest, report: Report): Promise<TrialM
     ...settingsOf(request),
     profileFilePrefix: prefix,
   });
+  const runner = runnerFor(session, request);
+  let ignoredRuns = 0;
+  let profiled: Repetition;
   try {
-    await sequence(runnerFor(session, request), request, report, { phase: 'profile', repetition: 0 });
+    await sequence(runner, request, report, { phase: 'profile', repetition: 0 });
+    profiled = await sequence(runner, request, report, { phase: 'profile', repetition: 1 }, () => {
+      ignoredRuns = runner.runCount;
+    });
     session.endProfiling();
   } finally {
     await session.release();
   }
   const phases: ProfilePhase[] = [
-    ...(request.depthIds.length > 0 ? (['ignore'] as const) : []),
+    ...Array<ProfilePhase>(ignoredRuns).fill('ignore'),
     'prefill',
     ...Array<ProfilePhase>(request.spec.generateTokens).fill('decode'),
   ];
-  return parseOrtProfile(await findProfileFile(prefix), { phases });
+  const { insideMs, ...breakdown } = await parseOrtProfile(await findProfileFile(prefix), { phases });
+  return {
+    ...breakdown,
+    runTimes: {
+      prefillInsideMs: insideMs.prefill[0] ?? Number.NaN,
+      prefillWallMs: profiled.prefillMs!,
+      decodeInsideMs: percentile(insideMs.decode, 50),
+      decodeWallMs: percentile(profiled.decodeStepMs, 50),
+    },
+  };
 }
 
 /**
- * The measured part of a trial, as ARCHITECTURE.md defines it: cold load, warmups, R repetitions, the
- * KV cache read back from the present tensors, then (optionally) an op profile on its own session so
- * profiling overhead never touches the timed numbers — and peak RSS is read before it.
+ * The measured part of a trial, as ARCHITECTURE.md defines it: the first load in this process, warmups,
+ * R repetitions, the KV cache read back from the present tensors, the process's own peak RSS, then
+ * (optionally) an op profile on its own session — after the peak was read.
  */
 export async function measureTrial(request: TrialRequest, report: Report): Promise<TrialMeasurement> {
   const { spec } = request;
@@ -127,7 +180,8 @@ export async function measureTrial(request: TrialRequest, report: Report): Promi
     repetitions.push(await sequence(runner, request, report, { phase: 'prefill', repetition }));
   }
   const kvCache = { tokens: runner.cachedTokens, exactBytes: runner.kvCacheBytes() };
-  const peakRssBytes = process.resourceUsage().maxRSS * 1024; // maxRSS is KiB
+  const prefillLogits = runner.prefillLogits ?? { bytes: 0, rows: 0 };
+  const peakRss = readPeakRss();
   await session.release();
 
   const opBreakdown = spec.profileOps ? await profileOps(request, report) : undefined;
@@ -136,9 +190,10 @@ export async function measureTrial(request: TrialRequest, report: Report): Promi
     loadMs,
     rssBeforeLoadBytes,
     rssAfterLoadBytes,
-    peakRssBytes,
+    peakRss,
     repetitions,
     kvCache,
+    prefillLogits,
     ...(opBreakdown ? { opBreakdown } : {}),
   };
 }

@@ -6,6 +6,8 @@ import type {
   TrialProgress,
   TrialSpec,
 } from '../api';
+import type { DepthFill, KvBuffer } from '../runtime/decoder-runner';
+import type { PeakRss } from '../runtime/peak-rss';
 
 /** What the parent sends the trial process: everything resolved, nothing left to look up. */
 export interface TrialRequest {
@@ -14,8 +16,10 @@ export interface TrialRequest {
   signature: DecoderSignature;
   vocabSize: number;
   promptIds: number[];
-  /** ids filling the cache before the timed part (depth); empty for depth 0 */
-  depthIds: number[];
+  /** what fills the cache to its depth before each timed sequence (untimed) */
+  fill: DepthFill;
+  /** how the cache is held, resolved ('auto' is decided by the parent from the graph) */
+  kvBuffer: KvBuffer;
   /** where onnxruntime writes its profile when spec.profileOps */
   profileDir: string;
 }
@@ -26,10 +30,12 @@ export interface TrialMeasurement {
   loadMs: number;
   rssBeforeLoadBytes: number;
   rssAfterLoadBytes: number;
-  /** the process's maximum resident set after the timed repetitions, bytes */
-  peakRssBytes: number;
+  /** the process's own peak resident set after the timed repetitions (read before the op profile) */
+  peakRss: PeakRss;
   repetitions: Repetition[];
   kvCache: { tokens: number; exactBytes: number };
+  /** the logits the last timed prefill returned */
+  prefillLogits: { bytes: number; rows: number };
   opBreakdown?: OpBreakdown;
 }
 

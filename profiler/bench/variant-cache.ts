@@ -6,7 +6,7 @@ import { resolveModel } from '../models/catalog';
 import { buildSyntheticModel, modelFileOf, type BuildProgress } from '../models/synthetic/synthetic-builder';
 
 /** Bump when the builder's output changes for the same recipe, so stale cached variants are not reused. */
-export const SYNTHETIC_BUILDER_VERSION = 1;
+export const SYNTHETIC_BUILDER_VERSION = 2; // 2: logits for the last position only
 
 type CatalogModel = Extract<TrialModel, { kind: 'catalog' }>;
 

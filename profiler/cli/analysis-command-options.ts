@@ -1,15 +1,9 @@
 import { InvalidArgumentError, Option } from 'commander';
-import type { DeviceTarget, LatencyGoal } from '../api';
+import type { DeviceTarget, LatencyGoal, RooflineBandwidth } from '../api';
 import { deviceTargets, resolveTarget } from '../bench/device-targets';
 import { environmentOf } from '../bench/run-trial';
 import { appFactsFromPackage } from '../engine/app-facts';
-import {
-  cachedMemoryBandwidth,
-  measureMemoryBandwidth,
-  memoryBandwidthCacheFile,
-  memoryBandwidthKey,
-  type CachedMemoryBandwidth,
-} from '../runtime/memory-bandwidth';
+import { bandwidthForRoofline, memoryBandwidthCacheFile } from '../runtime/memory-bandwidth';
 import { probeSystem } from '../runtime/system-probe';
 
 /**
@@ -99,21 +93,23 @@ export function targetOption(scope = ''): Option {
     .default([], 'every preset and this machine');
 }
 
-/** The cache key this machine's bandwidth is stored under: the one trials and sweeps use (default threads). */
 /**
- * This machine's memory bandwidth as the trials measured it: read from the data folder's cache, or
- * measured now (a few seconds, said on stderr) and cached for the next time.
+ * This machine's memory bandwidth as the trials' roofline uses it: read from the data folder's cache, or
+ * measured now (seconds, said on stderr) and cached for the next time.
  */
-export async function thisMachineBandwidth(dataDir: string): Promise<CachedMemoryBandwidth> {
+export async function thisMachineBandwidth(dataDir: string): Promise<RooflineBandwidth> {
   const environment = environmentOf(await probeSystem(appFactsFromPackage('cli', dataDir)));
-  return cachedMemoryBandwidth(dataDir, memoryBandwidthKey(environment), {
-    measure: (options) => {
+  return bandwidthForRoofline(dataDir, environment, {
+    onMeasure: (what) =>
       process.stderr.write(
-        `Measuring this machine's memory bandwidth (a few seconds, once; cached in ${memoryBandwidthCacheFile(dataDir)})…\n`,
-      );
-      return measureMemoryBandwidth(options);
-    },
+        `Measuring ${what} (a few seconds; cached in ${memoryBandwidthCacheFile(dataDir)})…\n`,
+      ),
   });
+}
+
+/** bytes/s for the this-machine target, or undefined (no such target) when it could not be measured */
+export function targetBandwidth(bandwidth: RooflineBandwidth): number | undefined {
+  return bandwidth.status === 'measured' ? bandwidth.bytesPerSecond : undefined;
 }
 
 const wantsThisMachine = (spec: string): boolean =>
@@ -127,7 +123,7 @@ const wantsThisMachine = (spec: string): boolean =>
 export async function resolveTargets(specs: readonly string[], dataDir: string): Promise<DeviceTarget[]> {
   const bandwidth =
     specs.length === 0 || specs.some(wantsThisMachine)
-      ? (await thisMachineBandwidth(dataDir)).bytesPerSecond
+      ? targetBandwidth(await thisMachineBandwidth(dataDir))
       : undefined;
   const targets =
     specs.length === 0 ? deviceTargets(bandwidth) : specs.map((spec) => resolveTarget(spec, bandwidth));

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,11 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeviceTargetSchema, KvPressureReportSchema, RunAnalysisSchema } from '../api';
 import { environmentOf } from '../bench/run-trial';
 import { appFactsFromPackage } from '../engine/app-facts';
-import { memoryBandwidthCacheFile } from '../runtime/memory-bandwidth';
 import { probeSystem } from '../runtime/system-probe';
+import { writeBandwidthCacheStub } from '../runtime/test/bandwidth-cache-stub';
 import { exampleRunDocument } from '../store/exporters/test-fixtures';
 import { createRunStore } from '../store/run-store';
-import { memoryBandwidthKey } from '../runtime/memory-bandwidth';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(repoRoot, 'bin', 'edge-workbench.mjs');
@@ -26,16 +25,7 @@ const board = 'name=Board,ram=1GB,bandwidth=100GB/s,budget=600MB';
 beforeAll(async () => {
   await createRunStore(dataDir).save(doc);
   const environment = environmentOf(await probeSystem(appFactsFromPackage('cli', dataDir)));
-  const file = memoryBandwidthCacheFile(dataDir);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const entry = {
-    bytesPerSecond: STUB_BANDWIDTH,
-    method: 'test stub',
-    threads: null,
-    sampleSeconds: [0.1],
-    measuredAt: '2025-06-02T09:00:00.000Z',
-  };
-  writeFileSync(file, JSON.stringify({ version: 1, entries: { [memoryBandwidthKey(environment)]: entry } }));
+  writeBandwidthCacheStub(dataDir, environment, { bytesPerSecond: STUB_BANDWIDTH });
 });
 
 interface Ran {
@@ -89,7 +79,11 @@ describe('edge-workbench targets', () => {
       expect(stdout).toMatch(new RegExp(`\\s${id}\\s.*\\snominal$`, 'm'));
     }
     expect(stdout).toMatch(/^This machine\s+this-machine\s.*\s20\.0 GB\/s\s+measured$/m);
-    expect(stdout).toContain("This machine's bandwidth: test stub");
+    // both figures, labelled, with when they were measured
+    expect(stdout).toMatch(/^bandwidth\s+20\.0 GB\/s: memory read bandwidth, the roofline's bound$/m);
+    expect(stdout).toMatch(/^ {2}how\s+test stub streaming read$/m);
+    expect(stdout).toMatch(/^kernel\s+10\.0 GB\/s: what onnxruntime's own kernel reaches here$/m);
+    expect(stdout).toMatch(/^measured\s+2025-06-02T09:00:00\.000Z \(cached\)$/m);
   });
 });
 

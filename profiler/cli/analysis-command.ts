@@ -18,9 +18,16 @@ import {
   type ReportTable,
 } from '../store/exporters';
 import { resolvePreset } from '../../quantization/presets';
-import { goalOption, resolveTargets, targetOption, thisMachineBandwidth } from './analysis-command-options';
+import {
+  goalOption,
+  resolveTargets,
+  targetBandwidth,
+  targetOption,
+  thisMachineBandwidth,
+} from './analysis-command-options';
 import { parseNumberList } from './number-lists';
 import { openRun } from './runs-command';
+import { formatBandwidth } from './system-command';
 import { formatTable } from './text-table';
 
 /**
@@ -190,7 +197,7 @@ export function registerAnalysisCommands(program: Command, dataDirOf: () => stri
     .option('--json', 'print the targets as JSON (DeviceTarget[])')
     .action(async (options: { json?: boolean }) => {
       const bandwidth = await thisMachineBandwidth(dataDirOf());
-      const targets = deviceTargets(bandwidth.bytesPerSecond);
+      const targets = deviceTargets(targetBandwidth(bandwidth));
       if (options.json) {
         process.stdout.write(`${JSON.stringify(targets, null, 2)}\n`);
         return;
@@ -202,10 +209,7 @@ export function registerAnalysisCommands(program: Command, dataDirOf: () => stri
           targetNotes(targets)
             .map((note) => wrap(note, '- ', '  '))
             .join('\n'),
-          wrap(
-            `This machine's bandwidth: ${bandwidth.method}, measured ${bandwidth.measuredAt}` +
-              `${bandwidth.fromCache ? ' (cached)' : ''}.`,
-          ),
+          formatBandwidth(bandwidth),
           wrap(
             'Use one with --target <id> (kv, analyze, report), or describe your own: ' +
               '--target name=Board,ram=4GB,bandwidth=12GB/s[,reserve=1GB|budget=3GB].',

@@ -31,9 +31,12 @@ function signatureRows(inspection: ModelInspection): string[][] {
   return rows;
 }
 
+/** "1,234,567 (1.2M)" */
+const countText = (count: number): string => `${count.toLocaleString('en-US')} (${formatCount(count)})`;
+
 /** `models inspect`: what a model folder holds, without reading its weights. */
 export function formatInspection(inspection: ModelInspection): string {
-  const { signature, bytes } = inspection;
+  const { signature, bytes, parameters } = inspection;
   const lines = [
     `${inspection.path}`,
     `  layout        ${inspection.layout}${inspection.variant === null ? '' : ` (variant ${inspection.variant || 'fp32'})`}`,
@@ -48,11 +51,13 @@ export function formatInspection(inspection: ModelInspection): string {
     `  decoder       ${signature.numLayers} layers, KV ${signature.kvLayout} ${signature.kvDtype}, ` +
       `${signature.kvHeads ?? '?'} KV heads × head_dim ${signature.headDim ?? '?'}`,
     `  KV per token  ${inspection.kvBytesPerToken === null ? 'unknown' : formatBytes(inspection.kvBytesPerToken)}`,
-    `  parameters    ${inspection.parameters.total.toLocaleString('en-US')} (${formatCount(inspection.parameters.total)})`,
+    `  parameters    ${countText(parameters.learned)} learned`,
+    `                ${countText(parameters.initializerElements)} initializer elements as stored (constants and caches included)`,
     `  weights       ${formatBytes(bytes.weights)}: ` +
       Object.entries(bytes.byDtype)
         .map(([dtype, size]) => `${dtype} ${formatBytes(size)}`)
         .join(', '),
+    `  read / token  ${formatBytes(bytes.readPerDecodeToken)} of weights per decode step (KV cache apart)`,
     `  on disk       ${formatBytes(bytes.onnxFile + bytes.externalData)} ` +
       `(${inspection.externalFiles.map((file) => `${file.name} ${formatBytes(file.bytes)}`).join(', ') || 'no external data'})`,
   );

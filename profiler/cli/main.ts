@@ -11,7 +11,7 @@ import { registerRunsCommands } from './runs-command';
 import { registerSweepCommand } from './sweep-command';
 import { ensureRendererBuilt } from './renderer-dir';
 import { startServe } from './serve-command';
-import { formatSystemInfo } from './system-command';
+import { formatBandwidth, formatSystemInfo } from './system-command';
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -35,12 +35,28 @@ function buildProgram(): Command {
     .command('system')
     .description('show onnxruntime, its execution providers, and this machine (CPU, RAM, GPUs, OS)')
     .option('--json', 'print one JSON document (the WorkbenchApi SystemInfo schema)')
-    .action(async (options: { json?: boolean }) => {
+    .option(
+      '--measure-bandwidth',
+      "measure the memory's read bandwidth (the roofline's bound) and onnxruntime's GEMV again, and print both",
+    )
+    .action(async (options: { json?: boolean; measureBandwidth?: boolean }) => {
       const dataDir = resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
-      const info = await createEngine(appFactsFromPackage('cli', dataDir)).system();
+      const engine = createEngine(appFactsFromPackage('cli', dataDir));
+      const info = await engine.system();
+      if (!options.measureBandwidth) {
+        process.stdout.write(
+          options.json ? `${JSON.stringify(info, null, 2)}\n` : `${formatSystemInfo(info)}\n`,
+        );
+        return;
+      }
+      process.stderr.write("Measuring the memory bandwidth and onnxruntime's GEMV (a few seconds)…\n");
+      const bandwidth = await engine.memoryBandwidth({ measure: true });
       process.stdout.write(
-        options.json ? `${JSON.stringify(info, null, 2)}\n` : `${formatSystemInfo(info)}\n`,
+        options.json
+          ? `${JSON.stringify({ ...info, bandwidth }, null, 2)}\n`
+          : `${formatSystemInfo(info)}\n\n${formatBandwidth(bandwidth)}\n`,
       );
+      if (bandwidth.status !== 'measured') process.exitCode = 1;
     });
 
   program
@@ -85,7 +101,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
-    return 0;
+    // an action that finished but failed its purpose (a failed trial, an unmeasured bandwidth) says so here
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode; // commander already printed it
     const message = error instanceof Error ? error.message : String(error);

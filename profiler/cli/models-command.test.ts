@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelInspectionSchema } from '../api';
+import { parameterCount, parseOverrides, resolveModel } from '../models/catalog';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(repoRoot, 'bin', 'edge-workbench.mjs');
@@ -85,8 +86,15 @@ describe('edge-workbench models', () => {
     expect(stdout).toMatch(/decoder\s+2 layers, KV BNSH float32, 8 KV heads × head_dim 128/);
     expect(stdout).toMatch(/KV per token\s+16\.0 KiB/); // 2 · 2 layers · 8 · 128 · 4 B
     expect(stdout).toMatch(/com\.microsoft\.GroupQueryAttention\s+2/);
+    // learned parameters first, what the file stores (RoPE tables, constants) on the next line
+    const learned = parameterCount(resolveModel('qwen3-0.6b', parseOverrides(tinyOverrides)).spec);
+    expect(stdout).toContain(`parameters    ${learned.toLocaleString('en-US')} (`);
+    expect(stdout).toMatch(/learned\n\s+[\d,]+ \([^)]+\) initializer elements as stored/);
+    expect(stdout).toMatch(/read \/ token\s+[\d.]+ [KM]iB of weights per decode step/);
     const json = cli('models', 'inspect', out, '--json');
-    expect(ModelInspectionSchema.parse(JSON.parse(json.stdout)).kvBytesPerToken).toBe(16384);
+    const inspection = ModelInspectionSchema.parse(JSON.parse(json.stdout));
+    expect(inspection.kvBytesPerToken).toBe(16384);
+    expect(inspection.parameters.learned).toBe(learned);
   });
 
   it('inspect of a folder with no model says where it looked', () => {

@@ -11,7 +11,7 @@ import {
 } from '../models/catalog';
 import type { CatalogEntry } from '../models/catalog';
 import { buildSyntheticModel } from '../models/synthetic/synthetic-builder';
-import type { GraphStyle } from '../models/synthetic/model-config-files';
+import type { GraphStyle, LogitsPositions } from '../models/synthetic/model-config-files';
 import { inspectModel } from '../models/loader';
 import { formatInspection } from './inspect-format';
 import { createByteProgress } from './progress-bar';
@@ -84,15 +84,26 @@ function parseSeed(value: string): number {
 }
 
 /** Default folder for a built model: under the data folder, named for what makes it unique. */
+function parseLogits(value: string): LogitsPositions {
+  if (value !== 'last' && value !== 'all') {
+    throw new InvalidArgumentError(
+      "expected 'last' (the last position's logits, as a deployment computes) or 'all' (every position's).",
+    );
+  }
+  return value;
+}
+
 function defaultOutDir(
   dataDir: string,
   id: string,
   style: GraphStyle,
   seed: number,
   overridesText: string | undefined,
+  logits: LogitsPositions,
 ): string {
   const slug = overridesText ? `-${overridesText.replace(/[^a-zA-Z0-9.=-]+/g, '_')}` : '';
-  return path.join(dataDir, 'models', 'synthetic', `${id}-${style}-seed${seed}${slug}`);
+  const positions = logits === 'all' ? '-all-logits' : '';
+  return path.join(dataDir, 'models', 'synthetic', `${id}-${style}-seed${seed}${slug}${positions}`);
 }
 
 export function registerInspect(models: Command): void {
@@ -142,16 +153,30 @@ export function registerModelsCommand(program: Command, dataDirOf: () => string)
     )
     .option('--override <k=v,...>', 'what-if changes, e.g. num_hidden_layers=4,vocab_size=8192')
     .option('--seed <n>', 'weights depend only on the seed and the tensor name', parseSeed, 0)
+    .option(
+      '--logits <positions>',
+      "'last': logits for the last position only, as onnxruntime-genai and llama.cpp compute them; 'all': every position's (teacher-forced comparisons)",
+      parseLogits,
+      'last',
+    )
     .option('--out <dir>', 'folder to create (default: under the data folder, models/synthetic/)')
     .option('--force', 'replace the --out folder if it exists')
     .action(
       async (
         id: string,
-        options: { style: GraphStyle; override?: string; seed: number; out?: string; force?: boolean },
+        options: {
+          style: GraphStyle;
+          override?: string;
+          seed: number;
+          logits: LogitsPositions;
+          out?: string;
+          force?: boolean;
+        },
       ) => {
         const model = resolveModel(id, options.override ? parseOverrides(options.override) : {});
         const outDir =
-          options.out ?? defaultOutDir(dataDirOf(), model.id, options.style, options.seed, options.override);
+          options.out ??
+          defaultOutDir(dataDirOf(), model.id, options.style, options.seed, options.override, options.logits);
         const progress = createByteProgress(`Building ${model.id} (${options.style})`);
         const startedMs = performance.now();
         // Ctrl+C stops the build between chunks; the builder then removes its partial folder
@@ -165,6 +190,7 @@ export function registerModelsCommand(program: Command, dataDirOf: () => string)
             model,
             style: options.style,
             seed: options.seed,
+            logits: options.logits,
             outDir,
             overwrite: options.force ?? false,
             onProgress: ({ writtenBytes, totalBytes, tensor }) =>

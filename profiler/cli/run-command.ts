@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { ExecutionProviderSchema, type TrialModel, type TrialSpecInput } from '../api';
 import { parseOverrides } from '../models/catalog';
 import { forkTrialLauncher } from '../bench/fork-trial-host';
@@ -24,6 +24,27 @@ function parseIds(value: string): number[] {
   return ids.map(Number);
 }
 
+/** --depth: whole tokens, or `end` for the end of the context window (the default). */
+export function parseDepth(value: string): number | undefined {
+  if (value === 'end') return undefined;
+  if (!/^\d+$/.test(value)) {
+    throw new InvalidArgumentError(
+      '--depth must be a whole number of tokens ≥ 0, or end (context − prompt − gen).',
+    );
+  }
+  return Number(value);
+}
+
+export function readFillFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InvalidArgumentError(
+      `--fill-file ${file} could not be read (${error instanceof Error ? error.message : String(error)}).`,
+    );
+  }
+}
+
 function parseConfig(value: string): Record<string, string> {
   const entries = value.split(',').map((pair) => pair.split('='));
   if (entries.some((pair) => pair.length !== 2 || !pair[0])) {
@@ -44,7 +65,10 @@ interface RunOptions {
   context: number;
   prompt: number;
   gen: number;
-  depth: number;
+  depth?: number;
+  fill?: 'synthetic' | 'model';
+  fillFile?: string;
+  kvBuffer: 'auto' | 'grow' | 'shared';
   ep: string;
   threads?: number;
   warmup: number;
@@ -81,7 +105,10 @@ function specOf(options: RunOptions): TrialSpecInput {
     contextTokens: options.context,
     promptTokens: options.prompt,
     generateTokens: options.gen,
-    depthTokens: options.depth,
+    ...(options.depth === undefined ? {} : { depthTokens: options.depth }),
+    ...(options.fill ? { fill: options.fill } : {}),
+    ...(options.fillFile === undefined ? {} : { fillText: readFillFile(options.fillFile) }),
+    kvBuffer: options.kvBuffer,
     ep: ExecutionProviderSchema.parse(options.ep),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     warmupRuns: options.warmup,
@@ -117,10 +144,30 @@ export function registerRunCommand(program: Command, dataDirOf: () => string): v
     .option('--prompt <tokens>', 'prompt tokens P (timed prefill)', whole('--prompt', 1), 128)
     .option('--gen <tokens>', 'decode steps G (timed)', whole('--gen', 1), 64)
     .option(
-      '--depth <tokens>',
-      'tokens in the KV cache before the timed part (untimed)',
-      whole('--depth', 0),
-      0,
+      '--depth <tokens|end>',
+      'tokens in the KV cache before the timed part, untimed (llama-bench -d); default end: the end of the ' +
+        'context window, context − prompt − gen, so the cache holds the whole context after the last step',
+      parseDepth,
+    )
+    .addOption(
+      new Option(
+        '--fill <how>',
+        'how the depth is filled: synthetic (seeded values written into the cache; the default) or model ' +
+          '(the model run over seeded ids or --fill-file, 512 tokens a run)',
+      ).choices(['synthetic', 'model']),
+    )
+    .option(
+      '--fill-file <path>',
+      'a text file to fill the depth with (its tokens, repeated to length); implies --fill model',
+    )
+    .addOption(
+      new Option(
+        '--kv-buffer <mode>',
+        'how the KV cache is held: grow (present fed back as past, as Optimum), shared (one preallocated buffer ' +
+          'written in place, as onnxruntime-genai; GroupQueryAttention graphs) or auto (shared where possible)',
+      )
+        .choices(['auto', 'grow', 'shared'])
+        .default('auto'),
     )
     .addOption(
       new Option('--ep <provider>', 'execution provider')

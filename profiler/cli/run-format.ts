@@ -1,4 +1,4 @@
-import { formatBytes, type Stats, type TrialResult } from '../api';
+import { formatBytes, formatMeanSd, type Stats, type TrialResult } from '../api';
 import { NOISY_CV } from '../runtime/statistics';
 
 const ms = (value: number): string => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
@@ -6,12 +6,30 @@ const rate = (value: number): string => `${value < 100 ? value.toFixed(1) : valu
 const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
 
 function spread(stats: Stats, unit: (value: number) => string): string {
-  const noisy = stats.n > 1 && stats.cv > NOISY_CV ? '  ← noisy: CV over 5%' : '';
-  return `${unit(stats.median)} median (mean ${unit(stats.mean)} ± ${unit(stats.std)}, CV ${percent(stats.cv)}, n=${stats.n})${noisy}`;
+  if (stats.n <= 1) return `${unit(stats.median)} (n = 1: one repetition, no spread)`;
+  const noisy = stats.cv > NOISY_CV ? '  ← noisy: CV over 5%' : '';
+  return `${unit(stats.median)} median (mean ${formatMeanSd(stats, unit)}, CV ${percent(stats.cv)}, n=${stats.n})${noisy}`;
+}
+
+/** "depth 3,904 (end of the 4,096-token window), synthetic fill, shared KV buffer" */
+function contextText(result: TrialResult): string {
+  const { spec, kvSetup } = result;
+  const where = spec.depthSource === 'context' ? ' (end of the window)' : '';
+  const fill = !kvSetup || kvSetup.fill === 'none' ? '' : `, ${kvSetup.fill} fill (${kvSetup.fillSource})`;
+  const buffer = kvSetup ? `, ${kvSetup.buffer} KV buffer` : '';
+  return `context ${spec.contextTokens}, depth ${spec.depthTokens}${where}${fill}${buffer}`;
 }
 
 function shortIds(ids: readonly number[]): string {
   return ids.length > 16 ? `${ids.slice(0, 16).join(' ')} … (${ids.length} ids)` : ids.join(' ');
+}
+
+/** "(VmHWM; timeline max 512 MiB, sampled every 20 ms)" */
+function peakText(result: TrialResult): string {
+  const check = result.peakRss;
+  if (!check) return '';
+  const warning = check.consistent ? '' : ', above the high-water mark: the timeline is reported';
+  return `(${check.source}; timeline max ${formatBytes(check.timelineMaxBytes)}, sampled every ${check.sampleIntervalMs} ms${warning})`;
 }
 
 /** `run`'s readable result: what was run, then one metric a line, as ARCHITECTURE.md defines them. */
@@ -19,8 +37,8 @@ export function formatTrialResult(result: TrialResult): string {
   const { spec } = result;
   const threads = result.session?.intraOpThreads ?? 'default';
   const header =
-    `${result.model?.label ?? 'model'} on ${spec.ep}, ${threads} threads, context ${spec.contextTokens}, ` +
-    `prompt ${spec.promptTokens}, generate ${spec.generateTokens}, depth ${spec.depthTokens}, ` +
+    `${result.model?.label ?? 'model'} on ${spec.ep}, ${threads} threads, ${contextText(result)}, ` +
+    `prompt ${spec.promptTokens}, generate ${spec.generateTokens}, ` +
     `${spec.repetitions} reps after ${spec.warmupRuns} warmup`;
   if (result.status === 'failed') {
     return `${header}\nTrial failed (${result.failure?.kind ?? 'unknown'}): ${result.failure?.message ?? 'no reason given'}`;
@@ -28,14 +46,26 @@ export function formatTrialResult(result: TrialResult): string {
   const summary = result.summary!;
   const lines = [
     header,
-    `  load          ${ms(result.loadMs!)} (InferenceSession.create, cold)`,
-    `  TTFT          ${spread(summary.ttftMs, ms)}`,
+    `  load          ${ms(result.loadMs!)} (first InferenceSession.create in the trial process; the file was likely in the page cache)`,
+    `  TTFT          ${spread(summary.ttftMs, ms)} (prefill + sampling)`,
     `  prefill       ${spread(summary.prefillTokensPerSecond, rate)}`,
-    `  decode        ${spread(summary.decodeTokensPerSecond, rate)}`,
-    `  per token     p50 ${ms(summary.perTokenMs.p50)}, p90 ${ms(summary.perTokenMs.p90)}, p99 ${ms(summary.perTokenMs.p99)}`,
-    `  peak RSS      ${formatBytes(result.peakRssBytes!)} (before load ${formatBytes(result.rssBeforeLoadBytes!)}, after load ${formatBytes(result.rssAfterLoadBytes!)})`,
-    `  weights       ${formatBytes(result.model!.weightsBytes)} (${formatBytes(result.model!.fileBytes)} on disk)`,
+    `  decode        ${spread(summary.decodeTokensPerSecond, rate)} (sampling excluded)`,
+    `  per token     p50 ${ms(summary.perTokenMs.p50)}, p90 ${ms(summary.perTokenMs.p90)}, p99 ${ms(summary.perTokenMs.p99)} (run() alone)`,
   ];
+  if (summary.samplingMs) {
+    lines.push(
+      `  sampling      ${ms(summary.samplingMs.mean)} per step (argmax; p50 ${ms(summary.samplingMs.p50)}, max ${ms(summary.samplingMs.max)})`,
+    );
+  }
+  lines.push(
+    `  peak RSS      ${formatBytes(result.peakRssBytes!)} ${peakText(result)} (before load ${formatBytes(result.rssBeforeLoadBytes!)}, after load ${formatBytes(result.rssAfterLoadBytes!)})`,
+    `  weights       ${formatBytes(result.model!.weightsBytes)} (${formatBytes(result.model!.fileBytes)} on disk)`,
+  );
+  if (result.logits?.positions === 'all') {
+    lines.push(
+      `  logits        every position's: ${formatBytes(result.logits.prefillBytes)} per prefill where the last position needs ${formatBytes(result.logits.lastPositionBytes)}`,
+    );
+  }
   if (result.kvCache) {
     const kv = result.kvCache;
     const agree =
@@ -49,6 +79,16 @@ export function formatTrialResult(result: TrialResult): string {
     lines.push(
       `  roofline      bound ${rate(r.boundTokensPerSecond)} = ${formatBytes(r.bandwidthBytesPerSecond)}/s ÷ ${formatBytes(r.bytesPerDecodeToken)}/token; efficiency ${percent(r.efficiency)}`,
     );
+    if (r.kernelBandwidthBytesPerSecond !== undefined) {
+      lines.push(
+        `                onnxruntime's own GEMV reaches ${formatBytes(r.kernelBandwidthBytesPerSecond)}/s here`,
+      );
+    }
+  } else if (result.rooflineUnavailable) {
+    lines.push(`  roofline      ${result.rooflineUnavailable}`);
+  }
+  if (result.presentOnHost) {
+    lines.push(`  note          the KV cache came back to host memory after every step (${spec.ep} outputs)`);
   }
   lines.push(`  generated     ${shortIds(result.generatedTokenIds)}`);
   if (result.generatedText !== undefined)

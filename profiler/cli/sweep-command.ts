@@ -14,6 +14,7 @@ import { probeSystem } from '../runtime/system-probe';
 import { writeFileAtomic } from '../store/atomic-write';
 import { createRunStore } from '../store/run-store';
 import { parseNumberList, parseWordList } from './number-lists';
+import { readFillFile } from './run-command';
 
 interface SweepOptions {
   model?: string[];
@@ -23,7 +24,10 @@ interface SweepOptions {
   quant: string[];
   kvDtype: string[];
   context: number[];
-  depth: number[];
+  depth: ('end' | number)[];
+  fill?: 'synthetic' | 'model';
+  fillFile?: string;
+  kvBuffer: string[];
   prompt: number[];
   gen: number[];
   ep: string[];
@@ -48,6 +52,16 @@ const whole =
       throw new InvalidArgumentError(`${flag} must be a whole number ≥ 1.`);
     return Number(value);
   };
+
+/** --depth: numbers and ranges as the other lists, plus the word end. */
+function parseDepthList(text: string): ('end' | number)[] {
+  const parts = text.split(',').map((part) => part.trim());
+  const numbers = parts.filter((part) => part !== 'end');
+  return [
+    ...(parts.includes('end') ? (['end'] as const) : []),
+    ...(numbers.length ? parseNumberList('--depth')(numbers.join(',')) : []),
+  ];
+}
 
 function budgetOf(text: string): number {
   try {
@@ -89,6 +103,9 @@ function sweepSpec(options: SweepOptions): SweepSpecInput {
     kvDtypes: options.kvDtype as SweepSpecInput['kvDtypes'],
     contexts: options.context,
     depths: options.depth,
+    ...(options.fill ? { fill: options.fill } : {}),
+    ...(options.fillFile === undefined ? {} : { fillText: readFillFile(options.fillFile) }),
+    kvBuffers: options.kvBuffer as SweepSpecInput['kvBuffers'],
     prompts: options.prompt,
     gens: options.gen,
     eps: options.ep as SweepSpecInput['eps'],
@@ -141,7 +158,29 @@ export function registerSweepCommand(program: Command, dataDirOf: () => string):
       'preset',
     ])
     .option('--context <tokens>', 'contexts: list or range (512-8192*2)', list('--context', 1), [2048])
-    .option('--depth <tokens>', 'KV depths before the timed part', list('--depth'), [0])
+    .option(
+      '--depth <tokens>',
+      'KV depths before the timed part (llama-bench -d): a list or range, and/or end = the end of each ' +
+        'context window (context − prompt − gen; the default)',
+      parseDepthList,
+      ['end'],
+    )
+    .addOption(
+      new Option(
+        '--fill <how>',
+        'how depths are filled: synthetic (seeded values, the default) or model',
+      ).choices(['synthetic', 'model']),
+    )
+    .option(
+      '--fill-file <path>',
+      'a text file to fill depths with (model folders with a tokenizer); implies --fill model',
+    )
+    .option(
+      '--kv-buffer <modes>',
+      'KV cache held as: auto (shared where the graph allows), grow, shared; a list compares them',
+      parseWordList('--kv-buffer'),
+      ['auto'],
+    )
     .option('--prompt <tokens>', 'prompt lengths P', list('--prompt', 1), [128])
     .option('--gen <tokens>', 'decode steps G', list('--gen', 1), [64])
     .option('--ep <providers>', 'execution providers', parseWordList('--ep'), ['cpu'])

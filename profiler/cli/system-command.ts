@@ -1,4 +1,4 @@
-import { formatBytes, type SystemInfo } from '../api';
+import { formatBytes, type RooflineBandwidth, type SystemInfo } from '../api';
 
 function backendLine(info: SystemInfo): string {
   return info.onnxruntime.backends
@@ -32,4 +32,29 @@ export function formatSystemInfo(info: SystemInfo): string {
   const width = Math.max(...rows.map(([label]) => label.length));
   const hints = info.onnxruntime.backends.filter((b) => b.hint).map((b) => `  ${b.name}: ${b.hint}`);
   return [...rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`), ...hints].join('\n');
+}
+
+/**
+ * The bandwidth lines of `system --measure-bandwidth` and `targets`: the bound (the memory's streaming
+ * read), onnxruntime's GEMV beside it, how and when — or why it was not measured.
+ */
+export function formatBandwidth(bandwidth: RooflineBandwidth): string {
+  if (bandwidth.status !== 'measured') return `bandwidth (${bandwidth.ep})  ${bandwidth.reason}`;
+  const rate = (bytesPerSecond: number): string => `${(bytesPerSecond / 1e9).toFixed(1)} GB/s`;
+  const bound =
+    bandwidth.ep === 'cpu'
+      ? "memory read bandwidth, the roofline's bound"
+      : `${bandwidth.ep} device bandwidth, the roofline's bound`;
+  const lines = [
+    `bandwidth        ${rate(bandwidth.bytesPerSecond)}: ${bound}`,
+    `  how            ${bandwidth.method}`,
+  ];
+  if (bandwidth.kernel) {
+    lines.push(
+      `kernel           ${rate(bandwidth.kernel.bytesPerSecond)}: what onnxruntime's own kernel reaches here`,
+      `  how            ${bandwidth.kernel.method}`,
+    );
+  }
+  lines.push(`measured         ${bandwidth.measuredAt}${bandwidth.fromCache ? ' (cached)' : ''}`);
+  return lines.join('\n');
 }

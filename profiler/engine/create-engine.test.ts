@@ -4,8 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunAnalysisSchema } from '../api';
 import { environmentOf } from '../bench/run-trial';
-import { memoryBandwidthCacheFile, memoryBandwidthKey } from '../runtime/memory-bandwidth';
 import { probeSystem } from '../runtime/system-probe';
+import { writeBandwidthCacheStub } from '../runtime/test/bandwidth-cache-stub';
 import { exampleRunDocument } from '../store/exporters/test-fixtures';
 import { createEngine } from './create-engine';
 
@@ -15,17 +15,10 @@ const engine = createEngine(facts);
 const STUB_BANDWIDTH = 20e9; // bytes/s, written into the cache so nothing is measured
 
 beforeAll(async () => {
-  const environment = environmentOf(await probeSystem(facts));
-  const file = memoryBandwidthCacheFile(dataDir);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const entry = {
+  writeBandwidthCacheStub(dataDir, environmentOf(await probeSystem(facts)), {
     bytesPerSecond: STUB_BANDWIDTH,
-    method: 'test stub',
-    threads: null,
-    sampleSeconds: [0.1],
     measuredAt: '2026-11-28T00:00:00.000Z',
-  };
-  writeFileSync(file, JSON.stringify({ version: 1, entries: { [memoryBandwidthKey(environment)]: entry } }));
+  });
 });
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
@@ -61,7 +54,14 @@ describe('engine: runs, analysis and storage for the UI', () => {
     const targets = await engine.deviceTargets();
     const here = targets.find((target) => target.kind === 'this-machine');
     expect(here?.bandwidthBytesPerSecond).toBe(STUB_BANDWIDTH);
-    expect((await engine.memoryBandwidth()).bytesPerSecond).toBe(STUB_BANDWIDTH);
+    expect(await engine.memoryBandwidth()).toMatchObject({
+      status: 'measured',
+      ep: 'cpu',
+      bytesPerSecond: STUB_BANDWIDTH,
+      kernel: { bytesPerSecond: STUB_BANDWIDTH / 2, method: 'test stub GEMV' },
+      measuredAt: '2026-11-28T00:00:00.000Z',
+      fromCache: true,
+    });
   });
 
   it('reports the data folder by part and clears the model cache', async () => {

@@ -5,11 +5,7 @@ import type { WorkbenchApi, WorkbenchEvent, WorkbenchEvents } from '../api';
 import { deviceTargets, resolveTarget } from '../bench/device-targets';
 import { analyzeRun } from '../bench/run-analysis';
 import { environmentOf } from '../bench/run-trial';
-import {
-  cachedMemoryBandwidth,
-  memoryBandwidthKey,
-  type CachedMemoryBandwidth,
-} from '../runtime/memory-bandwidth';
+import { bandwidthForRoofline } from '../runtime/memory-bandwidth';
 import { forkTrialLauncher } from '../bench/fork-trial-host';
 import type { TrialProcessLauncher } from '../bench/trial-host';
 import { probeSystem, type HostFacts } from '../runtime/system-probe';
@@ -69,8 +65,13 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
     return hub;
   };
 
-  const bandwidthHere = async (): Promise<CachedMemoryBandwidth> =>
-    cachedMemoryBandwidth(facts.dataDir, memoryBandwidthKey(environmentOf(await systemOnce())));
+  const bandwidthHere = async (measure = false) =>
+    bandwidthForRoofline(facts.dataDir, environmentOf(await systemOnce()), { measure });
+  /** bytes/s of this machine for its target; undefined (no this-machine target) when not measured */
+  const measuredHere = async (): Promise<number | undefined> => {
+    const bandwidth = await bandwidthHere();
+    return bandwidth.status === 'measured' ? bandwidth.bytesPerSecond : undefined;
+  };
 
   return {
     system: async () => ({
@@ -120,23 +121,16 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
         await rm(dir, { recursive: true, force: true });
       }
     },
-    deviceTargets: async () => deviceTargets((await bandwidthHere()).bytesPerSecond),
+    deviceTargets: async () => deviceTargets(await measuredHere()),
     analyzeRun: async (runId, request) => {
       const doc = await store.load(runId);
-      const here = (await bandwidthHere()).bytesPerSecond;
+      const here = await measuredHere();
       const targets = request.targets?.length
         ? request.targets.map((target) => resolveTarget(target, here))
         : deviceTargets(here);
       return analyzeRun(doc, { targets, ...(request.goal ? { goal: request.goal } : {}) });
     },
-    memoryBandwidth: async () => {
-      const measured = await bandwidthHere();
-      return {
-        bytesPerSecond: measured.bytesPerSecond,
-        method: measured.method,
-        measuredAt: measured.measuredAt,
-      };
-    },
+    memoryBandwidth: (request) => bandwidthHere(request?.measure ?? false),
     storage: () => storageUsage(facts.dataDir),
     clearModelCache: async () => {
       if (sweeps.running())

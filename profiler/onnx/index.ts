@@ -5,6 +5,7 @@
 export * from './attributes';
 export * from './data-type';
 export * from './external-data';
+export * from './float16';
 export * from './graph-builder';
 export * from './model-reader';
 export * from './model-writer';

@@ -1,194 +1,277 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import * as ort from 'onnxruntime-node';
 import { z } from 'zod';
-import { createModelWriter, DataType, node, valueInfo } from '../onnx';
+import {
+  BandwidthFigureSchema,
+  type ExecutionProvider,
+  type RooflineBandwidth,
+  type TrialEnvironment,
+} from '../api';
+import { measureGemvBandwidth } from './bandwidth/gemv';
+import type { FigureOutcome, MeasuredFigure } from './bandwidth/steady-passes';
+import { measureStreamingBandwidth } from './bandwidth/streaming-read';
+import { listBackends } from './onnxruntime-backends';
 
 /**
- * This machine's effective memory read bandwidth, measured the way LLM decode spends it: one GEMV
- * (y = x·W with a single row x) in onnxruntime, so every byte of W is streamed from memory once per
- * run. It feeds the roofline bound (ARCHITECTURE.md, "roofline bound").
+ * The bandwidth a roofline divides by, measured once per machine state and kept in
+ * `<dataDir>/cache/memory-bandwidth.json` (README, "Measuring"):
+ *
+ * - cpu: the memory's streaming read bandwidth on every core (the bound), with onnxruntime's fp32 GEMV
+ *   beside it as "what onnxruntime's own kernel reaches here";
+ * - a GPU provider: a GEMV on that provider's device, or "not measured for this provider" — never the
+ *   CPU's figure, which says nothing about device memory.
+ *
+ * An entry is measured again when onnxruntime or the machine (CPU, logical cores, total memory, OS,
+ * kernel) changed, and on request. A noisy measurement is refused, not cached as a number.
  */
 
-export interface MemoryBandwidthOptions {
-  /** rows of W = length of x (default 16384; with `cols` 8192, W is 512 MiB of fp32) */
-  rows?: number;
-  /** columns of W = length of y (default 8192) */
-  cols?: number;
-  /** onnxruntime intra-op threads; default: onnxruntime's own choice */
-  threads?: number;
-  /** untimed runs first: page in the weights and warm the thread pool (default 3) */
-  warmupRuns?: number;
-  /** timed runs; the median is reported (default 20) */
-  runs?: number;
-  /** where the temporary model folder goes (default os.tmpdir()) */
-  tempDir?: string;
-}
-
-export const MemoryBandwidthSchema = z.object({
-  /** bytes of W / median run seconds */
-  bytesPerSecond: z.number().positive(),
-  /** how it was measured, in words, for reports */
-  method: z.string(),
-  /** intra-op threads asked for; null = onnxruntime's default */
-  threads: z.number().int().positive().nullable(),
-  /** s, wall clock of each timed run */
-  sampleSeconds: z.array(z.number()),
+/** What an entry was measured on; any difference means it is measured again. */
+export const BandwidthMachineSchema = z.object({
+  cpu: z.string(),
+  logicalCores: z.number().int(),
+  totalMemoryBytes: z.number(),
+  /** TrialEnvironment.os: distro, release, platform, arch */
+  os: z.string(),
+  /** the kernel release (os.release(), as SystemInfo.os.kernel reads it) */
+  kernel: z.string(),
+  onnxruntimeVersion: z.string(),
 });
-export type MemoryBandwidth = z.infer<typeof MemoryBandwidthSchema>;
+export type BandwidthMachine = z.infer<typeof BandwidthMachineSchema>;
 
-const MiB = 1024 * 1024;
-const FLOAT32_BYTES = 4;
-/** rows of W generated per write, so building the model never holds W twice */
-const ROWS_PER_CHUNK = 256;
-
-/**
- * Times `runs` GEMVs over a fresh fp32 W (default 512 MiB: larger than the caches of the CPUs we target,
- * so the reads come from DRAM). Takes a few seconds at the defaults; the model files are deleted after.
- */
-export async function measureMemoryBandwidth(options: MemoryBandwidthOptions = {}): Promise<MemoryBandwidth> {
-  const rows = options.rows ?? 16384;
-  const cols = options.cols ?? 8192;
-  const warmupRuns = options.warmupRuns ?? 3;
-  const runs = options.runs ?? 20;
-  for (const [name, value] of Object.entries({ rows, cols, runs })) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new RangeError(`memory bandwidth: ${name} must be a positive integer, got ${value}`);
-    }
-  }
-  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads > 0)) {
-    throw new RangeError(`memory bandwidth: threads must be a positive integer, got ${options.threads}`);
-  }
-  if (!Number.isInteger(warmupRuns) || warmupRuns < 0) {
-    throw new RangeError(`memory bandwidth: warmupRuns must be a whole number, got ${warmupRuns}`);
-  }
-  const weightBytes = rows * cols * FLOAT32_BYTES;
-
-  const dir = await mkdtemp(path.join(options.tempDir ?? os.tmpdir(), 'memory-bandwidth-'));
-  try {
-    const modelPath = await writeGemvModel(dir, rows, cols);
-    const session = await ort.InferenceSession.create(modelPath, {
-      executionProviders: ['cpu'],
-      ...(options.threads === undefined ? {} : { intraOpNumThreads: options.threads }),
-    });
-    try {
-      const x = new ort.Tensor('float32', new Float32Array(rows).fill(1), [1, rows]);
-      for (let run = 0; run < warmupRuns; run++) await session.run({ x });
-      const sampleSeconds: number[] = [];
-      for (let run = 0; run < runs; run++) {
-        const startMs = performance.now();
-        await session.run({ x });
-        sampleSeconds.push((performance.now() - startMs) / 1000);
-      }
-      const threadsText =
-        options.threads === undefined
-          ? "onnxruntime's default threads"
-          : `${options.threads} thread${options.threads === 1 ? '' : 's'}`;
-      return {
-        bytesPerSecond: weightBytes / median(sampleSeconds),
-        method:
-          `onnxruntime MatMul GEMV over ${formatMiB(weightBytes)} MiB fp32 weights, ${threadsText}, ` +
-          `median of ${runs} runs`,
-        threads: options.threads ?? null,
-        sampleSeconds,
-      };
-    } finally {
-      await session.release();
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+export function bandwidthMachineOf(environment: TrialEnvironment, kernel = os.release()): BandwidthMachine {
+  return {
+    cpu: environment.cpu,
+    logicalCores: environment.logicalCores,
+    totalMemoryBytes: environment.totalMemoryBytes,
+    os: environment.os,
+    kernel,
+    onnxruntimeVersion: environment.onnxruntimeVersion,
+  };
 }
 
-/** y[1, cols] = MatMul(x[1, rows], W[rows, cols]), W in external data; returns the .onnx path. */
-async function writeGemvModel(dir: string, rows: number, cols: number): Promise<string> {
-  const writer = createModelWriter({ dir, modelFileName: 'gemv.onnx' });
-  try {
-    await writer.addInitializerChunks('W', DataType.FLOAT, [rows, cols], weightChunks(rows, cols));
-    const written = await writer.finish({
-      nodes: [node('MatMul', ['x', 'W'], ['y'])],
-      inputs: [valueInfo('x', DataType.FLOAT, [1, rows])],
-      outputs: [valueInfo('y', DataType.FLOAT, [1, cols])],
-    });
-    return written.modelPath;
-  } catch (error) {
-    await writer.abort();
-    throw error;
-  }
-}
+const MeasuredFigureSchema = BandwidthFigureSchema.extend({ passSeconds: z.array(z.number()) });
 
-/**
- * W's bytes a few rows at a time. The values only need to be non-zero (the time does not depend on
- * them), so one pattern buffer is yielded again and again: it never changes, so reuse is safe.
- */
-function* weightChunks(rows: number, cols: number): Generator<Float32Array> {
-  const pattern = new Float32Array(Math.min(ROWS_PER_CHUNK, rows) * cols);
-  for (let i = 0; i < pattern.length; i++) pattern[i] = ((i % 7) + 1) / 64;
-  for (let row = 0; row < rows; row += ROWS_PER_CHUNK) {
-    yield pattern.subarray(0, Math.min(ROWS_PER_CHUNK, rows - row) * cols);
-  }
-}
+const CacheEntrySchema = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('measured'),
+    machine: BandwidthMachineSchema,
+    measuredAt: z.string(),
+    /** cpu: the streaming read; a GPU provider: its GEMV */
+    bound: MeasuredFigureSchema,
+    /** cpu: onnxruntime's GEMV */
+    kernel: MeasuredFigureSchema.optional(),
+  }),
+  z.object({
+    /** a refusal (noisy machine, provider that cannot run): kept briefly, so a sweep does not retry per trial */
+    status: z.literal('not-measured'),
+    machine: BandwidthMachineSchema,
+    refusedAt: z.string(),
+    reason: z.string(),
+  }),
+]);
+type CacheEntry = z.infer<typeof CacheEntrySchema>;
+export type BandwidthCacheEntry = CacheEntry;
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  const upper = sorted[middle] ?? NaN;
-  return sorted.length % 2 === 1 ? upper : ((sorted[middle - 1] ?? NaN) + upper) / 2;
-}
-
-function formatMiB(bytes: number): string {
-  const mib = bytes / MiB;
-  return Number.isInteger(mib) ? String(mib) : mib.toFixed(1);
-}
-
-/** One cached measurement, keyed by what it depends on (CPU, cores, threads, onnxruntime version). */
-const CacheEntrySchema = MemoryBandwidthSchema.extend({ measuredAt: z.string() });
+/** version 1 held one GEMV figure per key: such a file is measured again and replaced */
+export const BANDWIDTH_CACHE_VERSION = 2;
+const CACHE_VERSION = BANDWIDTH_CACHE_VERSION;
 const CacheFileSchema = z.object({
-  version: z.literal(1),
+  version: z.literal(CACHE_VERSION),
+  /** by execution provider */
   entries: z.record(z.string(), CacheEntrySchema),
 });
 type CacheFile = z.infer<typeof CacheFileSchema>;
+/** the cache file's JSON (tests write stub entries in it: runtime/test/bandwidth-cache-stub.ts) */
+export type BandwidthCacheFile = CacheFile;
 
-export interface CachedMemoryBandwidth extends MemoryBandwidth {
-  /** ISO time of the measurement */
-  measuredAt: string;
-  /** true when read from the cache file, false when measured just now */
-  fromCache: boolean;
-}
-
-export interface CachedMemoryBandwidthOptions extends MemoryBandwidthOptions {
-  /** the measurement to run on a cache miss (default measureMemoryBandwidth; tests pass a stub) */
-  measure?: (options: MemoryBandwidthOptions) => Promise<MemoryBandwidth>;
-}
+/** ms a refusal is kept: trials of one sweep do not each spend seconds re-measuring a noisy machine */
+export const REFUSAL_KEPT_MS = 10 * 60 * 1000;
 
 /** `<dataDir>/cache/memory-bandwidth.json` */
 export function memoryBandwidthCacheFile(dataDir: string): string {
   return path.join(dataDir, 'cache', 'memory-bandwidth.json');
 }
 
-/**
- * The bandwidth for `environmentKey`, measured once and then read from the cache file: the measurement
- * takes seconds, and every trial needs it. A different key (another CPU, thread count or onnxruntime)
- * is measured and added; a file that is unreadable as JSON or not in this shape is replaced.
- */
-export async function cachedMemoryBandwidth(
-  dataDir: string,
-  environmentKey: string,
-  options: CachedMemoryBandwidthOptions = {},
-): Promise<CachedMemoryBandwidth> {
-  const file = memoryBandwidthCacheFile(dataDir);
-  const cache = (await readCache(file)) ?? { version: 1, entries: {} };
-  const hit = cache.entries[environmentKey];
-  if (hit) return { ...hit, fromCache: true };
+/** The measurements behind an entry; tests pass fakes. */
+export interface BandwidthMeasurers {
+  /** host RAM read on every core (default measureStreamingBandwidth) */
+  streaming?: () => Promise<FigureOutcome>;
+  /** an onnxruntime GEMV on a provider (default measureGemvBandwidth); may throw when it cannot run */
+  gemv?: (ep: ExecutionProvider) => Promise<FigureOutcome>;
+}
 
-  const { measure = measureMemoryBandwidth, ...measureOptions } = options;
-  const measured = MemoryBandwidthSchema.parse(await measure(measureOptions));
-  const entry = { ...measured, measuredAt: new Date().toISOString() };
-  await writeCacheAtomically(file, { version: 1, entries: { ...cache.entries, [environmentKey]: entry } });
-  return { ...entry, fromCache: false };
+export interface BandwidthOptions {
+  /** measure again whatever the cache holds (`system --measure-bandwidth`, the System screen's Measure) */
+  measure?: boolean;
+  /**
+   * never measure: the cached figure or 'not-measured' (planning must answer at once; the first trial
+   * measures it)
+   */
+  cachedOnly?: boolean;
+  measurers?: BandwidthMeasurers;
+  /** told before a measurement starts, e.g. to say so on stderr */
+  onMeasure?: (what: string) => void;
+  /** the kernel release the machine state is keyed by (default os.release()) */
+  kernel?: string;
+  /** default: the clock */
+  now?: () => Date;
+}
+
+/**
+ * The bandwidth for a trial's roofline on `ep` (default 'cpu'): from the cache when it was measured on
+ * this machine state, else measured now (seconds) and cached. This is the one function trials and sweep
+ * estimates call.
+ */
+export async function bandwidthForRoofline(
+  dataDir: string,
+  environment: TrialEnvironment,
+  options: BandwidthOptions & { ep?: ExecutionProvider } = {},
+): Promise<RooflineBandwidth> {
+  const { ep = 'cpu', ...rest } = options;
+  return ep === 'cpu'
+    ? hostBandwidth(dataDir, environment, rest)
+    : deviceBandwidth(dataDir, environment, ep, rest);
+}
+
+/** Host RAM: the streaming read (the bound) and onnxruntime's CPU GEMV beside it. */
+export async function hostBandwidth(
+  dataDir: string,
+  environment: TrialEnvironment,
+  options: BandwidthOptions = {},
+): Promise<RooflineBandwidth> {
+  const { streaming = () => measureStreamingBandwidth(), gemv = defaultGemv } = options.measurers ?? {};
+  return cached(dataDir, environment, 'cpu', options, async () => {
+    const stream = await failureAsRefusal('the streaming read', streaming);
+    if (stream.status !== 'measured') return stream;
+    const kernel = await failureAsRefusal("onnxruntime's GEMV", () => gemv('cpu'));
+    if (kernel.status !== 'measured') return kernel;
+    return { status: 'measured', bound: boundOf(stream.figure, kernel.figure), kernel: kernel.figure };
+  });
+}
+
+/**
+ * A GPU provider's device bandwidth: a GEMV on it, cached under its own name, or "not measured for this
+ * provider: <why>" when this onnxruntime cannot run it there. Never the CPU's figure.
+ */
+export async function deviceBandwidth(
+  dataDir: string,
+  environment: TrialEnvironment,
+  ep: Exclude<ExecutionProvider, 'cpu'>,
+  options: BandwidthOptions = {},
+): Promise<RooflineBandwidth> {
+  const { gemv = defaultGemv } = options.measurers ?? {};
+  return cached(dataDir, environment, ep, options, async () => {
+    const missing = missingProvider(ep);
+    if (missing) return { status: 'not-measured', reason: `not measured for this provider: ${missing}` };
+    const outcome = await failureAsRefusal(`a GEMV on ${ep}`, () => gemv(ep));
+    if (outcome.status === 'measured') return { status: 'measured', bound: outcome.figure };
+    return {
+      status: 'not-measured',
+      reason: outcome.reason.replace(/^not measured/, 'not measured for this provider'),
+    };
+  });
+}
+
+type EntryOutcome =
+  | { status: 'measured'; bound: MeasuredFigure; kernel?: MeasuredFigure }
+  | { status: 'not-measured'; reason: string };
+
+function defaultGemv(ep: ExecutionProvider): Promise<FigureOutcome> {
+  return measureGemvBandwidth({ ep });
+}
+
+/** A measurement that throws (no memory, a provider that fails) is a reason shown to people, not a crash. */
+async function failureAsRefusal(what: string, measure: () => Promise<FigureOutcome>): Promise<FigureOutcome> {
+  try {
+    return await measure();
+  } catch (error) {
+    const detail = (error instanceof Error ? error.message : String(error)).trim();
+    return { status: 'not-measured', reason: `not measured: ${what} failed: ${detail}` };
+  }
+}
+
+/**
+ * Any figure the memory delivered is a floor for what it allows: when onnxruntime's GEMV read faster
+ * than the streaming read (a buffer in a large cache, a lucky pass), the bound is the GEMV's, so no
+ * decode measured here can pass it on that account.
+ */
+function boundOf(stream: MeasuredFigure, kernel: MeasuredFigure): MeasuredFigure {
+  if (kernel.bytesPerSecond <= stream.bytesPerSecond) return stream;
+  return {
+    ...kernel,
+    method: `${kernel.method} (faster than the streaming read, ${stream.method}, so it is the bound)`,
+  };
+}
+
+/** Why this onnxruntime-node cannot run `ep` at all, or undefined when it may. */
+function missingProvider(ep: ExecutionProvider): string | undefined {
+  const backend = listBackends().find((candidate) => candidate.name === ep);
+  if (!backend) {
+    return `${ep} is not in this onnxruntime-node build (${process.platform} ${process.arch})`;
+  }
+  return backend.installed ? undefined : `${ep}: ${backend.hint ?? 'not installed'}`;
+}
+
+async function cached(
+  dataDir: string,
+  environment: TrialEnvironment,
+  ep: ExecutionProvider,
+  options: BandwidthOptions,
+  measure: () => Promise<EntryOutcome>,
+): Promise<RooflineBandwidth> {
+  const file = memoryBandwidthCacheFile(dataDir);
+  const machine = bandwidthMachineOf(environment, options.kernel);
+  const now = options.now ?? (() => new Date());
+  const hit = (await readCache(file))?.entries[ep];
+  if (!options.measure && hit && sameMachine(hit.machine, machine)) {
+    if (hit.status === 'measured') return resultOf(ep, hit, true);
+    if (now().getTime() - Date.parse(hit.refusedAt) < REFUSAL_KEPT_MS) {
+      return { status: 'not-measured', ep, reason: hit.reason };
+    }
+  }
+
+  if (options.cachedOnly) {
+    return {
+      status: 'not-measured',
+      ep,
+      reason:
+        'not measured yet on this machine: the first trial measures it, or run `edge-workbench system --measure-bandwidth`',
+    };
+  }
+  options.onMeasure?.(ep === 'cpu' ? "this machine's memory bandwidth" : `the ${ep} device's bandwidth`);
+  const outcome = await measure();
+  const entry: CacheEntry =
+    outcome.status === 'measured'
+      ? { ...outcome, machine, measuredAt: now().toISOString() }
+      : { ...outcome, machine, refusedAt: now().toISOString() };
+  // read again: another process may have cached another provider meanwhile
+  const latest = (await readCache(file)) ?? { version: CACHE_VERSION, entries: {} };
+  await writeCacheAtomically(file, { version: CACHE_VERSION, entries: { ...latest.entries, [ep]: entry } });
+  return entry.status === 'measured'
+    ? resultOf(ep, entry, false)
+    : { status: 'not-measured', ep, reason: entry.reason };
+}
+
+function sameMachine(a: BandwidthMachine, b: BandwidthMachine): boolean {
+  return (Object.keys(b) as (keyof BandwidthMachine)[]).every((key) => a[key] === b[key]);
+}
+
+function resultOf(
+  ep: ExecutionProvider,
+  entry: Extract<CacheEntry, { status: 'measured' }>,
+  fromCache: boolean,
+): RooflineBandwidth {
+  const figure = ({ bytesPerSecond, method, spread }: MeasuredFigure) => ({ bytesPerSecond, method, spread });
+  return {
+    status: 'measured',
+    ep,
+    ...figure(entry.bound),
+    measuredAt: entry.measuredAt,
+    ...(entry.kernel ? { kernel: figure(entry.kernel) } : {}),
+    fromCache,
+  };
 }
 
 /** The cache, or undefined when there is none or it is not valid (then it is measured and rewritten). */
@@ -222,20 +305,4 @@ async function writeCacheAtomically(file: string, cache: CacheFile): Promise<voi
     const detail = error instanceof Error ? error.message : String(error);
     throw new Error(`Could not write the memory bandwidth cache ${file}: ${detail}`, { cause: error });
   }
-}
-
-/**
- * The cache key of a bandwidth measurement: it depends on the CPU, its cores, the thread count and the
- * onnxruntime build that ran the GEMV.
- */
-export function memoryBandwidthKey(
-  environment: { cpu: string; logicalCores: number; onnxruntimeVersion: string },
-  threads?: number,
-): string {
-  return [
-    environment.cpu,
-    environment.logicalCores,
-    threads ?? 'default',
-    environment.onnxruntimeVersion,
-  ].join('|');
 }

@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { RooflineSchema } from '../api';
+import { RooflineSchema, type RooflineBandwidth } from '../api';
 import { roofline } from './roofline';
 
+const bandwidth: Extract<RooflineBandwidth, { status: 'measured' }> = {
+  status: 'measured',
+  ep: 'cpu',
+  bytesPerSecond: 40e9,
+  method: 'test stream',
+  spread: 0.01,
+  measuredAt: '2026-12-05T00:00:00.000Z',
+  fromCache: true,
+  kernel: { bytesPerSecond: 25e9, method: 'test gemv', spread: 0.02 },
+};
+
 describe('roofline', () => {
-  it('divides bandwidth by weights plus the whole KV cache per decode token', () => {
+  it('divides the bandwidth by the weights read plus the KV cache per decode token', () => {
     const result = roofline({
-      bandwidthBytesPerSecond: 40e9,
-      method: 'test',
-      weightsBytes: 800_000_000,
+      bandwidth,
+      weightBytesPerDecodeToken: 800_000_000,
       kvBytesPerToken: 100_000,
       kvTokens: 2000,
       measuredDecodeTokensPerSecond: 30,
@@ -15,8 +25,13 @@ describe('roofline', () => {
     expect(RooflineSchema.parse(result)).toEqual(result);
     expect(result).toEqual({
       bandwidthBytesPerSecond: 40e9,
-      bandwidthMethod: 'test',
+      bandwidthMethod: 'test stream',
+      bandwidthMeasuredAt: '2026-12-05T00:00:00.000Z',
+      kernelBandwidthBytesPerSecond: 25e9,
+      kernelBandwidthMethod: 'test gemv',
       bytesPerDecodeToken: 1_000_000_000,
+      weightBytesPerDecodeToken: 800_000_000,
+      kvBytesPerDecodeToken: 200_000_000,
       boundTokensPerSecond: 40,
       efficiency: 0.75,
     });
@@ -24,15 +39,16 @@ describe('roofline', () => {
 
   it('refuses numbers that give no bound', () => {
     const base = {
-      bandwidthBytesPerSecond: 1e9,
-      method: 'test',
-      weightsBytes: 1e6,
+      bandwidth,
+      weightBytesPerDecodeToken: 1e6,
       kvBytesPerToken: 0,
       kvTokens: 0,
       measuredDecodeTokensPerSecond: 1,
     };
-    expect(() => roofline({ ...base, bandwidthBytesPerSecond: 0 })).toThrow(/bandwidth must be positive/);
+    expect(() => roofline({ ...base, bandwidth: { ...bandwidth, bytesPerSecond: 0 } })).toThrow(
+      /bandwidth must be positive/,
+    );
     expect(() => roofline({ ...base, kvTokens: -1 })).toThrow(/kvTokens must be a finite number/);
-    expect(() => roofline({ ...base, weightsBytes: 0 })).toThrow(/reads no bytes/);
+    expect(() => roofline({ ...base, weightBytesPerDecodeToken: 0 })).toThrow(/reads no bytes/);
   });
 });

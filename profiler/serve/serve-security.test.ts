@@ -10,8 +10,8 @@ import { createEngine } from '../engine/create-engine';
 import { createModelRoots } from '../engine/model-roots';
 import { resolveModel } from '../models/catalog';
 import { buildSyntheticModel } from '../models/synthetic/synthetic-builder';
-import { memoryBandwidthCacheFile, memoryBandwidthKey } from '../runtime/memory-bandwidth';
 import { probeSystem } from '../runtime/system-probe';
+import { writeBandwidthCacheStub } from '../runtime/test/bandwidth-cache-stub';
 import { startServeServer, type RunningServer } from './serve-server';
 
 /**
@@ -37,14 +37,7 @@ beforeAll(async () => {
   for (const dir of [rendererDir, allowed, outside, sibling]) mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Edge LLM Workbench</title>');
   // the memory bandwidth the planner asks for, cached so nothing is measured
-  const file = memoryBandwidthCacheFile(dataDir);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const key = memoryBandwidthKey(environmentOf(await probeSystem(facts)));
-  const entry = { bytesPerSecond: 20e9, method: 'test stub', threads: null, sampleSeconds: [0.1] };
-  writeFileSync(
-    file,
-    JSON.stringify({ version: 1, entries: { [key]: { ...entry, measuredAt: '2026-11-28T00:00:00.000Z' } } }),
-  );
+  writeBandwidthCacheStub(dataDir, environmentOf(await probeSystem(facts)), { bytesPerSecond: 20e9 });
   const tiny = { num_hidden_layers: 2, hidden_size: 64, intermediate_size: 96, vocab_size: 256 };
   await buildSyntheticModel({
     model: resolveModel('mobilellm-r1-140m', { ...tiny, max_context_tokens: 128 }),

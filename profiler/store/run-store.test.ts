@@ -2,7 +2,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RUN_DOCUMENT_KIND } from '../api';
+import { RUN_DOCUMENT_KIND, RUN_DOCUMENT_VERSION } from '../api';
 import type { AtomicWriteFs } from './atomic-write';
 import { newRunId } from './run-id';
 import { createRunStore, type RunStore } from './run-store';
@@ -72,9 +72,10 @@ describe('run store: save and load', () => {
     const file = path.join(store.runsDir, `${doc.id}.json`);
     await fsp.writeFile(file, '{"kind": "edge-llm-workbench-run", ');
     await expect(store.load(doc.id)).rejects.toThrow(`${file} is not valid JSON`);
-    await fsp.writeFile(file, JSON.stringify({ ...doc, schemaVersion: 3 }));
+    const newer = RUN_DOCUMENT_VERSION + 1;
+    await fsp.writeFile(file, JSON.stringify({ ...doc, schemaVersion: newer }));
     await expect(store.load(doc.id)).rejects.toThrow(
-      `${file} was written by a newer Edge LLM Workbench (schema 3; this version reads 1): update the app`,
+      `${file} was written by a newer Edge LLM Workbench (schema ${newer}; this version reads ${RUN_DOCUMENT_VERSION}): update the app`,
     );
     await expect(store.load('no-such-run')).rejects.toMatchObject({ code: 'not-found' });
   });
@@ -236,10 +237,14 @@ describe('run store: import', () => {
     },
     {
       what: 'a file from a newer version',
-      content: { ...makeRunDocument(), schemaVersion: 2, trials: 'a shape this version cannot know' },
+      content: {
+        ...makeRunDocument(),
+        schemaVersion: RUN_DOCUMENT_VERSION + 1,
+        trials: 'a shape this version cannot know',
+      },
       code: 'newer-version',
       message: (file) =>
-        `${file} was written by a newer Edge LLM Workbench (schema 2; this version reads 1): update the app`,
+        `${file} was written by a newer Edge LLM Workbench (schema ${RUN_DOCUMENT_VERSION + 1}; this version reads ${RUN_DOCUMENT_VERSION}): update the app`,
     },
     {
       what: 'a file failing the schema',

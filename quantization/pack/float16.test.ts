@@ -1,8 +1,13 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { DataType, attr } from '../../profiler/onnx';
+import {
+  DataType,
+  attr,
+  float16BitsToFloat32,
+  float32ToFloat16Bit,
+  float32ToFloat16Bits,
+} from '../../profiler/onnx';
 import { seededFloats, useTempDir } from '../../profiler/onnx/test-fixtures';
-import { float16BitsToFloat32, float32ToFloat16Bit, float32ToFloat16Bits } from './float16';
 import { runSingleNode } from './test-helpers';
 
 const dir = useTempDir('float16-');

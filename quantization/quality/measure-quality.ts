@@ -46,8 +46,8 @@ function positiveInteger(name: string, value: number): number {
 }
 
 /**
- * Teacher-forced: one prefill per model over the whole sequence, every position's next-token
- * distribution compared. Errors name the model, sequence and position where logits go bad.
+ * Teacher-forced: every position's next-token distribution compared (one prefill per model over the
+ * whole sequence, or one run per token on a graph that computes the last position's logits only). Errors name the model, sequence and position where logits go bad.
  */
 async function compareSequence(
   reference: OpenSide,
@@ -59,8 +59,8 @@ async function compareSequence(
 ): Promise<void> {
   reference.runner.reset();
   variant.runner.reset();
-  const refLogits = await reference.runner.prefillLogits(ids);
-  const varLogits = await variant.runner.prefillLogits(ids);
+  const refLogits = await reference.runner.everyPositionLogits(ids);
+  const varLogits = await variant.runner.everyPositionLogits(ids);
   const expected = ids.length * vocabSize;
   for (const [role, logits] of [
     ['reference', refLogits],
@@ -69,7 +69,7 @@ async function compareSequence(
     if (logits.data.length !== expected) {
       throw new QualityInputError(
         `The ${role}'s logits for ${where} have shape [${logits.dims.join(', ')}], not [1, ${ids.length}, ` +
-          `${vocabSize}]: the model must return logits for every position, over its config's vocabulary.`,
+          `${vocabSize}]: the logits' last dim must be the vocabulary its config.json gives.`,
       );
     }
   }

@@ -71,7 +71,7 @@ export function describeSide(target: string, inspection: ModelInspection): Quali
     modelFile: inspection.modelFile,
     weightsBytes: inspection.bytes.weights,
     diskBytes: inspection.bytes.onnxFile + inspection.bytes.externalData,
-    parameters: inspection.parameters.total,
+    parameters: inspection.parameters.learned,
   };
 }
 

@@ -4,11 +4,11 @@
  * the bench folder (default: a temp folder; --dir to choose, e.g. the disk models will live on).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TrialResult } from '../../profiler/api';
+import type { RunDocument, TrialResult } from '../../profiler/api';
 
 interface TaskResult {
   wallMs: number;
@@ -123,6 +123,8 @@ function runnerRows(dir: string): Row[] {
       '128',
       '--gen',
       '64',
+      '--depth',
+      '0',
       '--reps',
       '5',
     );
@@ -141,6 +143,8 @@ function runnerRows(dir: string): Row[] {
       '128',
       '--gen',
       '64',
+      '--depth',
+      '0',
       '--reps',
       '5',
     );
@@ -171,7 +175,8 @@ function runnerRows(dir: string): Row[] {
       pass: versusTjs >= 1,
     },
     {
-      benchmark: 'Fused vs standard graph, MobileLLM-R1-140M fp32 (P=128, G=64, 5 reps): decode / prefill',
+      benchmark:
+        'Fused vs standard graph, MobileLLM-R1-140M fp32 (P=128, G=64, depth 0, 5 reps): decode / prefill',
       measured:
         `decode ${rate(decode(fused))} vs ${rate(decode(standard))} (${(decode(fused) / decode(standard)).toFixed(2)}×); ` +
         `prefill ${rate(prefill(fused))} vs ${rate(prefill(standard))} (${(prefill(fused) / prefill(standard)).toFixed(2)}×)`,
@@ -179,7 +184,8 @@ function runnerRows(dir: string): Row[] {
       pass: true,
     },
     {
-      benchmark: 'Fused vs standard graph, MobileLLM-R1-140M int4 (P=128, G=64, 5 reps): decode / prefill',
+      benchmark:
+        'Fused vs standard graph, MobileLLM-R1-140M int4 (P=128, G=64, depth 0, 5 reps): decode / prefill',
       measured:
         `decode ${rate(decode(fusedInt4))} vs ${rate(decode(standardInt4))} (${(decode(fusedInt4) / decode(standardInt4)).toFixed(2)}×); ` +
         `prefill ${rate(prefill(fusedInt4))} vs ${rate(prefill(standardInt4))} (${(prefill(fusedInt4) / prefill(standardInt4)).toFixed(2)}×)`,
@@ -187,7 +193,7 @@ function runnerRows(dir: string): Row[] {
       pass: true,
     },
     {
-      benchmark: 'int4 vs fp32, MobileLLM-R1-140M fused: decode tok/s and weight bytes',
+      benchmark: 'int4 vs fp32, MobileLLM-R1-140M fused (depth 0): decode tok/s and weight bytes',
       measured:
         `decode ${rate(decode(fusedInt4))} vs ${rate(decode(fused))} (${(decode(fusedInt4) / decode(fused)).toFixed(2)}×); ` +
         `weights ${gib(fusedInt4.model!.weightsBytes)} vs ${gib(fused.model!.weightsBytes)}`,
@@ -203,6 +209,67 @@ function runnerRows(dir: string): Row[] {
   ];
 }
 
+/**
+ * The context axis at real size: a sweep of MobileLLM-R1-950M int4 at 512, 4K and 32K tokens, each
+ * measured at the end of its window (synthetic fill, the default shared KV buffer), as a user runs it.
+ */
+function contextRows(dir: string): Row[] {
+  const out = path.join(dir, 'context-sweep.json');
+  const contexts = [512, 4096, 32768];
+  const startedMs = performance.now();
+  const result = spawnSync(
+    process.execPath,
+    [
+      path.join(repoRoot, 'bin', 'edge-workbench.mjs'),
+      '--data-dir',
+      dir,
+      'sweep',
+      '--model',
+      'mobilellm-r1-950m',
+      '--quant',
+      'int4',
+      '--context',
+      contexts.join(','),
+      '--prompt',
+      '128',
+      '--gen',
+      '32',
+      '--reps',
+      '3',
+      '--out',
+      out,
+    ],
+    { encoding: 'utf8', cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 },
+  );
+  const wallMs = performance.now() - startedMs;
+  if (result.status !== 0) throw new Error(`the context sweep failed:\n${result.stderr}`);
+  const doc = JSON.parse(readFileSync(out, 'utf8')) as RunDocument;
+  const rows = contexts.map((context): Row => {
+    const trial = doc.trials.find((entry) => entry.result.spec.contextTokens === context)?.result;
+    if (trial?.status !== 'ok')
+      throw new Error(`the ${context}-token trial failed: ${trial?.failure?.message}`);
+    const s = trial.summary!;
+    const inside = trial.kvSetup;
+    return {
+      benchmark:
+        `MobileLLM-R1-950M int4 at context ${context} (depth ${trial.spec.depthTokens}, ${inside?.fill} fill, ` +
+        `${inside?.buffer} KV buffer; P=128, G=32, 3 reps): decode, per-token p50, peak RSS`,
+      measured:
+        `decode ${s.decodeTokensPerSecond.median.toFixed(1)} tok/s, per token ${s.perTokenMs.p50.toFixed(0)} ms, ` +
+        `peak ${gib(trial.peakRssBytes!)} (KV ${gib(trial.kvCache!.exactBytes)})`,
+      target: 'reported',
+      pass: true,
+    };
+  });
+  rows.push({
+    benchmark: `Wall time of that sweep (${contexts.join(', ')} tokens; build and int4 quantization included)`,
+    measured: `${(wallMs / 60000).toFixed(1)} min`,
+    target: 'minutes, not hours (< 30 min)',
+    pass: wallMs < 30 * 60000,
+  });
+  return rows;
+}
+
 function main(): void {
   const dirFlag = process.argv.indexOf('--dir');
   const parent = dirFlag > 0 ? path.resolve(process.argv[dirFlag + 1]!) : os.tmpdir();
@@ -214,6 +281,7 @@ function main(): void {
       : undefined;
     if (!only || only === 'models') rows.push(...buildVersusWrite(dir));
     if (!only || only === 'runner') rows.push(...runnerRows(dir));
+    if (!only || only === 'context') rows.push(...contextRows(dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

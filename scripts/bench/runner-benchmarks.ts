@@ -39,7 +39,7 @@ async function workbenchDecode(runner: DecoderRunner, prompt: number[]): Promise
   let decodeMs = 0;
   for (let step = 1; step < NEW_TOKENS; step += 1) {
     const next = await runner.decode(tokenId);
-    decodeMs += next.ms;
+    decodeMs += next.runMs;
     tokenId = next.tokenId;
   }
   return (NEW_TOKENS - 1) / (decodeMs / 1000);

@@ -212,5 +212,44 @@ export function decoderSignature(
     numLayers: past.keys.length,
     kvHeads: positiveOrNull(pastKey.dims?.[1]) ?? hints.kvHeads,
     headDim: positiveOrNull(pastKey.dims?.[3]) ?? hints.headDim,
+    logitsPositions: logitsPositions(
+      inputs.find((input) => input.name === inputIds)!,
+      outputs.find((output) => output.name === logits)!,
+    ),
+    canShareKvBuffer: canShareKvBuffer(
+      graph,
+      [...past.keys, ...past.values],
+      [...present.keys, ...present.values],
+    ),
   };
+}
+
+/** GroupQueryAttention's past_key / past_value inputs and present_key / present_value outputs. */
+const GQA_PAST_INPUTS = [3, 4];
+const GQA_PRESENT_OUTPUTS = [1, 2];
+
+function canShareKvBuffer(graph: GraphProto, pasts: readonly string[], presents: readonly string[]): boolean {
+  const gqa = graph.node.filter((n) => n.op_type === 'GroupQueryAttention');
+  if (gqa.length === 0) return false;
+  const pastNames = new Set(pasts);
+  const fedOnlyToGqa = graph.node.every((n) =>
+    n.input.every(
+      (name, index) =>
+        !pastNames.has(name) || (n.op_type === 'GroupQueryAttention' && GQA_PAST_INPUTS.includes(index)),
+    ),
+  );
+  const fromGqa = new Set(gqa.flatMap((n) => GQA_PRESENT_OUTPUTS.map((index) => n.output[index])));
+  return fedOnlyToGqa && presents.every((name) => fromGqa.has(name));
+}
+
+/**
+ * 'last' when the logits' sequence dim is fixed at 1, 'all' when it is the input ids' own symbolic
+ * sequence dim; anything else the graph does not say.
+ */
+function logitsPositions(ids: TensorSignature, logits: TensorSignature): DecoderSignature['logitsPositions'] {
+  const positions = logits.dims?.[1];
+  if (positions === 1) return 'last';
+  const sequence = ids.dims?.[1];
+  if (typeof positions === 'string' && positions !== UNNAMED_DIM && positions === sequence) return 'all';
+  return 'unknown';
 }

@@ -7,7 +7,7 @@ import { tensorDtype } from './decoder-signature';
  */
 
 /** The default ONNX domain is spelled '' or 'ai.onnx'; both mean "no prefix". */
-function operatorKey(opType: string, domain: string | undefined): string {
+export function operatorKey(opType: string, domain: string | undefined): string {
   return !domain || domain === 'ai.onnx' ? opType : `${domain}.${opType}`;
 }
 
@@ -30,8 +30,8 @@ export function operatorHistogram(graph: GraphProto): Record<string, number> {
 
 export interface InitializerCensus {
   /** elements */
-  totalParameters: number;
-  parametersByDtype: Record<string, number>;
+  totalElements: number;
+  elementsByDtype: Record<string, number>;
   /** bytes by dtype, from dims × type (sub-byte types packed); types with no fixed width count 0 */
   bytesByDtype: Record<string, number>;
 }
@@ -42,12 +42,12 @@ const add = (record: Record<string, number>, key: string, amount: number): void 
 
 /** Elements and bytes of every initializer, by type, from their dims (the data stays on disk). */
 export function initializerCensus(initializers: Iterable<TensorProto>): InitializerCensus {
-  const census: InitializerCensus = { totalParameters: 0, parametersByDtype: {}, bytesByDtype: {} };
+  const census: InitializerCensus = { totalElements: 0, elementsByDtype: {}, bytesByDtype: {} };
   for (const tensor of initializers) {
     const dtype = tensorDtype(tensor.data_type);
     const elements = tensor.dims.reduce((product, dim) => product * dim, 1);
-    census.totalParameters += elements;
-    add(census.parametersByDtype, dtype, elements);
+    census.totalElements += elements;
+    add(census.elementsByDtype, dtype, elements);
     add(
       census.bytesByDtype,
       dtype,

@@ -5,6 +5,7 @@ import { ModelInspectionSchema, type ModelInspection } from '../../api/model-ins
 import { resolveModel } from '../catalog';
 import { inspectModel } from './inspect-model';
 import { SEED, TINY, TINY_MODEL_ID, useLoaderFixtures } from './loader-fixtures';
+import { buildSyntheticModel } from '../synthetic/synthetic-builder';
 import { ModelFolderError } from './model-folder-error';
 import { variantDtype } from './optimum-variants';
 
@@ -74,7 +75,7 @@ describe.each(['fused', 'standard'] as const)('a synthetic %s model', (style) =>
     expect(signature.outputs[0]).toEqual({
       name: 'logits',
       dtype: 'float32',
-      dims: ['batch_size', 'sequence_length', 256],
+      dims: ['batch_size', 1, 256], // the last position's logits (the builder's default)
     });
     // weights are initializers, never feeds
     expect(signature.inputs).toHaveLength(2 + (style === 'standard' ? 1 : 0) + 2 * layers);
@@ -84,6 +85,9 @@ describe.each(['fused', 'standard'] as const)('a synthetic %s model', (style) =>
       numLayers: layers,
       kvHeads: spec.numKeyValueHeads,
       headDim: spec.headDim,
+      logitsPositions: 'last',
+      // GroupQueryAttention reads the past alone in the fused style; the standard one Concats it
+      canShareKvBuffer: style === 'fused',
     });
     expect(inspection.kvBytesPerToken).toBe(2 * layers * spec.numKeyValueHeads * spec.headDim * 4);
   });
@@ -99,12 +103,14 @@ describe.each(['fused', 'standard'] as const)('a synthetic %s model', (style) =>
       expect(Object.keys(operators).filter((op) => op.startsWith('com.microsoft.'))).toEqual([]);
       expect(operators.MatMul).toBeGreaterThanOrEqual(7 * layers); // q, k, v, o, gate, up, down
     }
-    // every weight the catalog counts, both RoPE tables, and a few shape / eps constants
-    const constants = parameters.total - built.record.storedParameters - ropeParameters;
+    // learned: exactly the weights the catalog counts; stored: with both RoPE tables, a few shape / eps
+    // constants and (fused) the all-ones QK-norm scale
+    expect(parameters.learned).toBe(built.record.parameters);
+    const constants = parameters.initializerElements - built.record.storedParameters - ropeParameters;
     expect(constants).toBeGreaterThanOrEqual(0);
     expect(constants).toBeLessThan(200 + spec.headDim);
     expect(parameters.byDtype.float32).toBeGreaterThanOrEqual(built.record.storedParameters + ropeParameters);
-    expect(Object.values(parameters.byDtype).reduce((a, b) => a + b, 0)).toBe(parameters.total);
+    expect(Object.values(parameters.byDtype).reduce((a, b) => a + b, 0)).toBe(parameters.initializerElements);
 
     const dataFile = path.join(path.dirname(built.modelPath), 'model.onnx_data');
     expect(inspection.externalFiles).toEqual([
@@ -118,6 +124,34 @@ describe.each(['fused', 'standard'] as const)('a synthetic %s model', (style) =>
     // weights fit in their data file plus the few inline constants kept in the .onnx
     expect(bytes.weights).toBeLessThanOrEqual(bytes.externalData + bytes.onnxFile);
   });
+});
+
+describe('a 2-layer MobileLLM-R1-140M with a 2,048-token vocabulary', () => {
+  const model = resolveModel(TINY_MODEL_ID, { num_hidden_layers: 2, vocab_size: 2048 });
+
+  it.each(['fused', 'standard'] as const)(
+    '%s style: 10,029,888 learned parameters, and the weight bytes a decode step reads',
+    async (style) => {
+      const dir = path.join(fixtures.root, `r1-2-layers-${style}`);
+      await buildSyntheticModel({ model, style, seed: SEED, outDir: dir });
+      const { parameters, bytes } = await inspectChecked(dir);
+      // the issue's example: 12,127,121 / 12,127,084 initializer elements counted as parameters before
+      expect(parameters.learned).toBe(10_029_888);
+      expect(parameters.initializerElements).toBeGreaterThan(12_000_000);
+
+      const { hiddenSize: h, intermediateSize: i, headDim: d, vocabSize: v } = model.spec;
+      const query = model.spec.numAttentionHeads * d;
+      const keyValue = model.spec.numKeyValueHeads * d;
+      const blockWeights = h * query + 2 * h * keyValue + query * h + 3 * h * i; // elements
+      const floats =
+        2 * blockWeights + // every projection, read in full
+        v * h + // the tied table, read in full by the head (its Gather row is part of it)
+        5 * h + // two norms per block and the final one
+        2 * (d / 2) + // one row of each RoPE table
+        (style === 'fused' ? d : 0); // the all-ones QK-norm scale SimplifiedLayerNormalization needs
+      expect(bytes.readPerDecodeToken).toBe(4 * floats);
+    },
+  );
 });
 
 describe('Optimum folders with dtype variants', () => {

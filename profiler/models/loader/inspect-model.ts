@@ -2,9 +2,12 @@ import path from 'node:path';
 import type { ModelInspection } from '../../api/model-inspection';
 import { bytesPerElement, readModel, type GraphProto } from '../../onnx';
 import { readConfigSummary, readSyntheticRecord } from './config-files';
+import { decodeReadBytes } from './decode-read-bytes';
 import { decoderSignature } from './decoder-signature';
 import { sizedFiles } from './file-sizes';
 import { initializerCensus, operatorHistogram } from './graph-census';
+import { initializerUses } from './initializer-uses';
+import { learnedParameterCount } from './learned-parameters';
 import { locateDecoder } from './locate-decoder';
 
 export interface InspectModelOptions {
@@ -23,9 +26,10 @@ function kvElementBytes(graph: GraphProto, pastKeyName: string): number | undefi
 
 /**
  * Opens a model folder (Optimum, onnxruntime-genai) or an .onnx file and says what it is: layout and
- * variants, config, the decoder's signature read from its graph, operators, parameters, bytes and the
- * KV cache's cost per token. Reads the .onnx protobuf and the JSON files, and only stats the external
- * data, so a 3.8 GB model is inspected in the time its few-MB graph takes to decode.
+ * variants, config, the decoder's signature read from its graph, operators, learned parameters, bytes
+ * (stored, and read per decode token) and the KV cache's cost per token. Reads the .onnx protobuf and
+ * the JSON files, and only stats the external data, so a 3.8 GB model is inspected in the time its
+ * few-MB graph takes to decode.
  *
  * Throws ModelFolderError for folder-level problems (nothing there, no decoder, missing variant, bad
  * JSON, no KV cache) and OnnxFileError from profiler/onnx for a broken .onnx or external data file.
@@ -46,6 +50,12 @@ export async function inspectModel(
     headDim: config?.head_dim ?? location.genai?.headDim ?? null,
   });
   const census = initializerCensus(file.initializers.values());
+  const uses = initializerUses(file.graph);
+  const learned = learnedParameterCount(uses, {
+    tokenIds: signature.roles.inputIds,
+    logits: signature.roles.logits,
+    tiedEmbeddings: config?.tie_word_embeddings ?? null,
+  });
   const externalFiles = await sizedFiles(path.dirname(location.modelFile), file.externalFiles);
   const kvBytes = kvElementBytes(file.graph, signature.roles.pastKeys[0]!);
   return {
@@ -58,12 +68,17 @@ export async function inspectModel(
     synthetic,
     signature,
     operators: operatorHistogram(file.graph),
-    parameters: { total: census.totalParameters, byDtype: census.parametersByDtype },
+    parameters: {
+      learned,
+      initializerElements: census.totalElements,
+      byDtype: census.elementsByDtype,
+    },
     bytes: {
       onnxFile: file.sizeBytes,
       externalData: externalFiles.reduce((sum, external) => sum + external.bytes, 0),
       weights: file.weightBytes,
       byDtype: census.bytesByDtype,
+      readPerDecodeToken: decodeReadBytes(uses),
     },
     externalFiles,
     kvBytesPerToken:

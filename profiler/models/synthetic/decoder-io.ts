@@ -1,6 +1,7 @@
 import { DataType, valueInfo } from '../../onnx';
 import type { ValueInfoProto } from '../../onnx';
 import type { ModelSpec } from '../catalog/model-spec';
+import type { LogitsPositions } from './model-config-files';
 
 /**
  * The decoder signature both graph styles share: Optimum / onnxruntime-genai names, KV cache in BNSH
@@ -32,9 +33,10 @@ export function decoderInputs(spec: ModelSpec, withPositionIds: boolean): ValueI
   return inputs;
 }
 
-export function decoderOutputs(spec: ModelSpec): ValueInfoProto[] {
+export function decoderOutputs(spec: ModelSpec, logits: LogitsPositions): ValueInfoProto[] {
   const kv = ['batch_size', spec.numKeyValueHeads, 'total_sequence_length', spec.headDim];
-  const outputs = [valueInfo(logitsName, DataType.FLOAT, ['batch_size', 'sequence_length', spec.vocabSize])];
+  const positions = logits === 'last' ? 1 : 'sequence_length';
+  const outputs = [valueInfo(logitsName, DataType.FLOAT, ['batch_size', positions, spec.vocabSize])];
   for (let layer = 0; layer < spec.numHiddenLayers; layer += 1) {
     outputs.push(
       valueInfo(presentKeyName(layer), DataType.FLOAT, kv),

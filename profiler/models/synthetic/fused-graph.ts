@@ -8,6 +8,7 @@ import {
   presentValueName,
 } from './decoder-io';
 import { rmsNormAttributes, type GraphAssembler } from './graph-assembler';
+import type { LogitsPositions } from './model-config-files';
 import { embed, layerWeightName, lmHead, swiGlu } from './graph-parts';
 import { packedQkvBiasName, packedQkvWeightName } from './weight-plan';
 
@@ -159,6 +160,7 @@ export function buildFusedGraph(
   cosCache: string,
   sinCache: string,
   onesHeadWeight: string,
+  logits: LogitsPositions,
 ): void {
   const lengths = gqaLengths(g);
   const caches = { cos: cosCache, sin: sinCache };
@@ -187,7 +189,7 @@ export function buildFusedGraph(
       );
       hidden = g.op(`${scope}/mlp_residual`, 'Add', [hidden, mlpNormed]);
     }
-    lmHead(g, spec, norm('/model/layers.final_norm_layernorm', hidden, 'model.norm.weight'));
+    lmHead(g, spec, norm('/model/layers.final_norm_layernorm', hidden, 'model.norm.weight'), logits);
     return;
   }
 
@@ -232,5 +234,5 @@ export function buildFusedGraph(
     residual,
     'model.norm.weight',
   );
-  lmHead(g, spec, final.normed);
+  lmHead(g, spec, final.normed, logits);
 }

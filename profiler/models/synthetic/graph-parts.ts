@@ -2,6 +2,7 @@ import { attr } from '../../onnx';
 import type { ModelSpec } from '../catalog/model-spec';
 import { inputIdsName, logitsName } from './decoder-io';
 import type { GraphAssembler } from './graph-assembler';
+import type { LogitsPositions } from './model-config-files';
 
 /** Graph pieces both styles build the same way. */
 
@@ -34,14 +35,44 @@ export function swiGlu(g: GraphAssembler, spec: ModelSpec, layer: number, x: str
 /**
  * logits = h · Eᵀ with E the [vocab, hidden] table: Gemm(transB) reads the embedding in place, so a
  * tied model keeps one copy of its largest tensor in memory (a MatMul on a transposed copy would not).
+ * With `positions` 'last', only the last position's hidden state reaches the head: logits [batch, 1,
+ * vocab] (onnxruntime-genai's prune_lm_head); 'all' gives [batch, sequence, vocab].
  */
-export function lmHead(g: GraphAssembler, spec: ModelSpec, hidden: string): string {
+export function lmHead(
+  g: GraphAssembler,
+  spec: ModelSpec,
+  hidden: string,
+  positions: LogitsPositions,
+): string {
   const weight = spec.tieWordEmbeddings ? embeddingName : 'lm_head.weight';
-  const flat = g.op('/lm_head/flatten', 'Reshape', [hidden, g.int64([-1, spec.hiddenSize])]);
+  const rows =
+    positions === 'last'
+      ? g.op('/lm_head/last_position', 'Slice', [
+          hidden,
+          g.int64([-1]),
+          g.int64([LAST_INDEX_END]),
+          g.int64([1]),
+        ])
+      : hidden;
+  const flat = g.op('/lm_head/flatten', 'Reshape', [rows, g.int64([-1, spec.hiddenSize])]);
   const product = g.op('/lm_head', 'Gemm', [flat, weight], { transB: attr.int(1) });
+  if (positions === 'last') {
+    return g.op(
+      '/lm_head/unflatten',
+      'Reshape',
+      [product, g.int64([-1, 1, spec.vocabSize])],
+      {},
+      {
+        outputs: [logitsName],
+      },
+    );
+  }
   const idsShape = g.op('/lm_head/ids', 'Shape', [inputIdsName]);
   const shape = g.op('/lm_head/shape', 'Concat', [idsShape, g.int64([spec.vocabSize])], {
     axis: attr.int(0),
   });
   return g.op('/lm_head/unflatten', 'Reshape', [product, shape], {}, { outputs: [logitsName] });
 }
+
+/** Slice's "to the end" (int64 max would do; any bound past the sequence is clamped). */
+const LAST_INDEX_END = 2 ** 31 - 1;

@@ -9,6 +9,14 @@ import { attentionMaskName, inputIdsName, logitsName } from './decoder-io';
 
 export type GraphStyle = 'fused' | 'standard';
 
+/**
+ * Which positions get logits: 'last' (default) computes the lm_head for the last position only, as
+ * onnxruntime-genai and llama.cpp do when generating — a prefill of P tokens then costs one row of
+ * vocab logits, not P; 'all' computes every position's (what teacher-forced comparisons read, and what
+ * most Optimum exports do).
+ */
+export type LogitsPositions = 'last' | 'all';
+
 /** Hugging Face config.json for the resolved spec (field names as in the model repos). */
 export function hfConfig(model: ResolvedModel, usesExternalData: boolean): Record<string, unknown> {
   const { spec, entry } = model;
@@ -98,6 +106,8 @@ export interface SyntheticModelRecord {
   overrides: ResolvedModel['overrides'];
   seed: number;
   style: GraphStyle;
+  /** which positions the logits output covers (absent in folders built before the option: 'all') */
+  logits: LogitsPositions;
   spec: ResolvedModel['spec'];
   /** parameters as the model runs / as stored (differ under block weight sharing) */
   parameters: number;

@@ -10,6 +10,7 @@ import {
   presentValueName,
 } from './decoder-io';
 import type { GraphAssembler } from './graph-assembler';
+import type { LogitsPositions } from './model-config-files';
 import { embed, layerWeightName, lmHead, swiGlu } from './graph-parts';
 
 /**
@@ -185,6 +186,7 @@ export function buildStandardGraph(
   spec: ModelSpec,
   cosCache: string,
   sinCache: string,
+  logits: LogitsPositions,
 ): void {
   const eps = spec.rmsNormEps;
   const rope = ropeTables(g, cosCache, sinCache);
@@ -226,5 +228,5 @@ export function buildStandardGraph(
     }
   }
   const final = rmsNorm(g, '/model/norm', hidden, eps, 'model.norm.weight');
-  lmHead(g, spec, final);
+  lmHead(g, spec, final, logits);
 }

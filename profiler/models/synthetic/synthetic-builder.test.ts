@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readModel } from '../../onnx';
 import { resolveModel, type OverrideValues } from '../catalog';
 import { tensorBreakdown } from '../catalog/tensor-breakdown';
-import type { GraphStyle } from './model-config-files';
+import type { GraphStyle, LogitsPositions } from './model-config-files';
 import { ReferenceDecoder } from './reference-decoder';
 import { seededTensorValues } from './seeded-weights';
 import { buildSyntheticModel } from './synthetic-builder';
@@ -79,12 +79,19 @@ function maxAbsDifference(a: readonly Float32Array[], b: readonly Float32Array[]
   return max;
 }
 
-async function build(id: string, style: GraphStyle, overrides: OverrideValues = tiny) {
+/** Built with every position's logits by default: the reference comparisons read each row. */
+async function build(
+  id: string,
+  style: GraphStyle,
+  overrides: OverrideValues = tiny,
+  logits: LogitsPositions = 'all',
+) {
   const model = resolveModel(id, overrides);
   return buildSyntheticModel({
     model,
     style,
     seed,
+    logits,
     outDir: path.join(workDir, `${id}-${style}-${Math.random()}`),
   });
 }
@@ -119,6 +126,40 @@ describe.each([
     const spread = Math.max(...expected[0]!) - Math.min(...expected[0]!);
     expect(spread).toBeGreaterThan(1e-2);
   });
+});
+
+describe('last-position logits (the default build)', () => {
+  it.each(['fused', 'standard'] as const)(
+    '%s: logits are [1, 1, vocab] at every step and equal the last row of the reference',
+    async (style) => {
+      const { spec } = resolveModel('mobilellm-r1-140m', tiny);
+      const built = await buildSyntheticModel({
+        model: resolveModel('mobilellm-r1-140m', tiny),
+        style,
+        seed,
+        outDir: path.join(workDir, `last-${style}-${Math.random()}`),
+      });
+      expect(built.record.logits).toBe('last');
+      const { graph } = await readModel(built.modelPath);
+      const declared = graph.output.find((output) => output.name === 'logits')!;
+      expect(declared.type!.tensor_type!.shape!.dim.map((dim) => dim.dim_value ?? dim.dim_param)).toEqual([
+        'batch_size',
+        1,
+        spec.vocabSize,
+      ]);
+      const logits = await onnxLogits(
+        built.modelPath,
+        spec.numHiddenLayers,
+        spec.numKeyValueHeads,
+        spec.headDim,
+      );
+      const lastRows = referenceLogits(tiny, 'mobilellm-r1-140m').map((step) =>
+        step.subarray(step.length - spec.vocabSize),
+      );
+      expect(logits.map((step) => step.length)).toEqual(lastRows.map(() => spec.vocabSize));
+      expect(maxAbsDifference(logits, lastRows)).toBeLessThan(1e-4);
+    },
+  );
 });
 
 describe('synthetic model folders', () => {

@@ -2,13 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createModelWriter, DataType, PRODUCER_NAME, type ModelWriter } from '../../onnx';
+import {
+  createModelWriter,
+  DataType,
+  PRODUCER_NAME,
+  type ModelWriter,
+  type ModelWriterOptions,
+} from '../../onnx';
 import { parameterCount, uniqueParameterCount } from '../catalog/parameter-count';
 import type { ResolvedModel } from '../catalog/overrides';
 import { decoderInputs, decoderOutputs, ropeCaches } from './decoder-io';
 import { buildFusedGraph } from './fused-graph';
 import { GraphAssembler } from './graph-assembler';
-import { genaiConfig, hfConfig, type GraphStyle, type SyntheticModelRecord } from './model-config-files';
+import {
+  genaiConfig,
+  hfConfig,
+  type GraphStyle,
+  type LogitsPositions,
+  type SyntheticModelRecord,
+} from './model-config-files';
 import { buildStandardGraph } from './standard-graph';
 import { fusedWeightPlan, standardWeightPlan, type PlannedWeight } from './weight-plan';
 
@@ -25,12 +37,19 @@ export interface BuildOptions {
   style: GraphStyle;
   /** weights depend only on (seed, tensor name) */
   seed: number;
+  /** logits for the last position only (default) or for every position */
+  logits?: LogitsPositions;
   /** the model folder to create; must not exist unless `overwrite` */
   outDir: string;
   overwrite?: boolean;
   onProgress?: (progress: BuildProgress) => void;
   /** stops the build between chunks (Ctrl+C); the partial folder is removed */
   signal?: AbortSignal;
+  /**
+   * Default: the streaming file writer. A test of a full-size graph passes one that records the
+   * initializers and never pulls their chunks, so no weight is generated or written.
+   */
+  createWriter?: (options: ModelWriterOptions) => ModelWriter;
 }
 
 export interface BuiltModel {
@@ -53,9 +72,9 @@ const ROPE_COS = 'cos_cache';
 const ROPE_SIN = 'sin_cache';
 const ONES_HEAD = 'ones_head_weight';
 
-/** The chunks, checking for cancellation before each one. */
-function* cancellable<T>(chunks: Iterable<T>, signal: AbortSignal | undefined): Generator<T> {
-  for (const chunk of chunks) {
+/** The chunks, made only when the writer pulls them, checking for cancellation before each one. */
+function* cancellable<T>(chunks: () => Iterable<T>, signal: AbortSignal | undefined): Generator<T> {
+  for (const chunk of chunks()) {
     signal?.throwIfAborted();
     yield chunk;
   }
@@ -69,7 +88,7 @@ async function writeWeights(
   const totalBytes = plan.reduce((sum, weight) => sum + weight.parameters * 4, 0); // fp32
   let writtenBytes = 0;
   for (const weight of plan) {
-    const chunks = cancellable(weight.chunks(), signal);
+    const chunks = cancellable(() => weight.chunks(), signal);
     await writer.addInitializerChunks(weight.name, DataType.FLOAT, weight.dims, chunks, (chunkBytes) => {
       writtenBytes += chunkBytes;
       onProgress?.({ writtenBytes, totalBytes, tensor: weight.name });
@@ -89,6 +108,7 @@ async function writeJson(file: string, value: unknown): Promise<void> {
  */
 export async function buildSyntheticModel(options: BuildOptions): Promise<BuiltModel> {
   const { model, style, seed } = options;
+  const logits = options.logits ?? 'last';
   const { spec } = model;
   const outDir = path.resolve(options.outDir);
   if (existsSync(outDir) && !options.overwrite) {
@@ -96,7 +116,7 @@ export async function buildSyntheticModel(options: BuildOptions): Promise<BuiltM
   }
   const tempDir = `${outDir}.partial-${randomUUID().slice(0, 8)}`;
   const modelPath = path.join(tempDir, modelFileOf(style));
-  const writer = createModelWriter({ dir: path.dirname(modelPath) });
+  const writer = (options.createWriter ?? createModelWriter)({ dir: path.dirname(modelPath) });
   try {
     const g = new GraphAssembler();
     const caches = ropeCaches(spec);
@@ -111,9 +131,9 @@ export async function buildSyntheticModel(options: BuildOptions): Promise<BuiltM
       if (spec.qkNorm === 'weightless-after-rope') {
         g.float32Tensor(ONES_HEAD, [spec.headDim], new Float32Array(spec.headDim).fill(1));
       }
-      buildFusedGraph(g, spec, ROPE_COS, ROPE_SIN, ONES_HEAD);
+      buildFusedGraph(g, spec, ROPE_COS, ROPE_SIN, ONES_HEAD, logits);
     } else {
-      buildStandardGraph(g, spec, ROPE_COS, ROPE_SIN);
+      buildStandardGraph(g, spec, ROPE_COS, ROPE_SIN, logits);
     }
     for (const constant of g.constants) {
       await writer.addInitializer(
@@ -126,9 +146,9 @@ export async function buildSyntheticModel(options: BuildOptions): Promise<BuiltM
     const written = await writer.finish({
       nodes: g.nodes,
       inputs: decoderInputs(spec, style === 'standard'),
-      outputs: decoderOutputs(spec),
+      outputs: decoderOutputs(spec, logits),
       graphName: `${model.id}-${style}`,
-      metadata: { catalog_id: model.id, seed: String(seed), style },
+      metadata: { catalog_id: model.id, seed: String(seed), style, logits },
     });
 
     const record: SyntheticModelRecord = {
@@ -138,6 +158,7 @@ export async function buildSyntheticModel(options: BuildOptions): Promise<BuiltM
       overrides: model.overrides,
       seed,
       style,
+      logits,
       spec,
       parameters: parameterCount(spec),
       storedParameters: uniqueParameterCount(spec),

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { RunAnalysis } from '../../api';
 import { exampleRunAnalysis } from './analysis-test-fixtures';
+import { analysisSections } from './analysis-sections';
 import { maxContextCell, preciseBytes, verdictCell } from './analysis-tables';
+import { SYNTHETIC_QUALITY_NOTE } from './report-metrics';
 import { exportRun } from './index';
 import type { LineChartSpec, ScatterChartSpec } from './report-charts';
 import { exampleRunDocument } from './test-fixtures';
@@ -101,6 +103,16 @@ describe('the Markdown report with an analysis', () => {
     expect(accuracy.slice(2)).toHaveLength(4);
     expect(accuracy[2]).toContain('MobileLLM-R1 model card, README table');
     expect(accuracy[2]!.slice(4, 6)).toEqual(['math500', '6.2']);
+  });
+
+  it('says under the trade-offs that KL from synthetic weights is valid for speed and memory only', () => {
+    const notes = (syntheticQuality: boolean) =>
+      analysisSections(analysis, { syntheticQuality })
+        .find((section) => section.id === 'tradeoffs')!
+        .blocks.filter((block) => block.kind === 'note')
+        .map((block) => (block as { text: string }).text);
+    expect(notes(true)).toContain(SYNTHETIC_QUALITY_NOTE);
+    expect(notes(false)).not.toContain(SYNTHETIC_QUALITY_NOTE);
   });
 
   it('is unchanged without an analysis, and CSV and JSON ignore one', () => {

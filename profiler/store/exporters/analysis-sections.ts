@@ -11,6 +11,7 @@ import {
   tradeoffTable,
   verdictTable,
 } from './analysis-tables';
+import { SYNTHETIC_QUALITY_NOTE } from './report-definitions';
 import type { ReportTable } from './report-tables';
 
 /**
@@ -114,7 +115,13 @@ function kvSection(analysis: RunAnalysis): ReportSection {
   };
 }
 
-function tradeoffSection(analysis: RunAnalysis): ReportSection {
+/** What the sections cannot tell from the analysis alone. */
+export interface AnalysisSectionOptions {
+  /** some quality entry was measured on synthetic (seeded) weights: its KL says nothing of quality */
+  syntheticQuality?: boolean;
+}
+
+function tradeoffSection(analysis: RunAnalysis, options: AnalysisSectionOptions): ReportSection {
   const { tradeoff } = analysis;
   if (tradeoff.points.length === 0)
     return { id: 'tradeoffs', title: 'Trade-offs', blocks: [nothingMeasured] };
@@ -130,6 +137,7 @@ function tradeoffSection(analysis: RunAnalysis): ReportSection {
       ),
       tableBlock(tradeoffTable(tradeoff)),
       note(tradeoff.basis),
+      ...(hasKl && options.syntheticQuality ? [note(SYNTHETIC_QUALITY_NOTE)] : []),
       {
         kind: 'charts',
         ids: [ANALYSIS_CHART_IDS.tradeoffMemory, ...(hasKl ? [ANALYSIS_CHART_IDS.tradeoffKl] : [])],
@@ -148,6 +156,9 @@ function tradeoffSection(analysis: RunAnalysis): ReportSection {
 }
 
 /** The three analysis sections, in report order. */
-export function analysisSections(analysis: RunAnalysis): ReportSection[] {
-  return [fitSection(analysis), kvSection(analysis), tradeoffSection(analysis)];
+export function analysisSections(
+  analysis: RunAnalysis,
+  options: AnalysisSectionOptions = {},
+): ReportSection[] {
+  return [fitSection(analysis), kvSection(analysis), tradeoffSection(analysis, options)];
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { contextRunDocument, NO_BANDWIDTH_REASON } from './context-test-fixtures';
 import { csvField, csvLine, exportCsv } from './csv-export';
 import { TRIAL_COLUMNS } from './report-metrics';
 import { FIXTURE_FAILURE_MESSAGE, FIXTURE_SKIP_REASON, exampleRunDocument } from './test-fixtures';
@@ -94,6 +95,54 @@ describe('exportCsv', () => {
     ]) {
       expect(header, name).toContain(name);
     }
+  });
+
+  it('adds what ran and how it was measured after the older columns, which keep their places', () => {
+    expect(header!.slice(0, header!.indexOf('finished_at') + 1).at(-1)).toBe('finished_at');
+    const added = header!.slice(header!.indexOf('finished_at') + 1);
+    expect(added).toEqual(
+      expect.arrayContaining([
+        'depth_source',
+        'fill',
+        'fill_source',
+        'kv_buffer',
+        'kv_buffer_tokens',
+        'sampling_ms_p50',
+        'peak_rss_source',
+        'peak_rss_consistent',
+        'memory_sample_interval_ms',
+        'logits_positions',
+        'logits_prefill_bytes',
+        'kernel_bandwidth_bytes_s',
+        'weight_bytes_per_decode_token',
+        'roofline_unavailable',
+        'present_on_host',
+        'synthetic_weights',
+      ]),
+    );
+    const int4 = rowOf('ok', 'int4');
+    const result = doc.trials[1]!.result;
+    expect(int4[column('depth_source')]).toBe('context');
+    expect(int4[column('depth_tokens')]).toBe('1856');
+    expect(int4[column('fill')]).toBe('synthetic');
+    expect(int4[column('kv_buffer')]).toBe('shared');
+    expect(int4[column('kv_buffer_tokens')]).toBe('2048');
+    expect(Number(int4[column('sampling_ms_p50')])).toBe(result.summary!.samplingMs!.p50);
+    expect(int4[column('peak_rss_source')]).toBe('VmHWM');
+    expect(Number(int4[column('kernel_bandwidth_bytes_s')])).toBe(24.8e9);
+    expect(int4[column('synthetic_weights')]).toBe('true');
+  });
+
+  it('leaves "noisy" empty for one repetition, and carries why a roofline is missing', () => {
+    const [contextHeader, ...contextRows] = parseCsv(exportCsv(contextRunDocument()));
+    const at = (name: string) => contextHeader!.indexOf(name);
+    const once = contextRows.find((row) => row[at('reps_measured')] === '1')!;
+    expect(once[at('noisy')]).toBe('');
+    const webgpu = contextRows.find((row) => row[at('ep')] === 'webgpu')!;
+    expect(webgpu[at('roofline_unavailable')]).toBe(NO_BANDWIDTH_REASON);
+    expect(webgpu[at('logits_positions')]).toBe('all');
+    expect(webgpu[at('present_on_host')]).toBe('true');
+    expect(webgpu[at('synthetic_weights')]).toBe('false');
   });
 
   it('writes one row per trial: 2 ok, 1 failed, 1 skipped, each with the same number of fields', () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RunDocumentSchema } from '../../api';
-import type { BarChartSpec, ChartSpec, LineChartSpec } from './report-charts';
+import { contextRunDocument, NO_BANDWIDTH_REASON } from './context-test-fixtures';
+import { CONTEXT_CHART_IDS, type BarChartSpec, type ChartSpec, type LineChartSpec } from './report-charts';
 import { escapeHtml, exportHtml, jsonForScript, loadChartJsBundle } from './html-export';
+import { SYNTHETIC_QUALITY_NOTE } from './report-metrics';
 import { exampleRunDocument } from './test-fixtures';
 
 const hostileName = '</script><script>alert(1)</script>';
@@ -61,7 +63,8 @@ describe('exportHtml', () => {
     for (const chart of charts) expect(html).toContain(`<canvas id="${chart.id}"`);
     const ok = doc.trials.filter((trial) => trial.result.status === 'ok').map((trial) => trial.result);
     const decode = charts[0] as BarChartSpec;
-    expect(decode.labels).toEqual(['mobilellm-r1-140m fp32', 'mobilellm-r1-140m int4']);
+    // fp32 grew its KV cache, int4 held it in a shared buffer: the labels say so
+    expect(decode.labels).toEqual(['mobilellm-r1-140m fp32 · grow KV', 'mobilellm-r1-140m int4 · shared KV']);
     expect(decode.datasets[0]!.values).toEqual(
       ok.map((result) => result.summary!.decodeTokensPerSecond.mean),
     );
@@ -79,6 +82,52 @@ describe('exportHtml', () => {
     );
     const timeline = charts[5] as LineChartSpec;
     expect(timeline.datasets[1]!.points).toHaveLength(ok[1]!.memoryTimeline.length);
+    expect(timeline.xTitle).toBe('time, ms (parent samples every 20 ms)');
+  });
+
+  it('charts latency and memory against the measured contexts in a section of their own', () => {
+    const contextDoc = contextRunDocument();
+    const out = exportHtml(contextDoc, { chartJsSource: 'window.Chart = function () {};' });
+    const match = /<script type="application\/json" id="chart-data">(.*?)<\/script>/s.exec(out)!;
+    const charts = JSON.parse(match[1]!) as ChartSpec[];
+    const byId = (id: string) => charts.find((chart) => chart.id === id) as LineChartSpec;
+    expect(charts.map((chart) => chart.id)).toEqual(expect.arrayContaining(CONTEXT_CHART_IDS));
+    const decode = byId('chart-decode-context');
+    expect(decode.xScale).toBe('logarithmic');
+    // one series for int4 across 512, 4K and 32K: each point a measured trial's p50
+    const int4 = contextDoc.trials.filter((trial) => trial.result.spec.quant === 'int4');
+    expect(decode.datasets[0]!.label).toBe('mobilellm-r1-140m int4 · shared KV · cpu');
+    expect(decode.datasets[0]!.points).toEqual(
+      int4.map(({ result }) => ({ x: result.spec.contextTokens, y: result.summary!.perTokenMs.p50 })),
+    );
+    const memory = byId('chart-memory-context');
+    const kv = memory.datasets.find((dataset) =>
+      dataset.label.endsWith('int4 · shared KV · cpu · KV cache (exact)'),
+    )!;
+    expect(kv.points.at(-1)).toEqual({ x: 32_768, y: 720 });
+    expect(kv.colorIndex).toBe(memory.datasets[0]!.colorIndex);
+    expect(out).toContain('<section class="page" id="context">');
+    expect(out).toContain('none extrapolated');
+    // one context only: no such section
+    expect(html).not.toContain('id="context"');
+  });
+
+  it('shows one repetition as n = 1 with no error bar, and the reports say why there is no roofline', () => {
+    const contextDoc = contextRunDocument();
+    const out = exportHtml(contextDoc, { chartJsSource: 'window.Chart = function () {};' });
+    const match = /<script type="application\/json" id="chart-data">(.*?)<\/script>/s.exec(out)!;
+    const decode = (JSON.parse(match[1]!) as ChartSpec[])[0] as BarChartSpec;
+    const once = decode.labels.findIndex((label) => label.includes('fp32') && label.includes('cpu'));
+    expect(decode.datasets[0]!.n![once]).toBe(1);
+    expect(decode.datasets[0]!.errors![once]).toBeNull();
+    expect(out).toContain('(n = 1)');
+    expect(out).toContain('n = 1: no spread measured');
+    expect(out).toContain(escapeHtml(NO_BANDWIDTH_REASON));
+    expect(out).toContain(
+      escapeHtml("every position's logits: 74.2 MiB per prefill where the last position needs 594 KiB"),
+    );
+    expect(out).toContain(`<strong>${escapeHtml(SYNTHETIC_QUALITY_NOTE)}</strong>`);
+    expect(out).toContain('<td>synthetic (seeded)</td>');
   });
 
   it('shows tables, environment, settings, definitions and failed/skipped trials with reasons', () => {

@@ -4,11 +4,17 @@ import path from 'node:path';
 import type { RunAnalysis, RunDocument } from '../../api';
 import { analysisCharts } from './analysis-charts';
 import { analysisSections, type ReportBlock } from './analysis-sections';
-import { reportCharts, type ChartSpec } from './report-charts';
-import { REPORT_CONVENTIONS } from './report-metrics';
+import { CONTEXT_CHART_IDS, reportCharts, type ChartSpec } from './report-charts';
+import {
+  CONTEXT_SECTION_TEXT,
+  REPORT_CONVENTIONS,
+  SYNTHETIC_QUALITY_NOTE,
+  resultsIntro,
+} from './report-metrics';
 import {
   definitionsTable,
   environmentTable,
+  hasSyntheticQuality,
   measuredTrials,
   memoryTable,
   problemsTable,
@@ -16,6 +22,7 @@ import {
   resultsTable,
   runFactsTable,
   settingsTable,
+  setupTable,
   type ReportTable,
 } from './report-tables';
 import { REPORT_CSS, REPORT_SCRIPT } from './html-page-assets';
@@ -182,10 +189,12 @@ export function exportHtml(doc: RunDocument, options: HtmlExportOptions = {}): s
   const quality = qualityTable(doc);
   const title = doc.name || doc.id;
   const noCharts = '<p class="note">No trial finished successfully: nothing to chart.</p>';
-  const chartsOf = (kind: ChartSpec['kind']): string => {
-    const figures = runCharts.filter((chart) => chart.kind === kind).map(figure);
+  const isContextChart = (chart: ChartSpec): boolean => CONTEXT_CHART_IDS.includes(chart.id);
+  const chartsOf = (pick: (chart: ChartSpec) => boolean): string => {
+    const figures = runCharts.filter(pick).map(figure);
     return figures.length > 0 ? `<div class="charts">${figures.join('\n')}</div>` : noCharts;
   };
+  const hasContextCharts = runCharts.some(isContextChart);
   const sweep = doc.sweep;
 
   const sections = [
@@ -201,10 +210,9 @@ ${htmlTable(settingsTable(doc))}
     section(
       'results',
       'Results',
-      `<p>Each trial: ${sweep.warmupRuns} warmup run(s), then ${sweep.repetitions} timed repetitions (n).
-Prefill and decode in tokens per second, TTFT in ms: mean ± sample sd over the repetitions.
-p50 / p99: per-token decode latency in ms over every step.</p>
+      `<p>${escapeHtml(resultsIntro(sweep))}</p>
 ${trials.length > 0 ? htmlTable(resultsTable(trials)) : '<p class="note">No trial finished successfully.</p>'}
+${trials.length > 0 ? `<h3>What each trial ran</h3>\n${htmlTable(setupTable(trials))}` : ''}
 ${trials.length > 0 ? `<h3>Load, memory and roofline</h3>\n${htmlTable(memoryTable(trials))}` : ''}
 <h3>Failed and skipped trials</h3>
 ${
@@ -214,17 +222,30 @@ ${
       })
     : '<p class="note">None: every planned trial ran and succeeded.</p>'
 }
-${quality.rows.length > 0 ? `<h3>Quality of quantized variants (against fp32)</h3>\n${htmlTable(quality)}` : ''}`,
+${quality.rows.length > 0 ? `<h3>Quality of quantized variants (against fp32)</h3>\n${hasSyntheticQuality(doc) ? `<p class="note"><strong>${escapeHtml(SYNTHETIC_QUALITY_NOTE)}</strong></p>\n` : ''}${htmlTable(quality)}` : ''}`,
     ),
     section(
       'charts',
       'Speed, latency and memory per configuration',
-      `<p id="chart-error" hidden></p>\n${chartsOf('bar')}`,
+      `<p id="chart-error" hidden></p>\n${chartsOf((chart) => chart.kind === 'bar')}`,
     ),
-    section('per-trial', 'Per-token latency and memory over time', chartsOf('line')),
+    section(
+      'per-trial',
+      'Per-token latency and memory over time',
+      chartsOf((chart) => chart.kind === 'line' && !isContextChart(chart)),
+    ),
+    ...(hasContextCharts
+      ? [
+          section(
+            'context',
+            'Latency and memory vs context (measured)',
+            `<p>${escapeHtml(CONTEXT_SECTION_TEXT)}</p>\n${chartsOf(isContextChart)}`,
+          ),
+        ]
+      : []),
     ...(analysis
-      ? analysisSections(analysis).map(({ id, title, blocks }) =>
-          section(id, title, htmlBlocks(blocks, charts)),
+      ? analysisSections(analysis, { syntheticQuality: hasSyntheticQuality(doc) }).map(
+          ({ id, title, blocks }) => section(id, title, htmlBlocks(blocks, charts)),
         )
       : []),
     section(

@@ -67,7 +67,8 @@ export const REPORT_SCRIPT = `
     if (value === null || value === undefined) return '—';
     return value.toFixed(2);
   }
-  // Error bars: a vertical line with caps from mean − sd to mean + sd over each bar (datasets' errors[]).
+  // Error bars: a vertical line with caps from mean − sd to mean + sd over each bar (datasets' errors[]);
+  // none for a bar of one repetition (n[] = 1), which has no spread.
   var errorBars = {
     id: 'errorBars',
     afterDatasetsDraw: function (chart) {
@@ -79,6 +80,7 @@ export const REPORT_SCRIPT = `
           var mean = dataset.data[index];
           var sd = dataset.errors[index];
           if (mean === null || mean === undefined || sd === null || sd === undefined || !(sd > 0)) return;
+          if (dataset.n && dataset.n[index] <= 1) return;
           var top = y.getPixelForValue(mean + sd);
           var bottom = y.getPixelForValue(Math.max(mean - sd, y.min));
           var half = Math.max(3, Math.min(bar.width / 4, 10));
@@ -98,6 +100,13 @@ export const REPORT_SCRIPT = `
       });
     }
   };
+  // "12.30 ± 0.40", or "12.30 (n = 1)": one repetition has no spread (formatMeanSd's words)
+  function meanSd(dataset, index, value) {
+    var n = dataset.n ? dataset.n[index] : undefined;
+    var sd = dataset.errors ? dataset.errors[index] : null;
+    if (n !== undefined && n <= 1) return fmt(value) + ' (n = ' + n + ')';
+    return fmt(value) + (sd === null || sd === undefined ? '' : ' ± ' + fmt(sd));
+  }
   function titled(text) {
     return { display: true, text: text };
   }
@@ -111,6 +120,7 @@ export const REPORT_SCRIPT = `
             label: dataset.label,
             data: dataset.values,
             errors: dataset.errors,
+            n: dataset.n,
             backgroundColor: palette[index % palette.length] + 'cc',
             borderColor: palette[index % palette.length],
             borderWidth: 1
@@ -126,9 +136,7 @@ export const REPORT_SCRIPT = `
           tooltip: {
             callbacks: {
               label: function (item) {
-                var errors = item.dataset.errors;
-                var sd = errors ? errors[item.dataIndex] : null;
-                return item.dataset.label + ': ' + fmt(item.parsed.y) + (sd === null || sd === undefined ? '' : ' ± ' + fmt(sd));
+                return item.dataset.label + ': ' + meanSd(item.dataset, item.dataIndex, item.parsed.y);
               }
             }
           }
@@ -147,13 +155,14 @@ export const REPORT_SCRIPT = `
       type: 'line',
       data: {
         datasets: spec.datasets.map(function (dataset, index) {
+          var color = palette[(dataset.colorIndex !== undefined ? dataset.colorIndex : index) % palette.length];
           return {
             label: dataset.label,
             data: dataset.points,
-            borderColor: palette[index % palette.length],
-            backgroundColor: palette[index % palette.length],
+            borderColor: color,
+            backgroundColor: color,
             borderWidth: dataset.dashed ? 1 : 1.5,
-            borderDash: dataset.dashed ? [6, 4] : [],
+            borderDash: dataset.dashed ? [6, 4] : dataset.secondary ? [2, 3] : [],
             pointRadius: dataset.dashed || dataset.points.length > 80 ? 0 : 2,
             tension: 0
           };

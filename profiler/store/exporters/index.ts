@@ -56,7 +56,12 @@ export {
 export { exportJson } from './json-export';
 export { exportMarkdown, markdownTable, markdownText, type MarkdownExportOptions } from './markdown-export';
 export { ANALYSIS_CHART_IDS, analysisCharts } from './analysis-charts';
-export { analysisSections, type ReportBlock, type ReportSection } from './analysis-sections';
+export {
+  analysisSections,
+  type AnalysisSectionOptions,
+  type ReportBlock,
+  type ReportSection,
+} from './analysis-sections';
 export {
   MEMORY_FIT_WORDS,
   contextShort,
@@ -74,6 +79,7 @@ export type { ReportTable } from './report-tables';
 export {
   METRIC_DEFINITIONS,
   REPORT_CONVENTIONS,
+  SYNTHETIC_QUALITY_NOTE,
   TRIAL_COLUMNS,
   configurationLabels,
   trialEntries,

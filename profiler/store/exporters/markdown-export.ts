@@ -1,9 +1,10 @@
 import type { RunAnalysis, RunDocument } from '../../api';
 import { analysisSections, type ReportBlock } from './analysis-sections';
-import { REPORT_CONVENTIONS } from './report-metrics';
+import { REPORT_CONVENTIONS, SYNTHETIC_QUALITY_NOTE, resultsIntro } from './report-metrics';
 import {
   definitionsTable,
   environmentTable,
+  hasSyntheticQuality,
   measuredTrials,
   memoryTable,
   problemsTable,
@@ -11,6 +12,7 @@ import {
   resultsTable,
   runFactsTable,
   settingsTable,
+  setupTable,
   type ReportTable,
 } from './report-tables';
 
@@ -86,22 +88,33 @@ export function exportMarkdown(doc: RunDocument, options: MarkdownExportOptions 
     section('Sweep settings', markdownTable(settingsTable(doc))),
     section(
       'Results',
-      `Each trial: ${sweep.warmupRuns} warmup run(s), then ${sweep.repetitions} timed repetitions (n). ` +
-        'Prefill and decode in tokens per second, TTFT in ms: mean ± sample sd over the repetitions. ' +
-        'p50 / p99: per-token decode latency in ms over every step.',
+      markdownText(resultsIntro(sweep)),
       trials.length > 0 ? markdownTable(resultsTable(trials)) : 'No trial finished successfully.',
-      ...(trials.length > 0 ? ['### Load, memory and roofline', markdownTable(memoryTable(trials))] : []),
+      ...(trials.length > 0
+        ? [
+            '### What each trial ran',
+            markdownTable(setupTable(trials)),
+            '### Load, memory and roofline',
+            markdownTable(memoryTable(trials)),
+          ]
+        : []),
     ),
     section(
       'Failed and skipped trials',
       problems.rows.length > 0 ? markdownTable(problems) : 'None: every planned trial ran and succeeded.',
     ),
     ...(quality.rows.length > 0
-      ? [section('Quality of quantized variants (against fp32)', markdownTable(quality))]
+      ? [
+          section(
+            'Quality of quantized variants (against fp32)',
+            ...(hasSyntheticQuality(doc) ? [`> **${SYNTHETIC_QUALITY_NOTE}**`] : []),
+            markdownTable(quality),
+          ),
+        ]
       : []),
     ...(options.analysis
-      ? analysisSections(options.analysis).map(({ title, blocks }) =>
-          section(title, ...markdownBlocks(blocks)),
+      ? analysisSections(options.analysis, { syntheticQuality: hasSyntheticQuality(doc) }).map(
+          ({ title, blocks }) => section(title, ...markdownBlocks(blocks)),
         )
       : []),
     section(

@@ -1,4 +1,5 @@
-import { configurationLabels } from './report-metrics';
+import type { Stats } from '../../api';
+import { configurationLabels, seriesKey, type LabelDimensionName } from './report-metrics';
 import type { MeasuredTrial } from './report-tables';
 
 /**
@@ -12,8 +13,10 @@ export interface BarDataset {
   label: string;
   /** one per configuration; null where not measured */
   values: (number | null)[];
-  /** ± sample sd, same unit as values; drawn as error bars */
+  /** ± sample sd, same unit as values; drawn as error bars; null where there is no spread (n = 1) */
   errors?: (number | null)[];
+  /** repetitions behind each value: the tooltip says "(n = 1)" where there was one */
+  n?: number[];
 }
 
 export interface BarChartSpec {
@@ -32,6 +35,10 @@ export interface LineDataset {
   points: { x: number; y: number }[];
   /** drawn dashed, without point markers: a reference line (a budget), not a measurement */
   dashed?: boolean;
+  /** palette index; default the dataset's own: two lines of one configuration share a colour */
+  colorIndex?: number;
+  /** drawn dotted, markers kept: the second measured line of a configuration (its KV cache beside its peak) */
+  secondary?: boolean;
 }
 
 /** 'logarithmic' for quantities that span decades (contexts 512…32K, bytes MiB…GiB) */
@@ -103,32 +110,119 @@ export function meanStepMs(trial: MeasuredTrial): number[] {
   return sums.map((sum, index) => sum / (counts[index] ?? 1));
 }
 
+/** Means with their sd as error bars; a value of one repetition gets none (it has no spread). */
+function meanBars(label: string, stats: readonly Stats[]): BarDataset {
+  return {
+    label,
+    values: stats.map((stat) => stat.mean),
+    errors: stats.map((stat) => (stat.n > 1 ? stat.std : null)),
+    n: stats.map((stat) => stat.n),
+  };
+}
+
+/** "parent samples every 20 ms" — or each interval the trials used; schema 1 did not record it (~20 ms). */
+export function samplingIntervalText(trials: readonly MeasuredTrial[]): string {
+  const intervals = [...new Set(trials.map((trial) => trial.result.peakRss?.sampleIntervalMs))];
+  const stated = intervals
+    .filter((interval): interval is number => interval !== undefined)
+    .sort((a, b) => a - b);
+  const parts = [
+    ...(stated.length > 0 ? [`every ${stated.join(' or ')} ms`] : []),
+    ...(intervals.includes(undefined) ? ['~20 ms apart (schema 1)'] : []),
+  ];
+  return `parent samples ${parts.join(', ')}`;
+}
+
+const mibOf = (bytes: number | undefined): number | undefined =>
+  bytes === undefined ? undefined : bytes / MIB;
+
+/** Chart ids of the context section: drawn only when some configuration was measured at two contexts. */
+export const CONTEXT_CHART_IDS = ['chart-decode-context', 'chart-ttft-context', 'chart-memory-context'];
+
+/**
+ * Lines along the context, one series per configuration apart from it (a depth at the end of the window
+ * is the same "d=end" at every context), every point a measured trial; none when no series has two.
+ */
+export function contextCharts(trials: readonly MeasuredTrial[]): LineChartSpec[] {
+  const omit: LabelDimensionName[] = ['ctx'];
+  const groups = new Map<string, MeasuredTrial[]>();
+  for (const trial of trials) {
+    const key = seriesKey(trial, omit);
+    groups.set(key, [...(groups.get(key) ?? []), trial]);
+  }
+  const series = [...groups.values()].map((group) =>
+    [...group].sort((a, b) => a.spec.contextTokens - b.spec.contextTokens),
+  );
+  if (!series.some((group) => new Set(group.map((trial) => trial.spec.contextTokens)).size > 1)) return [];
+  const labels = configurationLabels(
+    series.map((group) => group[0]!),
+    omit,
+  );
+  const line = (suffix: string, y: (trial: MeasuredTrial) => number | undefined, secondary = false) =>
+    series.map((group, index) => ({
+      label: `${labels[index]}${suffix}`,
+      colorIndex: index,
+      ...(secondary ? { secondary } : {}),
+      points: group.flatMap((trial) => {
+        const value = y(trial);
+        return value === undefined ? [] : [{ x: trial.spec.contextTokens, y: value }];
+      }),
+    }));
+  const chart = (id: string, title: string, yTitle: string, datasets: LineDataset[]): LineChartSpec => ({
+    kind: 'line',
+    id,
+    title,
+    xTitle: 'context (tokens)',
+    yTitle,
+    datasets,
+    xScale: 'logarithmic',
+  });
+  return [
+    chart(
+      CONTEXT_CHART_IDS[0]!,
+      'Per-token decode latency vs context (p50, measured)',
+      'ms per token',
+      line('', (trial) => trial.summary.perTokenMs.p50),
+    ),
+    chart(
+      CONTEXT_CHART_IDS[1]!,
+      'Time to first token vs context (median, measured)',
+      'TTFT ms',
+      line('', (trial) => trial.summary.ttftMs.median),
+    ),
+    {
+      ...chart(CONTEXT_CHART_IDS[2]!, 'Peak RSS and exact KV cache vs context (measured)', 'MiB', [
+        ...line(' · peak RSS', (trial) => mibOf(trial.result.peakRssBytes)),
+        ...line(' · KV cache (exact)', (trial) => mibOf(trial.result.kvCache?.exactBytes), true),
+      ]),
+      yScale: 'logarithmic',
+    },
+  ];
+}
+
 /** Every chart of the report, for the measured (ok) trials. Empty when none was measured. */
 export function reportCharts(trials: readonly MeasuredTrial[]): ChartSpec[] {
   if (trials.length === 0) return [];
   const labels = configurationLabels(trials);
-  const mib = (value: number | undefined): number | null => (value === undefined ? null : value / MIB);
+  const mib = (value: number | undefined): number | null => mibOf(value) ?? null;
   return [
     bar('chart-decode', 'Decode speed per configuration (mean ± sd)', 'decode tok/s', labels, [
-      {
-        label: 'decode tok/s',
-        values: trials.map((trial) => trial.summary.decodeTokensPerSecond.mean),
-        errors: trials.map((trial) => trial.summary.decodeTokensPerSecond.std),
-      },
+      meanBars(
+        'decode tok/s',
+        trials.map((trial) => trial.summary.decodeTokensPerSecond),
+      ),
     ]),
     bar('chart-prefill', 'Prefill speed per configuration (mean ± sd)', 'prefill tok/s', labels, [
-      {
-        label: 'prefill tok/s',
-        values: trials.map((trial) => trial.summary.prefillTokensPerSecond.mean),
-        errors: trials.map((trial) => trial.summary.prefillTokensPerSecond.std),
-      },
+      meanBars(
+        'prefill tok/s',
+        trials.map((trial) => trial.summary.prefillTokensPerSecond),
+      ),
     ]),
     bar('chart-ttft', 'Time to first token per configuration (mean ± sd)', 'TTFT ms', labels, [
-      {
-        label: 'TTFT ms',
-        values: trials.map((trial) => trial.summary.ttftMs.mean),
-        errors: trials.map((trial) => trial.summary.ttftMs.std),
-      },
+      meanBars(
+        'TTFT ms',
+        trials.map((trial) => trial.summary.ttftMs),
+      ),
     ]),
     bar('chart-memory', 'Memory per configuration', 'MiB', labels, [
       { label: 'peak RSS', values: trials.map((trial) => mib(trial.result.peakRssBytes)) },
@@ -150,12 +244,13 @@ export function reportCharts(trials: readonly MeasuredTrial[]): ChartSpec[] {
       kind: 'line',
       id: 'chart-memory-timeline',
       title: 'Memory timeline of each trial process',
-      xTitle: 'time, ms (parent samples ~20 ms apart)',
+      xTitle: `time, ms (${samplingIntervalText(trials)})`,
       yTitle: 'RSS MiB',
       datasets: trials.map((trial, index) => ({
         label: labels[index] ?? trial.key,
         points: trial.result.memoryTimeline.map((sample) => ({ x: sample.tMs, y: sample.rssBytes / MIB })),
       })),
     },
+    ...contextCharts(trials),
   ];
 }

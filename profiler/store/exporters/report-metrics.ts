@@ -1,61 +1,19 @@
 import type { RunDocument, Stats, TrialResult, TrialSpec } from '../../api';
+import { hasSyntheticWeights, kvBufferOf as kvBufferRan } from './trial-setup-text';
 
 /**
  * What every export says about its numbers, and the one place a run document becomes per-trial rows.
  * The CSV, Markdown and HTML exporters all read from here, so a metric means the same in each.
  */
 
-export interface MetricDefinition {
-  metric: string;
-  definition: string;
-}
-
-/** ARCHITECTURE.md's metric table, in the words people see next to the numbers. */
-export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
-  { metric: 'load time', definition: '`InferenceSession.create` wall time, cold (first in the process), ms' },
-  {
-    metric: 'TTFT',
-    definition: 'time from the prefill `run()` call to the first generated token id (prefill + argmax), ms',
-  },
-  { metric: 'prefill tok/s', definition: 'P (prompt tokens) / prefill seconds' },
-  {
-    metric: 'per-token latency',
-    definition:
-      'each decode step: `run()` with one token + past → argmax, ms; p50 / p90 / p99 over every step',
-  },
-  { metric: 'decode tok/s', definition: 'G (generated tokens) / sum of decode step seconds' },
-  {
-    metric: 'peak RSS',
-    definition:
-      "the trial process's maximum resident set (`process.resourceUsage().maxRSS`), bytes; also the RSS before and after load",
-  },
-  { metric: 'memory timeline', definition: "the parent samples the child's RSS every ~20 ms (pidusage)" },
-  { metric: 'weights bytes', definition: 'sum of initializer bytes actually loaded; model files on disk' },
-  {
-    metric: 'KV-cache bytes',
-    definition:
-      "exact, from the present tensors' shapes × dtype after the last step; and the analytic 2·L·kv_heads·head_dim·bytes per token",
-  },
-  {
-    metric: 'roofline bound',
-    definition:
-      'measured memory bandwidth ÷ bytes read per decode token (weights + KV) → the best decode tok/s the memory allows; efficiency = measured ÷ bound',
-  },
-  {
-    metric: 'quality (quantized)',
-    definition:
-      'against the fp32 variant on the same tokens: KL divergence of next-token distributions, top-1 agreement, max/mean abs logit error',
-  },
-];
-
-/** How the statistics and the rounding in the tables are to be read. */
-export const REPORT_CONVENTIONS: readonly string[] = [
-  'Each trial runs in its own process: warmup runs first (untimed), then R timed repetitions; the KV cache is filled to the depth d untimed before each one (as llama-bench -d).',
-  'mean ± sd: the mean over the R repetitions ± the sample standard deviation (n − 1).',
-  'Per-token p50 / p99: percentiles over every decode step of every repetition.',
-  'noisy: the coefficient of variation (sd ÷ mean) of prefill or decode tok/s is over 5%.',
-  'Rounding in the tables: tok/s and ms to 2 decimals; bytes in binary units (KiB, MiB, GiB), 1 decimal under 100. The CSV and JSON exports carry the unrounded values.',
-];
+export {
+  CONTEXT_SECTION_TEXT,
+  METRIC_DEFINITIONS,
+  REPORT_CONVENTIONS,
+  SYNTHETIC_QUALITY_NOTE,
+  resultsIntro,
+  type MetricDefinition,
+} from './report-definitions';
 
 /** ok and failed trials ran; skipped ones were planned but would not fit; not-run ones the run never reached. */
 export type TrialEntryStatus = 'ok' | 'failed' | 'skipped' | 'not-run';
@@ -171,25 +129,60 @@ export function threadsOf(entry: TrialEntry): number | null {
   return entry.spec.threads ?? null;
 }
 
+/** How the cache was held: what ran, else what was asked for ('auto' for a trial not run). */
+export function kvBufferOf(entry: TrialEntry): string {
+  return kvBufferRan(entry.spec, entry.result);
+}
+
+/** A dimension a configuration varies in: its name (for `omit`), prefix and short value. */
+interface LabelDimension {
+  name: 'kv' | 'ctx' | 'depth' | 'fill' | 'buffer' | 'pp' | 'tg' | 'ep' | 'threads';
+  prefix: string;
+  value: (entry: TrialEntry) => string;
+}
+export type LabelDimensionName = LabelDimension['name'];
+
 /** The configuration dimensions of a trial, as short values for labels. */
-const labelDimensions: { prefix: string; value: (entry: TrialEntry) => string }[] = [
-  { prefix: 'kv ', value: kvDtypeOf },
-  { prefix: 'ctx ', value: (entry) => String(entry.spec.contextTokens) },
-  { prefix: 'd', value: (entry) => String(entry.spec.depthTokens) },
-  { prefix: 'pp', value: (entry) => String(entry.spec.promptTokens) },
-  { prefix: 'tg', value: (entry) => String(entry.spec.generateTokens) },
-  { prefix: '', value: (entry) => entry.spec.ep },
-  { prefix: 't', value: (entry) => String(threadsOf(entry) ?? 'default') },
+const labelDimensions: readonly LabelDimension[] = [
+  { name: 'kv', prefix: 'kv ', value: kvDtypeOf },
+  { name: 'ctx', prefix: 'ctx ', value: (entry) => String(entry.spec.contextTokens) },
+  // the default depth follows the context (C − P − G): the same "end of window" at every context
+  {
+    name: 'depth',
+    prefix: 'd',
+    value: (entry) => (entry.spec.depthSource === 'context' ? '=end' : String(entry.spec.depthTokens)),
+  },
+  { name: 'fill', prefix: '', value: (entry) => `${entry.spec.fill} fill` },
+  { name: 'buffer', prefix: '', value: (entry) => `${kvBufferOf(entry)} KV` },
+  { name: 'pp', prefix: 'pp', value: (entry) => String(entry.spec.promptTokens) },
+  { name: 'tg', prefix: 'tg', value: (entry) => String(entry.spec.generateTokens) },
+  { name: 'ep', prefix: '', value: (entry) => entry.spec.ep },
+  { name: 'threads', prefix: 't', value: (entry) => String(threadsOf(entry) ?? 'default') },
 ];
+
+/** Trials with the same key differ only in the omitted dimensions: one series of a chart along them. */
+export function seriesKey(entry: TrialEntry, omit: readonly LabelDimensionName[]): string {
+  return [
+    modelName(entry.spec),
+    entry.spec.quant,
+    ...labelDimensions
+      .filter((dimension) => !omit.includes(dimension.name))
+      .map((dimension) => dimension.value(entry)),
+  ].join('|');
+}
 
 /**
  * Short labels that tell the given trials apart: model and quant always, plus only the dimensions whose
- * values differ between them (e.g. "mobilellm-r1-140m int4 · d1024"). Trials of identical
- * configuration (re-runs) get "#2", "#3".
+ * values differ between them (e.g. "mobilellm-r1-140m int4 · d1024"), less the omitted ones (a chart's
+ * axis). Trials of identical configuration (re-runs) get "#2", "#3".
  */
-export function configurationLabels(entries: readonly TrialEntry[]): string[] {
+export function configurationLabels(
+  entries: readonly TrialEntry[],
+  omit: readonly LabelDimensionName[] = [],
+): string[] {
   const varying = labelDimensions.filter(
-    (dimension) => new Set(entries.map((entry) => dimension.value(entry))).size > 1,
+    (dimension) =>
+      !omit.includes(dimension.name) && new Set(entries.map((entry) => dimension.value(entry))).size > 1,
   );
   const labels = entries.map((entry) =>
     [
@@ -228,6 +221,57 @@ const fromResultValue =
   (entry: TrialEntry): Cell =>
     entry.result ? (pick(entry.result) ?? null) : null;
 
+/** What ran (depth, fill, buffer), how it was measured (sampling, peak RSS, logits, roofline). */
+const SETUP_COLUMNS: readonly TrialColumn[] = [
+  { name: 'result_schema_version', value: fromResultValue((result) => result.schemaVersion) },
+  { name: 'depth_source', value: (entry) => entry.spec.depthSource },
+  { name: 'fill', value: (entry) => entry.result?.kvSetup?.fill ?? entry.spec.fill },
+  { name: 'fill_source', value: fromResultValue((result) => result.kvSetup?.fillSource) },
+  { name: 'fill_chunk_tokens', value: fromResultValue((result) => result.kvSetup?.fillChunkTokens) },
+  { name: 'kv_buffer', value: kvBufferOf },
+  { name: 'kv_buffer_tokens', value: fromResultValue((result) => result.kvSetup?.bufferTokens) },
+  { name: 'synthetic_weights', value: (entry) => hasSyntheticWeights(entry.spec) },
+  { name: 'sampling_ms_p50', value: fromResultValue((result) => result.summary?.samplingMs?.p50) },
+  { name: 'sampling_ms_mean', value: fromResultValue((result) => result.summary?.samplingMs?.mean) },
+  { name: 'sampling_ms_max', value: fromResultValue((result) => result.summary?.samplingMs?.max) },
+  { name: 'peak_rss_source', value: fromResultValue((result) => result.peakRss?.source) },
+  {
+    name: 'peak_rss_timeline_max_bytes',
+    value: fromResultValue((result) => result.peakRss?.timelineMaxBytes),
+  },
+  { name: 'peak_rss_consistent', value: fromResultValue((result) => result.peakRss?.consistent) },
+  {
+    name: 'memory_sample_interval_ms',
+    value: fromResultValue((result) => result.peakRss?.sampleIntervalMs),
+  },
+  { name: 'logits_positions', value: fromResultValue((result) => result.logits?.positions) },
+  { name: 'logits_prefill_bytes', value: fromResultValue((result) => result.logits?.prefillBytes) },
+  {
+    name: 'logits_last_position_bytes',
+    value: fromResultValue((result) => result.logits?.lastPositionBytes),
+  },
+  { name: 'bandwidth_method', value: fromResultValue((result) => result.roofline?.bandwidthMethod) },
+  { name: 'bandwidth_measured_at', value: fromResultValue((result) => result.roofline?.bandwidthMeasuredAt) },
+  {
+    name: 'kernel_bandwidth_bytes_s',
+    value: fromResultValue((result) => result.roofline?.kernelBandwidthBytesPerSecond),
+  },
+  {
+    name: 'kernel_bandwidth_method',
+    value: fromResultValue((result) => result.roofline?.kernelBandwidthMethod),
+  },
+  {
+    name: 'weight_bytes_per_decode_token',
+    value: fromResultValue((result) => result.roofline?.weightBytesPerDecodeToken),
+  },
+  {
+    name: 'kv_bytes_per_decode_token',
+    value: fromResultValue((result) => result.roofline?.kvBytesPerDecodeToken),
+  },
+  { name: 'roofline_unavailable', value: fromResultValue((result) => result.rooflineUnavailable) },
+  { name: 'present_on_host', value: fromResultValue((result) => result.presentOnHost) },
+];
+
 /** The tidy per-trial column set: configuration, status, then every metric with its unit in the name. */
 export const TRIAL_COLUMNS: readonly TrialColumn[] = [
   { name: 'trial_key', value: (entry) => entry.key },
@@ -256,7 +300,13 @@ export const TRIAL_COLUMNS: readonly TrialColumn[] = [
   { name: 'per_token_ms_p90', value: fromResultValue((result) => result.summary?.perTokenMs.p90) },
   { name: 'per_token_ms_p99', value: fromResultValue((result) => result.summary?.perTokenMs.p99) },
   { name: 'per_token_ms_mean', value: fromResultValue((result) => result.summary?.perTokenMs.mean) },
-  { name: 'noisy', value: fromResultValue((result) => result.summary?.noisy) },
+  // one repetition has no spread: neither noisy nor quiet, so no value
+  {
+    name: 'noisy',
+    value: fromResultValue((result) =>
+      result.summary && result.summary.decodeTokensPerSecond.n > 1 ? result.summary.noisy : undefined,
+    ),
+  },
   { name: 'peak_rss_bytes', value: fromResultValue((result) => result.peakRssBytes) },
   { name: 'rss_before_load_bytes', value: fromResultValue((result) => result.rssBeforeLoadBytes) },
   { name: 'rss_after_load_bytes', value: fromResultValue((result) => result.rssAfterLoadBytes) },
@@ -279,6 +329,8 @@ export const TRIAL_COLUMNS: readonly TrialColumn[] = [
   { name: 'roofline_efficiency', value: fromResultValue((result) => result.roofline?.efficiency) },
   { name: 'started_at', value: fromResultValue((result) => result.startedAt) },
   { name: 'finished_at', value: fromResultValue((result) => result.finishedAt) },
+  // added with trial schema 2, after the older columns so that readers by position keep working
+  ...SETUP_COLUMNS,
 ];
 
 export type TrialRow = Record<string, Cell>;

@@ -1,4 +1,4 @@
-import { formatBytes, type RunDocument, type Stats, type TrialResult } from '../../api';
+import { formatBytes, formatMeanSd, type RunDocument, type Stats, type TrialResult } from '../../api';
 import {
   METRIC_DEFINITIONS,
   kvDtypeOf,
@@ -7,6 +7,15 @@ import {
   trialEntries,
   type TrialEntry,
 } from './report-metrics';
+import {
+  bandwidthText,
+  depthText,
+  fillText,
+  kvBufferText,
+  peakRssSourceText,
+  resultNotes,
+  spreadNote,
+} from './trial-setup-text';
 
 /**
  * The report's tables as plain text cells, built once for the Markdown and the HTML exporters, so both
@@ -42,9 +51,9 @@ export function fixed2(value: number): string {
   return value.toFixed(2);
 }
 
-/** "1234.56 ± 12.34": mean ± sample sd over the repetitions. */
+/** "1234.56 ± 12.34": mean ± sample sd over the repetitions; "1234.56 (n = 1)" for a single one. */
 export function meanSd(stats: Stats): string {
-  return `${fixed2(stats.mean)} ± ${fixed2(stats.std)}`;
+  return formatMeanSd(stats, fixed2);
 }
 
 const none = '—';
@@ -58,7 +67,7 @@ const configurationColumns: Column<TrialEntry>[] = [
   { header: 'ep', cell: (entry) => entry.spec.ep },
   { header: 'threads', numeric: true, cell: threads },
   { header: 'ctx', numeric: true, cell: (entry) => String(entry.spec.contextTokens) },
-  { header: 'depth', numeric: true, cell: (entry) => String(entry.spec.depthTokens) },
+  { header: 'depth', numeric: true, cell: (entry) => depthText(entry.spec, entry.result) },
   { header: 'pp', numeric: true, cell: (entry) => String(entry.spec.promptTokens) },
   { header: 'tg', numeric: true, cell: (entry) => String(entry.spec.generateTokens) },
 ];
@@ -77,7 +86,10 @@ export function measuredTrials(doc: RunDocument): MeasuredTrial[] {
   );
 }
 
-/** The llama-bench-style table: configuration, then `t/s ± sd`, TTFT, per-token, peak RSS, KV. */
+/**
+ * The llama-bench-style table: configuration, then `t/s ± sd`, TTFT, per-token, sampling apart, peak
+ * RSS, KV, and what a reader must know beside the numbers (noisy or n = 1, an all-positions logits cost).
+ */
 export function resultsTable(trials: readonly MeasuredTrial[]): ReportTable {
   return table<MeasuredTrial>(
     [
@@ -98,7 +110,36 @@ export function resultsTable(trials: readonly MeasuredTrial[]): ReportTable {
       { header: 'peak RSS', numeric: true, cell: (entry) => bytes(entry.result.peakRssBytes) },
       { header: 'KV cache', numeric: true, cell: (entry) => bytes(entry.result.kvCache?.exactBytes) },
       { header: 'n', numeric: true, cell: (entry) => String(entry.summary.decodeTokensPerSecond.n) },
-      { header: 'note', cell: (entry) => (entry.summary.noisy ? 'noisy (CV > 5%)' : '') },
+      { header: 'note', cell: (entry) => spreadNote(entry.summary) },
+    ],
+    trials,
+  );
+}
+
+/**
+ * What each trial ran and how it was measured, beside the results (a table of its own, so that both fit
+ * a printed page): the depth and its fill, the KV buffer, sampling timed apart, where peak RSS came
+ * from, and what a reader must know (an all-positions logits cost, a cache copied back to the host).
+ */
+export function setupTable(trials: readonly MeasuredTrial[]): ReportTable {
+  return table<MeasuredTrial>(
+    [
+      { header: 'model', cell: modelLabel },
+      { header: 'ctx', numeric: true, cell: (entry) => String(entry.spec.contextTokens) },
+      { header: 'depth', numeric: true, cell: (entry) => depthText(entry.spec, entry.result) },
+      { header: 'fill', cell: (entry) => fillText(entry.spec, entry.result) },
+      { header: 'KV buffer', cell: (entry) => kvBufferText(entry.spec, entry.result) },
+      {
+        header: 'sampling ms p50 / max',
+        numeric: true,
+        cell: (entry) => {
+          const sampling = entry.summary.samplingMs;
+          // schema 1 timed the argmax inside each step: there is no separate figure
+          return sampling ? `${fixed2(sampling.p50)} / ${fixed2(sampling.max)}` : none;
+        },
+      },
+      { header: 'peak RSS source', cell: (entry) => peakRssSourceText(entry.result) ?? none },
+      { header: 'notes', cell: (entry) => resultNotes(entry.result).join('; ') },
     ],
     trials,
   );
@@ -106,7 +147,10 @@ export function resultsTable(trials: readonly MeasuredTrial[]): ReportTable {
 
 const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`;
 
-/** Load, memory detail and the roofline: the second table. */
+/**
+ * Load, memory detail and the roofline: the second table. Peak RSS says how it was read; the roofline
+ * shows the bandwidth it divides by with onnxruntime's GEMV beside it, or why it was not measured.
+ */
 export function memoryTable(trials: readonly MeasuredTrial[]): ReportTable {
   return table<MeasuredTrial>(
     [
@@ -129,12 +173,26 @@ export function memoryTable(trials: readonly MeasuredTrial[]): ReportTable {
         numeric: true,
         cell: (entry) => bytes(entry.result.kvCache?.bytesPerToken),
       },
+      { header: 'bandwidth', cell: (entry) => bandwidthText(entry.result) },
+      {
+        header: 'bytes read per decode step',
+        numeric: true,
+        cell: (entry) => {
+          const roofline = entry.result.roofline;
+          if (!roofline) return none;
+          const { weightBytesPerDecodeToken: weights, kvBytesPerDecodeToken: kv } = roofline;
+          const total = formatBytes(roofline.bytesPerDecodeToken);
+          return weights === undefined || kv === undefined
+            ? total
+            : `${total} (weights ${formatBytes(weights)} + KV ${formatBytes(kv)})`;
+        },
+      },
       {
         header: 'roofline bound t/s',
         numeric: true,
         cell: (entry) => {
           const roofline = entry.result.roofline;
-          return roofline ? fixed2(roofline.boundTokensPerSecond) : none;
+          return roofline ? fixed2(roofline.boundTokensPerSecond) : 'not measured';
         },
       },
       {
@@ -142,7 +200,7 @@ export function memoryTable(trials: readonly MeasuredTrial[]): ReportTable {
         numeric: true,
         cell: (entry) => {
           const roofline = entry.result.roofline;
-          return roofline ? percent(roofline.efficiency) : none;
+          return roofline ? percent(roofline.efficiency) : 'not measured';
         },
       },
     ],
@@ -205,7 +263,15 @@ export function settingsTable(doc: RunDocument): ReportTable {
       ['quantization presets', list(sweep.quants)],
       ['KV dtypes', list(sweep.kvDtypes)],
       ['context tokens', list(sweep.contexts)],
-      ['depth tokens (d)', list(sweep.depths)],
+      [
+        'depth tokens (d)',
+        list(sweep.depths.map((depth) => (depth === 'end' ? 'end of window (C − P − G)' : depth))),
+      ],
+      ['depth fill', sweep.fill ?? (sweep.fillText === undefined ? 'synthetic' : 'model')],
+      ...(sweep.fillText === undefined
+        ? []
+        : ([['fill text', `${sweep.fillText.length} characters, repeated to the depth`]] as Row[])),
+      ['KV buffers', list(sweep.kvBuffers)],
       ['prompt tokens (P)', list(sweep.prompts)],
       ['generated tokens (G)', list(sweep.gens)],
       ['execution providers', list(sweep.eps)],
@@ -247,11 +313,28 @@ export function runFactsTable(doc: RunDocument): ReportTable {
   );
 }
 
+/**
+ * Whether a quality entry was measured on a catalog model, whose weights are seeded: entries are keyed by
+ * the folder's path for a model folder, by the catalog id otherwise.
+ */
+export function qualityFromSyntheticWeights(doc: RunDocument, modelKey: string): boolean {
+  return !doc.sweep.models.some((model) => model.kind === 'folder' && model.path === modelKey);
+}
+
+/** Whether any quality number of the run comes from synthetic weights (then the reports say so). */
+export function hasSyntheticQuality(doc: RunDocument): boolean {
+  return doc.quality.some((entry) => qualityFromSyntheticWeights(doc, entry.modelKey));
+}
+
 /** Each quantized variant against its fp32 source; empty rows when quality was not measured. */
 export function qualityTable(doc: RunDocument): ReportTable {
   return table(
     [
       { header: 'model', cell: (entry) => entry.modelKey },
+      {
+        header: 'weights',
+        cell: (entry) => (qualityFromSyntheticWeights(doc, entry.modelKey) ? 'synthetic (seeded)' : 'real'),
+      },
       { header: 'quant', cell: (entry) => entry.quant },
       { header: 'KL mean (nats)', numeric: true, cell: (entry) => entry.report.overall.klMean.toFixed(4) },
       { header: 'KL p99 (nats)', numeric: true, cell: (entry) => entry.report.overall.klP99.toFixed(4) },

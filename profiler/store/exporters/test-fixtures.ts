@@ -15,7 +15,9 @@ import {
 /**
  * A realistic run document for the exporters' tests and the HTML report's browser story: MobileLLM-R1
  * 140M at fp32 and int4 measured (ok), 950M int4 failed (a crash), 950M fp32 skipped (will not fit).
- * Numbers are shaped like a laptop CPU's; statistics are computed from the raw samples, so they agree.
+ * Trial schema 2: each at the end of its 2048-token window (depth 1856, synthetic fill), int4 in a
+ * shared KV buffer, fp32 growing it, sampling timed apart, peak RSS read from VmHWM. Numbers are shaped like
+ * a laptop CPU's; statistics are computed from the raw samples, so they agree.
  */
 
 const MIB = 1024 * 1024; // bytes
@@ -56,24 +58,24 @@ function percentile(samples: readonly number[], q: number): number {
   return lowValue + ((sorted[Math.ceil(rank)] ?? lowValue) - lowValue) * (rank - low);
 }
 
-function specOf(id: string, quant: string): TrialSpec {
+export function specOf(id: string, quant: string, contextTokens = 2048, repetitions = 5): TrialSpec {
   return TrialSpecSchema.parse({
     model: { kind: 'catalog', id },
     quant,
-    contextTokens: 2048,
+    contextTokens,
     promptTokens: 128,
     generateTokens: 64,
-    repetitions: 5,
+    repetitions,
     warmupRuns: 1,
     threads: 8,
   });
 }
 
-const keyOf = (spec: TrialSpec): string =>
+export const keyOf = (spec: TrialSpec): string =>
   `${spec.model.kind === 'catalog' ? spec.model.id : spec.model.path}|${spec.quant}|ctx${spec.contextTokens}` +
   `|d${spec.depthTokens}|pp${spec.promptTokens}|tg${spec.generateTokens}|${spec.ep}|t${spec.threads ?? 'default'}`;
 
-interface Shape {
+export interface Shape {
   /** ms, prefill of the 128-token prompt */
   prefillMs: number;
   /** ms, first decode step; later steps grow with the KV cache */
@@ -84,14 +86,16 @@ interface Shape {
   kvBytesPerToken: number;
   /** ms, InferenceSession.create */
   loadMs: number;
+  /** how the cache was held (what 'auto' resolved to) */
+  buffer: 'grow' | 'shared';
 }
 
-function okResult(spec: TrialSpec, label: string, shape: Shape): TrialResult {
+export function okResult(spec: TrialSpec, label: string, shape: Shape): TrialResult {
   // deterministic jitter: the same document every time
   const jitter = (seed: number): number => Math.sin(seed * 12.9898) * 0.5;
   const repetitions = Array.from({ length: spec.repetitions }, (_, rep) => {
     const prefillMs = shape.prefillMs * (1 + 0.03 * jitter(rep + 1));
-    const ttftMs = prefillMs + 0.35;
+    const ttftMs = prefillMs + 0.35; // the prefill run() + its argmax
     // a repetition-wide drift (clock, cache state) plus per-step noise and a periodic stall
     const repScale = 1 + 0.03 * jitter(rep + 3);
     const decodeStepMs = Array.from(
@@ -103,8 +107,10 @@ function okResult(spec: TrialSpec, label: string, shape: Shape): TrialResult {
     const decodeSeconds = decodeStepMs.reduce((sum, value) => sum + value, 0) / 1000;
     return {
       ttftMs,
+      prefillMs,
       prefillTokensPerSecond: spec.promptTokens / (prefillMs / 1000),
       decodeStepMs,
+      samplingMs: decodeStepMs.map((_, step) => 0.3 + 0.05 * jitter(rep * 50 + step)),
       decodeTokensPerSecond: spec.generateTokens / decodeSeconds,
       generatedTokenIds: Array.from(
         { length: spec.generateTokens },
@@ -113,10 +119,15 @@ function okResult(spec: TrialSpec, label: string, shape: Shape): TrialResult {
     };
   });
   const allSteps = repetitions.flatMap((repetition) => repetition.decodeStepMs);
+  const allSampling = repetitions.flatMap((repetition) => repetition.samplingMs);
   const prefill = stats(repetitions.map((repetition) => repetition.prefillTokensPerSecond));
   const decode = stats(repetitions.map((repetition) => repetition.decodeTokensPerSecond));
   const rssBeforeLoadBytes = 58 * MIB;
   const kvTokens = spec.depthTokens + spec.promptTokens + spec.generateTokens;
+  // bytes one decode step reads: the weights, and the cache at the mean depth of the decode steps
+  const kvReadBytes =
+    shape.kvBytesPerToken * (spec.depthTokens + spec.promptTokens + (spec.generateTokens - 1) / 2);
+  const bytesPerDecodeToken = shape.weightsBytes + kvReadBytes;
   const timeline = Array.from({ length: 160 }, (_, index) => {
     const tMs = index * 20;
     const loaded = Math.min(1, tMs / 600);
@@ -159,7 +170,22 @@ function okResult(spec: TrialSpec, label: string, shape: Shape): TrialResult {
     rssBeforeLoadBytes,
     rssAfterLoadBytes: shape.rssAfterLoadBytes,
     peakRssBytes: shape.peakRssBytes,
+    peakRss: {
+      source: 'VmHWM',
+      timelineMaxBytes: Math.max(...timeline.map((sample) => sample.rssBytes)),
+      sampleIntervalMs: 20,
+      consistent: true,
+    },
     memoryTimeline: timeline,
+    kvSetup: {
+      depthTokens: spec.depthTokens,
+      fill: 'synthetic',
+      fillSource: 'seeded values',
+      buffer: shape.buffer,
+      ...(shape.buffer === 'shared' ? { bufferTokens: spec.contextTokens } : {}),
+    },
+    // the synthetic graphs return the last position's logits only: one row of the 128,256-token vocabulary
+    logits: { positions: 'last', prefillBytes: 128_256 * 4, lastPositionBytes: 128_256 * 4 },
     warmupRuns: spec.warmupRuns,
     repetitions,
     generatedTokenIds: repetitions[0]?.generatedTokenIds ?? [],
@@ -173,7 +199,13 @@ function okResult(spec: TrialSpec, label: string, shape: Shape): TrialResult {
         p99: percentile(allSteps, 0.99),
         mean: allSteps.reduce((sum, value) => sum + value, 0) / allSteps.length,
       },
-      noisy: prefill.cv > 0.05 || decode.cv > 0.05,
+      samplingMs: {
+        p50: percentile(allSampling, 0.5),
+        mean: allSampling.reduce((sum, value) => sum + value, 0) / allSampling.length,
+        max: Math.max(...allSampling),
+      },
+      // one repetition has no spread: never noisy
+      noisy: decode.n > 1 && (prefill.cv > 0.05 || decode.cv > 0.05),
     },
     kvCache: {
       tokens: kvTokens,
@@ -183,10 +215,15 @@ function okResult(spec: TrialSpec, label: string, shape: Shape): TrialResult {
     },
     roofline: {
       bandwidthBytesPerSecond: 61.4e9,
-      bandwidthMethod: 'Float64Array copy, 256 MiB, best of 5',
-      bytesPerDecodeToken: shape.weightsBytes + shape.kvBytesPerToken * kvTokens,
-      boundTokensPerSecond: 61.4e9 / (shape.weightsBytes + shape.kvBytesPerToken * kvTokens),
-      efficiency: decode.mean / (61.4e9 / (shape.weightsBytes + shape.kvBytesPerToken * kvTokens)),
+      bandwidthMethod: 'streaming read, 16 workers × 256 MiB, best of 5 (spread 2.1%)',
+      bandwidthMeasuredAt: '2025-06-02T09:00:00.000Z',
+      kernelBandwidthBytesPerSecond: 24.8e9,
+      kernelBandwidthMethod: 'onnxruntime fp32 GEMV, 512 MiB matrix, best of 5 (spread 1.4%)',
+      weightBytesPerDecodeToken: shape.weightsBytes,
+      kvBytesPerDecodeToken: kvReadBytes,
+      bytesPerDecodeToken,
+      boundTokensPerSecond: 61.4e9 / bytesPerDecodeToken,
+      efficiency: decode.median / (61.4e9 / bytesPerDecodeToken),
     },
   });
 }
@@ -235,7 +272,7 @@ export function exampleRunDocument(options: FixtureOptions = {}): RunDocument {
       ],
       quants: ['fp32', 'int4'],
       contexts: [2048],
-      depths: [0],
+      depths: ['end'],
       prompts: [128],
       gens: [64],
       eps: ['cpu'],
@@ -263,6 +300,7 @@ export function exampleRunDocument(options: FixtureOptions = {}): RunDocument {
           rssAfterLoadBytes: 612 * MIB,
           kvBytesPerToken,
           loadMs: 412.7,
+          buffer: 'grow',
         }),
       },
       {
@@ -275,6 +313,7 @@ export function exampleRunDocument(options: FixtureOptions = {}): RunDocument {
           rssAfterLoadBytes: 214 * MIB,
           kvBytesPerToken,
           loadMs: 188.2,
+          buffer: 'shared',
         }),
       },
       {

@@ -1,5 +1,6 @@
 import type { RunDocument, TrialResult } from '../../../profiler/api';
 import { modelName } from '../format/trial-label';
+import { kvBufferOf } from '../format/trial-setup';
 
 /** One trial of an opened run, as the Compare screen holds it. */
 export interface ComparedTrial {
@@ -39,7 +40,18 @@ export function kvDtypeOf(result: TrialResult): string {
 
 /** The dimensions a configuration varies in, in the order labels name them. */
 export type Dimension =
-  'model' | 'quant' | 'kv' | 'context' | 'depth' | 'lengths' | 'ep' | 'threads' | 'device' | 'run';
+  | 'model'
+  | 'quant'
+  | 'kv'
+  | 'context'
+  | 'depth'
+  | 'fill'
+  | 'buffer'
+  | 'lengths'
+  | 'ep'
+  | 'threads'
+  | 'device'
+  | 'run';
 
 function dimensionTexts(trial: ComparedTrial): Record<Dimension, string> {
   const { spec } = trial.result;
@@ -48,7 +60,12 @@ function dimensionTexts(trial: ComparedTrial): Record<Dimension, string> {
     quant: spec.quant,
     kv: `KV ${kvDtypeOf(trial.result)}`,
     context: `ctx ${spec.contextTokens}`,
-    depth: `depth ${spec.depthTokens}`,
+    // the default depth follows the context (C − P − G): trials at the end of their windows are one
+    // series across contexts, however many tokens each cached
+    depth: spec.depthSource === 'context' ? 'depth: end of window' : `depth ${spec.depthTokens}`,
+    // the fill asked for: a depth of 0 fills nothing, yet belongs to its series
+    fill: `${spec.fill} fill`,
+    buffer: `${kvBufferOf(spec, trial.result)} KV buffer`,
     lengths: `P${spec.promptTokens}/G${spec.generateTokens}`,
     ep: spec.ep,
     threads: spec.threads === undefined ? 'default threads' : `${spec.threads} threads`,
@@ -64,6 +81,8 @@ const DIMENSIONS: readonly Dimension[] = [
   'kv',
   'context',
   'depth',
+  'fill',
+  'buffer',
   'lengths',
   'ep',
   'threads',
@@ -77,7 +96,7 @@ const ALWAYS: readonly Dimension[] = ['model', 'quant'];
  * Short labels that tell the given trials apart: model and preset always, every other dimension only
  * where the trials differ in it ("MobileLLM-R1-140M · int4 · depth 512"), and the run's name only where
  * two runs hold the same configuration. `omit` leaves dimensions out (a chart whose axis is the depth
- * does not repeat it).
+ * does not repeat it). Trials at the end of their context windows read "depth: end of window".
  */
 export function distinguishingLabels(
   trials: readonly ComparedTrial[],

@@ -12,6 +12,15 @@ describe('error bars', () => {
     expect(whiskerBounds([10], [Number.NaN])).toEqual([null]);
   });
 
+  it('draws no whisker for a bar of one repetition, whatever its sd', () => {
+    expect(whiskerBounds([63, 55.1], [0, 1.4], [1, 5])).toEqual([
+      null,
+      { low: 55.1 - 1.4, high: 55.1 + 1.4 },
+    ]);
+    const dataset = { data: [63, 55.1], errorBars: [0.8, 1.4], n: [1, 5] } as BarWithErrors;
+    expect(whiskerMax([dataset])).toBeCloseTo(56.5);
+  });
+
   it('maps the bounds to pixels with caps sized by the bar', () => {
     // y grows downwards on a canvas: value 0 at 200 px, 1 px per unit
     const segment = whiskerSegment(50, 20, { low: 10, high: 14 }, (value) => 200 - value);

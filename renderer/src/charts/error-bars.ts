@@ -3,8 +3,10 @@ import { AXIS_COLOR } from './palette';
 
 /** A bar dataset that carries one standard deviation per bar, drawn as a whisker around the bar's top. */
 export type BarWithErrors = ChartDataset<'bar', number[]> & {
-  /** same unit as the bars; null: no whisker (a single repetition has no spread) */
+  /** same unit as the bars; null: no whisker */
   errorBars: (number | null)[];
+  /** repetitions behind each bar: with one there is no spread, so no whisker whatever its sd says */
+  n: number[];
 };
 
 export interface WhiskerBounds {
@@ -14,15 +16,17 @@ export interface WhiskerBounds {
 
 /**
  * mean ± std per bar, the low end floored at 0 (a rate is never negative). A missing or non-finite std
- * gives no whisker.
+ * gives no whisker, and so does a bar of one repetition (`counts`): its "± 0" would read as quiet.
  */
 export function whiskerBounds(
   means: readonly number[],
   stds: readonly (number | null | undefined)[],
+  counts?: readonly number[],
 ): (WhiskerBounds | null)[] {
   return means.map((mean, index) => {
     const std = stds[index];
     if (std === null || std === undefined || !Number.isFinite(std) || !Number.isFinite(mean)) return null;
+    if (counts !== undefined && (counts[index] ?? 0) <= 1) return null;
     return { low: Math.max(0, mean - Math.abs(std)), high: mean + Math.abs(std) };
   });
 }
@@ -57,7 +61,7 @@ export function whiskerMax(datasets: readonly BarWithErrors[]): number {
   return Math.max(
     0,
     ...datasets.flatMap((dataset) =>
-      whiskerBounds(dataset.data, dataset.errorBars).map((bound) => bound?.high ?? 0),
+      whiskerBounds(dataset.data, dataset.errorBars, dataset.n).map((bound) => bound?.high ?? 0),
     ),
   );
 }
@@ -86,7 +90,7 @@ export const errorBarsPlugin: Plugin<'bar'> = {
       const meta = chart.getDatasetMeta(datasetIndex);
       const scale = meta.yScale;
       if (!scale) return;
-      const bounds = whiskerBounds(dataset.data, dataset.errorBars);
+      const bounds = whiskerBounds(dataset.data, dataset.errorBars, dataset.n);
       ctx.save();
       ctx.strokeStyle = inkOf(chart as unknown as Chart);
       ctx.lineWidth = 1.5;

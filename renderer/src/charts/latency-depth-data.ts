@@ -1,6 +1,5 @@
-import type { ChartDataset } from 'chart.js';
-import { distinguishingLabels, seriesIdentity, type MeasuredTrial } from './compared-trial';
-import { seriesColor } from './palette';
+import type { MeasuredTrial } from './compared-trial';
+import { distinctX, hasSweep, pairedLineData, type PairedLineData, type SweptAxis } from './paired-lines';
 
 /** Axis ids: TTFT (a whole prefill) and one decode step differ by an order of magnitude. */
 export const TTFT_AXIS = 'yTtft';
@@ -9,58 +8,34 @@ export const TOKEN_AXIS = 'yToken';
 export const TTFT_LINE = ' · TTFT';
 export const TOKEN_LINE = ' · p50 per token';
 
+/**
+ * Depth at one context: series keep their context, so a trial at the end of a 4K window and one at
+ * depth 0 of the same window are one line, while other contexts are lines of their own.
+ */
+export const DEPTH_AXIS: SweptAxis = {
+  omit: ['depth'],
+  x: (trial) => trial.result.kvSetup?.depthTokens ?? trial.result.spec.depthTokens,
+};
+
 /** tokens, ascending */
 export function distinctDepths(trials: readonly MeasuredTrial[]): number[] {
-  return [...new Set(trials.map((trial) => trial.result.spec.depthTokens))].sort((a, b) => a - b);
+  return distinctX(trials, DEPTH_AXIS);
 }
 
-interface DepthPoint {
-  x: number;
-  y: number;
+/** Whether some configuration ran at two or more depths of one context. */
+export function hasDepthSweep(trials: readonly MeasuredTrial[]): boolean {
+  return hasSweep(trials, DEPTH_AXIS);
 }
 
-export interface LatencyDepthChartData {
-  datasets: ChartDataset<'line', DepthPoint[]>[];
+/** TTFT (median, ms; solid) and per-token p50 (ms; dashed) against x, one pair of lines per series. */
+export function latencyLines(trials: readonly MeasuredTrial[], axis: SweptAxis): PairedLineData {
+  return pairedLineData(trials, axis, [
+    { suffix: TTFT_LINE, yAxisID: TTFT_AXIS, y: (trial) => trial.result.summary.ttftMs.median },
+    { suffix: TOKEN_LINE, yAxisID: TOKEN_AXIS, y: (trial) => trial.result.summary.perTokenMs.p50 },
+  ]);
 }
 
-/**
- * TTFT (median, ms; solid) and per-token p50 (ms; dashed) against the cache depth, one pair of lines per
- * configuration apart from its depth (model × quant, and whatever else the trials vary in).
- */
-export function latencyDepthData(trials: readonly MeasuredTrial[]): LatencyDepthChartData {
-  const groups = new Map<string, MeasuredTrial[]>();
-  for (const trial of trials) {
-    const identity = seriesIdentity(trial, ['depth']);
-    groups.set(identity, [...(groups.get(identity) ?? []), trial]);
-  }
-  const series = [...groups.values()].map((group) =>
-    [...group].sort((a, b) => a.result.spec.depthTokens - b.result.spec.depthTokens),
-  );
-  const labels = distinguishingLabels(
-    series.map((group) => group[0]!),
-    ['depth'],
-  );
-  return {
-    datasets: series.flatMap((group, index) => {
-      const color = seriesColor(index);
-      const line = (
-        suffix: string,
-        yAxisID: string,
-        y: (trial: MeasuredTrial) => number,
-        dashed: boolean,
-      ) => ({
-        label: `${labels[index]}${suffix}`,
-        data: group.map((trial) => ({ x: trial.result.spec.depthTokens, y: y(trial) })),
-        yAxisID,
-        borderColor: color,
-        backgroundColor: color,
-        borderDash: dashed ? [6, 4] : [],
-        pointRadius: 3,
-      });
-      return [
-        line(TTFT_LINE, TTFT_AXIS, (trial) => trial.result.summary.ttftMs.median, false),
-        line(TOKEN_LINE, TOKEN_AXIS, (trial) => trial.result.summary.perTokenMs.p50, true),
-      ];
-    }),
-  };
+/** Latency against the cache depth (llama-bench -d), one pair of lines per configuration and context. */
+export function latencyDepthData(trials: readonly MeasuredTrial[]): PairedLineData {
+  return latencyLines(trials, DEPTH_AXIS);
 }

@@ -1,4 +1,5 @@
 import type { ChartDataset } from 'chart.js';
+import { bandwidthText, rooflineUnavailableText } from '../format/trial-setup';
 import { distinguishingLabels, type MeasuredTrial } from './compared-trial';
 import { seriesColor, withAlpha } from './palette';
 
@@ -7,11 +8,13 @@ export interface RooflineChartData {
   datasets: ChartDataset<'bar', number[]>[];
   /** measured ÷ bound per label, 0–1 (more is closer to what the memory allows) */
   efficiencies: number[];
+  /** per label: the streaming-read bandwidth the bound divides by, onnxruntime's GEMV beside it */
+  bandwidths: string[];
 }
 
 /**
- * Measured decode tok/s (mean, as the engine's efficiency uses) beside the memory-bandwidth bound, per
- * configuration that has a roofline.
+ * Measured decode tok/s (the median, which the engine's efficiency divides) beside the memory-bandwidth
+ * bound, per configuration that has a roofline.
  */
 export function rooflineData(trials: readonly MeasuredTrial[]): RooflineChartData {
   const withRoofline = trials.flatMap((trial) =>
@@ -29,7 +32,7 @@ export function rooflineData(trials: readonly MeasuredTrial[]): RooflineChartDat
     datasets: [
       bars(
         'measured decode tok/s',
-        withRoofline.map(({ trial }) => trial.result.summary.decodeTokensPerSecond.mean),
+        withRoofline.map(({ trial }) => trial.result.summary.decodeTokensPerSecond.median),
         0,
       ),
       bars(
@@ -39,5 +42,15 @@ export function rooflineData(trials: readonly MeasuredTrial[]): RooflineChartDat
       ),
     ],
     efficiencies: withRoofline.map(({ roofline }) => roofline.efficiency),
+    bandwidths: withRoofline.map(({ trial }) => bandwidthText(trial.result)),
   };
+}
+
+/** Why the trials without a roofline have none, each reason once ("not measured for this provider: …"). */
+export function rooflineMissingReasons(trials: readonly MeasuredTrial[]): string[] {
+  return [
+    ...new Set(
+      trials.filter((trial) => !trial.result.roofline).map((trial) => rooflineUnavailableText(trial.result)),
+    ),
+  ];
 }

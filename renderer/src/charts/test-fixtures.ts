@@ -39,6 +39,10 @@ function spec(id: string, quant: string, depthTokens: number, kvDtype?: 'float16
     promptTokens: 128,
     generateTokens: 64,
     depthTokens,
+    // schema 1 runs: the depth was given, and filled by running the model
+    depthSource: 'given',
+    fill: 'model',
+    kvBuffer: 'auto',
     promptSeed: 0,
     ep: 'cpu',
     threads: 8,
@@ -73,7 +77,13 @@ interface Measured {
   opBreakdown?: OpBreakdown;
 }
 
-function ok(trialSpec: TrialSpec, label: string, measured: Measured): TrialResult {
+/** `schema2`: the fields trial schema 2 adds (kvSetup, peakRss, logits, sampling, the bandwidth pair). */
+function ok(
+  trialSpec: TrialSpec,
+  label: string,
+  measured: Measured,
+  schema2?: Partial<TrialResult>,
+): TrialResult {
   const bytesPerToken =
     2 * measured.layers * measured.kvHeads * measured.headDim * (measured.kvDtype === 'float16' ? 2 : 4);
   const tokens = trialSpec.depthTokens + trialSpec.promptTokens + trialSpec.generateTokens;
@@ -125,8 +135,9 @@ function ok(trialSpec: TrialSpec, label: string, measured: Measured): TrialResul
       bandwidthMethod: 'Float64Array copy, 256 MiB, best of 5',
       bytesPerDecodeToken,
       boundTokensPerSecond,
-      efficiency: decode.mean / boundTokensPerSecond,
+      efficiency: decode.median / boundTokensPerSecond, // as the engine: the median
     },
+    ...(schema2 ? { schemaVersion: 2, ...schema2 } : {}),
   };
 }
 
@@ -292,6 +303,7 @@ function document(
       kvDtypes: ['preset'],
       contexts: [4096],
       depths: [...new Set(trials.map(({ result }) => result.spec.depthTokens))],
+      kvBuffers: ['auto'],
       prompts: [128],
       gens: [64],
       eps: ['cpu'],

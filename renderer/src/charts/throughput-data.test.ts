@@ -24,5 +24,6 @@ describe('throughput chart data', () => {
     const single = measuredOf(depthRun()).slice(0, 1);
     single[0]!.result.summary.decodeTokensPerSecond.n = 1;
     expect(throughputData(single).datasets[0]!.errorBars).toEqual([null]);
+    expect(throughputData(single).datasets[0]!.n).toEqual([1]);
   });
 });

@@ -17,8 +17,9 @@ function bars(label: string, stats: readonly Stats[], colorIndex: number, yAxisI
   return {
     label,
     data: stats.map((stat) => stat.mean),
-    // a single repetition has no spread to show
+    // a single repetition has no spread to show: no whisker, and "(n = 1)" in the tooltip
     errorBars: stats.map((stat) => (stat.n > 1 ? stat.std : null)),
+    n: stats.map((stat) => stat.n),
     yAxisID,
     backgroundColor: withAlpha(color, 0.75),
     borderColor: color,

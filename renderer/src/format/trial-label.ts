@@ -7,9 +7,16 @@ export function modelName(model: TrialModel): string {
   return overrides.length ? `${model.id} [${overrides.join(',')}]` : model.id;
 }
 
-/** One configuration on one line: model, preset, context, lengths, EP and threads. */
+/**
+ * One configuration on one line: model, preset, context, depth (and whether it is the end of the
+ * window, C − P − G), its fill, lengths, the KV buffer when chosen, EP and threads.
+ */
 export function trialLabel(spec: TrialSpec): string {
   const kv = spec.kvDtype ? ` KV ${spec.kvDtype}` : '';
+  const end = spec.depthSource === 'context' ? ' (end of window)' : '';
+  // a depth of 0 fills nothing
+  const fill = spec.depthTokens > 0 ? `, ${spec.fill} fill` : '';
+  const buffer = spec.kvBuffer === 'auto' ? '' : ` · ${spec.kvBuffer} KV buffer`;
   const threads = spec.threads === undefined ? '' : ` · ${spec.threads} threads`;
-  return `${modelName(spec.model)} · ${spec.quant}${kv} · ctx ${spec.contextTokens} · depth ${spec.depthTokens} · P${spec.promptTokens}/G${spec.generateTokens} · ${spec.ep}${threads}`;
+  return `${modelName(spec.model)} · ${spec.quant}${kv} · ctx ${spec.contextTokens} · depth ${spec.depthTokens}${end}${fill} · P${spec.promptTokens}/G${spec.generateTokens}${buffer} · ${spec.ep}${threads}`;
 }

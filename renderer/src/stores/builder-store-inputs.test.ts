@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   parseByteSize,
+  parseDepths,
   parseThreads,
   parseTokenCount,
   parseWholeNumber,
@@ -36,6 +37,20 @@ describe('builder inputs', () => {
       error: expect.stringContaining('"12x" is not a whole number'),
     });
     expect(parseWholeNumbers(' ', 'Depth', 0)).toMatchObject({ ok: false });
+  });
+
+  it("reads depths: 'end' (the end of each window) and token counts", () => {
+    expect(parseDepths('end')).toEqual({ ok: true, value: ['end'] });
+    expect(parseDepths('End, 0, 4096, end')).toEqual({ ok: true, value: ['end', 0, 4096] });
+    expect(parseDepths('0')).toEqual({ ok: true, value: [0] });
+    expect(parseDepths('end, -1')).toEqual({
+      ok: false,
+      error: 'Depth: "-1" is neither "end" (the end of each context window) nor a whole number of tokens.',
+    });
+    expect(parseDepths(' ')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('e.g. end, 0, 4096'),
+    });
   });
 
   it("reads threads, empty or 'default' as onnxruntime's choice", () => {

@@ -53,6 +53,32 @@ export function parseWholeNumbers(text: string, field: string, minimum: number):
   return ok([...new Set(values)]);
 }
 
+/** A depth to sweep: tokens cached before the timed part, or 'end' (C − P − G, the end of each window). */
+export type DepthChoice = number | 'end';
+
+/**
+ * The depth field: 'end' (the default: the end of each context window, C − P − G) and token counts,
+ * e.g. 'end, 0, 4096'. Duplicates are dropped, the order kept.
+ */
+export function parseDepths(text: string): Parsed<DepthChoice[]> {
+  const parts = text
+    .split(',')
+    .map((part) => part.trim().toLowerCase())
+    .filter(Boolean);
+  if (parts.length === 0)
+    return fail('Depth: give "end" (the end of each context window) or a token count, e.g. end, 0, 4096.');
+  const values: DepthChoice[] = [];
+  for (const part of parts) {
+    if (part === 'end') values.push('end');
+    else if (/^\d+$/.test(part)) values.push(Number(part));
+    else
+      return fail(
+        `Depth: "${part}" is neither "end" (the end of each context window) nor a whole number of tokens.`,
+      );
+  }
+  return ok([...new Set(values)]);
+}
+
 /** Threads: empty or 'default' is onnxruntime's own choice (null); otherwise counts, e.g. 'default, 4'. */
 export function parseThreads(text: string): Parsed<(number | null)[]> {
   const parts = text

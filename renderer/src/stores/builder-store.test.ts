@@ -16,13 +16,16 @@ describe('builder store', () => {
   });
   afterEach(() => vi.useRealTimers());
 
-  it('starts from R1-140M, fp32 + int4, context 2048, P128 G64, 5 repetitions', () => {
+  it('starts from R1-140M, fp32 + int4, context 2048 measured at its end, P128 G64, 5 repetitions', () => {
     expect(useBuilderStore().spec).toEqual({
       models: [{ kind: 'catalog', id: 'mobilellm-r1-140m' }],
       quants: ['fp32', 'int4'],
       kvDtypes: ['preset'],
       contexts: [2048],
-      depths: [0],
+      // the end of the window (C − P − G), filled with seeded values, in the buffer the graph allows
+      depths: ['end'],
+      fill: 'synthetic',
+      kvBuffers: ['auto'],
       prompts: [128],
       gens: [64],
       eps: ['cpu'],
@@ -45,7 +48,10 @@ describe('builder store', () => {
     builder.toggleEp('webgpu');
     builder.text.prompts = '128, 512';
     builder.text.gens = '32';
-    builder.text.depths = '0,1024';
+    builder.text.depths = 'end, 0,1024';
+    builder.fill = 'model';
+    builder.toggleKvBuffer('shared');
+    builder.toggleKvBuffer('grow');
     builder.text.threads = 'default, 4';
     builder.text.repetitions = '3';
     builder.text.budget = '8GB';
@@ -59,7 +65,10 @@ describe('builder store', () => {
       quants: ['int8', 'int4'],
       kvDtypes: ['preset', 'float16'],
       contexts: [512, 2048, 8192],
-      depths: [0, 1024],
+      depths: ['end', 0, 1024],
+      fill: 'model',
+      // in the order auto, grow, shared whatever order they were clicked in
+      kvBuffers: ['auto', 'grow', 'shared'],
       prompts: [128, 512],
       gens: [32],
       eps: ['cpu', 'webgpu'],
@@ -78,6 +87,14 @@ describe('builder store', () => {
     builder.text.budget = '8 gigs';
     expect(builder.spec).toBeNull();
     expect(builder.fieldErrors.budget).toContain('"8 gigs" is not a byte size');
+    builder.text.budget = '';
+    builder.text.depths = 'end, half';
+    expect(builder.spec).toBeNull();
+    expect(builder.fieldErrors.depths).toContain('"half" is neither "end"');
+    builder.text.depths = 'end';
+    builder.toggleKvBuffer('auto');
+    expect(builder.spec).toBeNull();
+    expect(builder.missing).toBe('Pick at least one KV buffer.');
   });
 
   it('plans again a moment after the last edit, and sums the plan', async () => {

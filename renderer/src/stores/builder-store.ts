@@ -1,9 +1,16 @@
 import { defineStore } from 'pinia';
 import { computed, ref, watch } from 'vue';
-import type { ExecutionProvider, SweepSpecInput, WorkbenchMethodResult } from '../../../profiler/api';
+import type {
+  DepthFillMethod,
+  ExecutionProvider,
+  KvBufferChoice,
+  SweepSpecInput,
+  WorkbenchMethodResult,
+} from '../../../profiler/api';
 import { useBackend } from '../backend/workbench-backend';
 import {
   parseByteSize,
+  parseDepths,
   parseThreads,
   parseWholeNumber,
   parseWholeNumbers,
@@ -32,6 +39,17 @@ export const EXECUTION_PROVIDERS = [
 type UnlistedProvider = Exclude<ExecutionProvider, (typeof EXECUTION_PROVIDERS)[number]>;
 const everyProviderListed: [UnlistedProvider] extends [never] ? true : UnlistedProvider = true;
 void everyProviderListed;
+
+/** How the depth is filled (untimed): seeded values straight into the cache, or the model run over ids. */
+export const FILL_METHODS = ['synthetic', 'model'] as const satisfies readonly DepthFillMethod[];
+/** How the KV cache is held: 'auto' is shared where the graph allows it on the CPU, else grow. */
+export const KV_BUFFERS = ['auto', 'grow', 'shared'] as const satisfies readonly KvBufferChoice[];
+// compile-time checks that the lists name every choice the API accepts
+type Unlisted =
+  | Exclude<DepthFillMethod, (typeof FILL_METHODS)[number]>
+  | Exclude<KvBufferChoice, (typeof KV_BUFFERS)[number]>;
+const everyChoiceListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everyChoiceListed;
 
 export const DEFAULT_MODEL_ID = 'mobilellm-r1-140m';
 /** ms of quiet after the last edit before the plan is asked for again */
@@ -64,6 +82,9 @@ export const useBuilderStore = defineStore('builder', () => {
   /** tokens, ascending */
   const contexts = ref<number[]>([2048]);
   const eps = ref<ExecutionProvider[]>(['cpu']);
+  /** one fill for the whole sweep (SweepSpec.fill) */
+  const fill = ref<DepthFillMethod>('synthetic');
+  const kvBuffers = ref<KvBufferChoice[]>(['auto']);
   const measureQuality = ref(false);
   const name = ref('');
   /** where the sweep runs: null for the engine this UI talks to, else an agent's id */
@@ -72,7 +93,8 @@ export const useBuilderStore = defineStore('builder', () => {
   const text = ref<Record<BuilderField, string>>({
     prompts: '128',
     gens: '64',
-    depths: '0',
+    // the end of each context window: the cache holds C tokens after the last step
+    depths: 'end',
     threads: '',
     repetitions: '5',
     warmupRuns: '1',
@@ -82,7 +104,7 @@ export const useBuilderStore = defineStore('builder', () => {
   const parsed = computed(() => ({
     prompts: parseWholeNumbers(text.value.prompts, 'Prompt tokens', 1),
     gens: parseWholeNumbers(text.value.gens, 'Generated tokens', 1),
-    depths: parseWholeNumbers(text.value.depths, 'Depth', 0),
+    depths: parseDepths(text.value.depths),
     threads: parseThreads(text.value.threads),
     repetitions: parseWholeNumber(text.value.repetitions, 'Repetitions', 1, 1000),
     warmupRuns: parseWholeNumber(text.value.warmupRuns, 'Warmup runs', 0, 100),
@@ -112,6 +134,7 @@ export const useBuilderStore = defineStore('builder', () => {
     if (kvDtypes.value.length === 0) return 'Pick at least one KV-cache dtype.';
     if (contexts.value.length === 0) return 'Pick at least one context length.';
     if (eps.value.length === 0) return 'Pick at least one execution provider.';
+    if (kvBuffers.value.length === 0) return 'Pick at least one KV buffer.';
     return null;
   });
 
@@ -135,6 +158,8 @@ export const useBuilderStore = defineStore('builder', () => {
       kvDtypes: [...kvDtypes.value],
       contexts: [...contexts.value],
       depths: fields.depths.value,
+      fill: fill.value,
+      kvBuffers: [...kvBuffers.value],
       prompts: fields.prompts.value,
       gens: fields.gens.value,
       eps: [...eps.value],
@@ -265,6 +290,9 @@ export const useBuilderStore = defineStore('builder', () => {
   function toggleEp(ep: ExecutionProvider): void {
     eps.value = toggled(eps.value, ep, EXECUTION_PROVIDERS);
   }
+  function toggleKvBuffer(buffer: KvBufferChoice): void {
+    kvBuffers.value = toggled(kvBuffers.value, buffer, KV_BUFFERS);
+  }
   function addFolder(path: string): void {
     const trimmed = path.trim();
     if (trimmed !== '' && !folders.value.includes(trimmed)) folders.value = [...folders.value, trimmed];
@@ -280,6 +308,8 @@ export const useBuilderStore = defineStore('builder', () => {
     kvDtypes,
     contexts,
     eps,
+    fill,
+    kvBuffers,
     measureQuality,
     name,
     agentId,
@@ -304,6 +334,7 @@ export const useBuilderStore = defineStore('builder', () => {
     toggleKvDtype,
     toggleContext,
     toggleEp,
+    toggleKvBuffer,
     addFolder,
     removeFolder,
   };

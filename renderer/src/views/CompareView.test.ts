@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunDocument } from '../../../profiler/api';
 import { provideBackend, type WorkbenchBackend } from '../backend/workbench-backend';
+import { CONTEXT_KEYS, contextRun } from '../charts/context-run.fixtures';
 import { depthRun, KEYS, smolRun } from '../charts/test-fixtures';
 import { METRIC_DEFINITIONS } from '../format/metric-definitions';
 import { useCompareStore } from '../stores/compare-store';
@@ -55,7 +56,7 @@ describe('Compare screen', () => {
     expect(loadRun).toHaveBeenCalledWith('r1-140m-depths');
     expect(rowKeys(wrapper)).toEqual([KEYS.fp32d0, KEYS.fp32d2048, KEYS.int4d0, KEYS.int4d2048, KEYS.big]);
     const firstRow = wrapper.get('[data-testid="compare-row"]').text();
-    expect(firstRow).toContain('62.1 ± 1.2');
+    expect(firstRow).toContain('61.8 ± 1.2');
     expect(firstRow).toContain('706 MiB');
     expect(wrapper.findAll('[data-testid="compare-row"]')[4]!.text()).toContain('failed (out-of-memory)');
     for (const id of [
@@ -94,15 +95,60 @@ describe('Compare screen', () => {
     const tip = wrapper.get(`#${ttft.attributes('aria-describedby')}`);
     expect(tip.attributes('role')).toBe('tooltip');
     expect(tip.text()).toContain('time from the prefill run() call to the first generated token id');
+    // sampling is timed apart: decode tok/s and per-token latency exclude it, TTFT includes it
     expect(wrapper.get('[data-testid="sort-decode"]').attributes('title')).toContain(
-      'G / sum of decode step times',
+      "G (generated tokens) ÷ the sum of the decode steps' run() seconds, sampling excluded",
+    );
+    expect(wrapper.get('[data-testid="sort-p50"]').attributes('title')).toContain('sampling excluded');
+    expect(wrapper.get('[data-testid="sort-ttft"]').attributes('title')).toContain('plus sampling');
+    expect(wrapper.get('[data-testid="sort-sampling"]').attributes('title')).toContain('reported apart');
+    expect(wrapper.get('[data-testid="sort-fill"]').attributes('title')).toContain(
+      'seeded values written straight into the cache, not run through the model',
+    );
+  });
+
+  it('charts latency and memory against the context from the measured trials, the KV chart marked analytic', async () => {
+    const { wrapper } = await openCompare([contextRun()]);
+    const datasets = (id: string) =>
+      wrapper.get(`[data-testid="${id}"] .chart-stub`).attributes('data-datasets')!.split(',');
+    // int4 and fp32 each one series across their contexts; the folder model, at one context, a third
+    expect(datasets('chart-latency-context')).toEqual([
+      'mobilellm-r1-140m · int4 · shared KV buffer · cpu · TTFT',
+      'mobilellm-r1-140m · int4 · shared KV buffer · cpu · p50 per token',
+      'mobilellm-r1-140m · fp32 · grow KV buffer · cpu · TTFT',
+      'mobilellm-r1-140m · fp32 · grow KV buffer · cpu · p50 per token',
+      'qwen3-0.6b-onnx · fp32 · grow KV buffer · webgpu · TTFT',
+      'qwen3-0.6b-onnx · fp32 · grow KV buffer · webgpu · p50 per token',
+    ]);
+    expect(datasets('chart-memory-context').slice(0, 2)).toEqual([
+      'mobilellm-r1-140m · int4 · shared KV buffer · cpu · peak RSS',
+      'mobilellm-r1-140m · int4 · shared KV buffer · cpu · KV cache (exact)',
+    ]);
+    expect(wrapper.get('#chart-kv-context-title').text()).toContain('(analytic)');
+    // every trial ran at the end of its window: no two depths share a context
+    expect(wrapper.get('[data-testid="chart-latency-depth-note"]').text()).toContain('two or more depths');
+    expect(wrapper.get('[data-testid="roofline-missing"]').text()).toContain(
+      'not measured for this provider',
+    );
+    const rows = wrapper.findAll('[data-testid="compare-row"]');
+    const single = rows.find((row) => row.attributes('data-trial-id')!.endsWith(CONTEXT_KEYS.fp32c512))!;
+    expect(single.text()).toContain('63.0 (n = 1)');
+    expect(single.text()).toContain('ok · n = 1');
+  });
+
+  it('says beside the quality chart that synthetic weights say nothing of quality', async () => {
+    const { wrapper } = await openCompare([depthRun()]);
+    expect(wrapper.get('[data-testid="quality-synthetic-note"]').text()).toBe(
+      'Values from synthetic (seeded) weights are valid for speed and memory, never for quality.',
     );
   });
 
   it('explains the charts it cannot draw', async () => {
     const { wrapper } = await openCompare([smolRun()]);
     const note = (id: string) => wrapper.get(`[data-testid="${id}-note"]`).text();
-    expect(note('chart-latency-depth')).toContain('depth 0');
+    expect(note('chart-latency-depth')).toContain('two or more depths');
+    expect(note('chart-latency-context')).toContain('two or more contexts (4096 tokens)');
+    expect(note('chart-memory-context')).toContain('two or more contexts');
     expect(note('chart-quality')).toContain('sweep --quality');
     expect(note('chart-ops')).toContain('profile ops');
     expect(wrapper.find('[data-testid="chart-ops"] .chart-stub').exists()).toBe(false);

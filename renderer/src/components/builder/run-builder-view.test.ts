@@ -86,6 +86,27 @@ describe('Run builder screen', () => {
     expect(wrapper.get('[data-testid="input-context-custom-error"]').text()).toContain('"lots"');
   });
 
+  it('measures the end of each window by default, and plans the depths, fill and KV buffers chosen', async () => {
+    vi.useFakeTimers();
+    const wrapper = await open();
+    const depth = wrapper.get('[data-testid="input-depth"]');
+    expect((depth.element as HTMLInputElement).value).toBe('end');
+    expect(wrapper.text()).toContain('end: the end of each context window (C − P − G)');
+    expect((wrapper.get('[data-testid="fill-synthetic"]').element as HTMLInputElement).checked).toBe(true);
+    expect(wrapper.get('[data-testid="kv-buffer-auto"]').attributes('aria-pressed')).toBe('true');
+    await depth.setValue('end, 0, 4096');
+    await wrapper.get('[data-testid="fill-model"]').setValue(true);
+    await wrapper.get('[data-testid="kv-buffer-grow"]').trigger('click');
+    await vi.advanceTimersByTimeAsync(PLAN_DEBOUNCE_MS);
+    await flushPromises();
+    expect(backend.planSweep).toHaveBeenLastCalledWith(
+      expect.objectContaining({ depths: ['end', 0, 4096], fill: 'model', kvBuffers: ['auto', 'grow'] }),
+      undefined,
+    );
+    await depth.setValue('the end');
+    expect(wrapper.get('[data-testid="input-depth-error"]').text()).toContain('"the end" is neither "end"');
+  });
+
   it('offers only the execution providers this onnxruntime has, and says why the others are off', async () => {
     const wrapper = await open();
     expect(wrapper.get('[data-testid="ep-cpu"]').attributes('disabled')).toBeUndefined();

@@ -1,6 +1,9 @@
 import { Chart, type ChartOptions, type ChartType, type LegendItem } from 'chart.js';
+import { formatMeanSd } from '../../../../profiler/api/units';
 import { powerOfTwoTicks } from '../../charts/axis-ticks';
-import { TTFT_LINE } from '../../charts/latency-depth-data';
+import { PEAK_LINE } from '../../charts/context-data';
+import { contextLabel } from '../../charts/kv-context-data';
+import { TOKEN_AXIS, TTFT_AXIS, TTFT_LINE } from '../../charts/latency-depth-data';
 import { AXIS_COLOR, GRID_COLOR } from '../../charts/palette';
 
 /** Options every Compare chart shares: no animation, fills its box, theme-neutral text and grid. */
@@ -68,6 +71,16 @@ interface TooltipContext {
 const fixed = (value: number | null | undefined, digits: number): string =>
   value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
 
+/** the throughput bars' own fields (BarWithErrors) */
+type MeanSdDataset = { errorBars?: (number | null)[]; n?: number[] };
+
+/** "61.8 ± 1.2" or "63.0 (n = 1)": a bar's mean with its spread, from the dataset's `errorBars` and `n`. */
+export function meanSdLabel(dataset: MeanSdDataset, index: number, mean: number, digits: number): string {
+  return formatMeanSd({ n: dataset.n?.[index] ?? 0, mean, std: dataset.errorBars?.[index] ?? 0 }, (value) =>
+    fixed(value, digits),
+  );
+}
+
 export function throughputOptions(
   decodeAxis: string,
   prefillAxis: string,
@@ -90,60 +103,114 @@ export function throughputOptions(
       },
     },
     {
-      label(context: TooltipContext) {
-        const errorBars = context.dataset.errorBars as (number | null)[] | undefined;
-        const std = errorBars?.[context.dataIndex];
-        const spread = std === null || std === undefined ? '' : ` ± ${fixed(std, 1)}`;
-        return `${context.dataset.label}: ${fixed(context.parsed.y, 1)}${spread} tok/s (mean ± sd)`;
-      },
+      label: (context: TooltipContext) =>
+        `${context.dataset.label}: ${meanSdLabel(context.dataset as MeanSdDataset, context.dataIndex, context.parsed.y, 1)} tok/s (mean ± sd)`,
     },
   );
 }
 
-/** The latency chart's datasets come in pairs (TTFT, then p50 per token); the legend names each pair once. */
-export function latencyDepthOptions(ttftAxis: string, tokenAxis: string): Options {
-  const base = baseOptions<'line'>() as Options;
+/**
+ * The legend of paired lines (solid, then dashed, per configuration): one entry per pair, named without
+ * the first line's suffix; a click shows or hides both lines.
+ */
+function pairedLegend(base: Options, firstSuffix: string): Options {
   const legend = ((base.plugins as Options).legend ?? {}) as Options;
+  return {
+    ...legend,
+    labels: {
+      ...(legend.labels as Options),
+      filter: (item: LegendItem) => (item.datasetIndex ?? 0) % 2 === 0,
+      generateLabels: (chart: Chart) =>
+        Chart.defaults.plugins.legend.labels
+          .generateLabels(chart)
+          .map((item) => ({ ...item, text: item.text.replace(firstSuffix, '') })),
+    },
+    onClick(_event: unknown, item: LegendItem, legendElement: { chart: Chart }) {
+      const index = item.datasetIndex;
+      if (index === undefined) return;
+      const chart = legendElement.chart;
+      const visible = chart.isDatasetVisible(index);
+      chart.setDatasetVisibility(index, !visible);
+      chart.setDatasetVisibility(index + 1, !visible);
+      chart.update();
+    },
+  };
+}
+
+function pairedLineOptions(
+  firstSuffix: string,
+  scales: Options,
+  label: (context: TooltipContext) => string,
+): Options {
+  const base = baseOptions<'line'>() as Options;
   return withTooltip(
     {
       ...base,
-      plugins: {
-        ...(base.plugins as Options),
-        legend: {
-          ...legend,
-          labels: {
-            ...(legend.labels as Options),
-            filter: (item: LegendItem) => (item.datasetIndex ?? 0) % 2 === 0,
-            generateLabels: (chart: Chart) =>
-              Chart.defaults.plugins.legend.labels
-                .generateLabels(chart)
-                .map((item) => ({ ...item, text: item.text.replace(TTFT_LINE, '') })),
-          },
-          // one click shows or hides both lines of a configuration
-          onClick(_event: unknown, item: LegendItem, legendElement: { chart: Chart }) {
-            const index = item.datasetIndex;
-            if (index === undefined) return;
-            const chart = legendElement.chart;
-            const visible = chart.isDatasetVisible(index);
-            chart.setDatasetVisibility(index, !visible);
-            chart.setDatasetVisibility(index + 1, !visible);
-            chart.update();
-          },
-        },
-      },
-      scales: {
-        x: valueAxis('context depth (tokens)', { type: 'linear' }),
-        [ttftAxis]: valueAxis('TTFT ms (solid)', { position: 'left' }),
-        [tokenAxis]: valueAxis('p50 ms/token (dashed)', {
-          position: 'right',
-          grid: { drawOnChartArea: false },
-        }),
-      },
+      plugins: { ...(base.plugins as Options), legend: pairedLegend(base, firstSuffix) },
+      scales,
     },
+    { label },
+  );
+}
+
+/**
+ * A token axis (depth or context) with ticks at the values the trials ran at ("512", "4K", "32K"):
+ * logarithmic where they span more than 8× (contexts 512 … 32K), else linear from 0.
+ */
+export function tokensAxis(title: string, values: readonly number[]): Options {
+  const low = values[0] ?? 0;
+  const high = values.at(-1) ?? 0;
+  const logarithmic = low > 0 && high / low > 8;
+  return valueAxis(title, {
+    type: logarithmic ? 'logarithmic' : 'linear',
+    beginAtZero: !logarithmic,
+    ticks: { callback: (value: number | string) => contextLabel(Number(value)) },
+    ...(logarithmic
+      ? {
+          afterBuildTicks(axis: { ticks: { value: number }[] }) {
+            axis.ticks = values.map((value) => ({ value }));
+          },
+        }
+      : {}),
+  });
+}
+
+/** TTFT (solid, left axis) and p50 per token (dashed, right axis) against depth or context. */
+export function latencyOptions(xName: 'depth' | 'context', xValues: readonly number[]): Options {
+  return pairedLineOptions(
+    TTFT_LINE,
     {
-      label: (context: TooltipContext) =>
-        `${context.dataset.label}: ${fixed(context.parsed.y, 2)} ms at depth ${context.parsed.x}`,
+      x: tokensAxis(`${xName === 'depth' ? 'cache depth' : 'context'} (tokens)`, xValues),
+      [TTFT_AXIS]: valueAxis('TTFT ms (solid)', { position: 'left' }),
+      [TOKEN_AXIS]: valueAxis('p50 ms/token (dashed)', {
+        position: 'right',
+        grid: { drawOnChartArea: false },
+      }),
     },
+    (context) =>
+      `${context.dataset.label}: ${fixed(context.parsed.y, 2)} ms at ${xName} ${contextLabel(context.parsed.x)}`,
+  );
+}
+
+/** Peak RSS (solid) and the exact KV cache (dashed) against the context, on one logarithmic bytes axis. */
+export function memoryContextOptions(
+  formatBytes: (bytes: number) => string,
+  contexts: readonly number[],
+): Options {
+  return pairedLineOptions(
+    PEAK_LINE,
+    {
+      x: tokensAxis('context (tokens)', contexts),
+      y: valueAxis('bytes (peak RSS solid, KV cache dashed)', {
+        type: 'logarithmic',
+        ticks: { callback: (value: number | string) => formatBytes(Number(value)) },
+        afterBuildTicks(axis: { min: number; max: number; ticks: { value: number }[] }) {
+          axis.ticks = powerOfTwoTicks(axis.min, axis.max).map((value) => ({ value }));
+        },
+      }),
+    },
+    (context) =>
+      `${context.dataset.label}: ${formatBytes(context.parsed.y)} at context ${contextLabel(context.parsed.x)}`,
   );
 }
 
@@ -216,7 +283,11 @@ export function opsOptions(): Options {
   );
 }
 
-export function rooflineOptions(efficiencies: readonly number[]): Options {
+/** Per bar: efficiency, then the bandwidth the bound divides by with onnxruntime's GEMV beside it. */
+export function rooflineOptions(
+  efficiencies: readonly number[],
+  bandwidths: readonly string[] = [],
+): Options {
   return withTooltip(
     {
       ...baseOptions<'bar'>(),
@@ -226,7 +297,10 @@ export function rooflineOptions(efficiencies: readonly number[]): Options {
       label: (context: TooltipContext) => `${context.dataset.label}: ${fixed(context.parsed.y, 1)} tok/s`,
       footer: (items: TooltipContext[]) => {
         const index = items[0]?.dataIndex;
-        return index === undefined ? '' : `efficiency ${fixed((efficiencies[index] ?? NaN) * 100, 0)} %`;
+        if (index === undefined) return '';
+        const efficiency = `efficiency ${fixed((efficiencies[index] ?? NaN) * 100, 0)} %`;
+        const bandwidth = bandwidths[index];
+        return bandwidth ? [efficiency, `bandwidth ${bandwidth}`] : efficiency;
       },
     },
   );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { comparedTrials } from '../../charts/compared-trial';
+import { CONTEXT_KEYS, contextRun } from '../../charts/context-run.fixtures';
 import { depthRun, KEYS, smolRun } from '../../charts/test-fixtures';
 import { COMPARE_COLUMNS, sortTrials, statusText, type ColumnId } from './compare-table';
 
@@ -12,8 +13,14 @@ describe('compare table', () => {
     const fp32 = byKey(KEYS.fp32d0);
     const cells = Object.fromEntries(COMPARE_COLUMNS.map((entry) => [entry.id, entry.cell(fp32)]));
     expect(cells).toMatchObject({
-      decode: '62.1 ± 1.2',
-      prefill: '845.0 ± 20.5',
+      // a schema 1 result: depth given, nothing filled at 0, the cache grew, no sampling time apart
+      depth: '0',
+      fill: 'none',
+      buffer: 'grow',
+      sampling: '—',
+      rssSource: 'maxRSS (schema 1)',
+      decode: '61.8 ± 1.2',
+      prefill: '842.3 ± 20.5',
       ttft: '152.4',
       p50: '16.10',
       p99: '19.40',
@@ -22,9 +29,9 @@ describe('compare table', () => {
       weights: '535 MiB',
       status: 'ok',
     });
-    // 61.8 tok/s ÷ (61.4 GB/s ÷ 565 417 728 B)
-    expect(cells.efficiency).toBe(`${((61.8 / (61.4e9 / 565_417_728)) * 100).toFixed(0)} %`);
-    expect(column('decode').unit).toBe('median ± sd');
+    // 62.1 tok/s (the median) ÷ (61.4 GB/s ÷ 565 417 728 B)
+    expect(cells.efficiency).toBe(`${((62.1 / (61.4e9 / 565_417_728)) * 100).toFixed(0)} %`);
+    expect(column('decode').unit).toBe('mean ± sd');
     expect(column('ttft').unit).toBe('ms, median');
   });
 
@@ -54,6 +61,56 @@ describe('compare table', () => {
       KEYS.big,
     ]);
     expect(sortTrials(trials, column('peakRss'), 'ascending')[0]!.key).toBe(KEYS.smol);
+  });
+
+  it('shows what ran: the depth at the end of the window, the fill, the buffer, sampling apart', () => {
+    const context = comparedTrials([contextRun()]);
+    const trial = (key: string) => context.find((candidate) => candidate.key === key)!;
+    const cell = (id: ColumnId, key: string) => column(id).cell(trial(key));
+    expect(cell('depth', CONTEXT_KEYS.int4c512)).toBe('320 (end of window)');
+    expect(cell('fill', CONTEXT_KEYS.int4c512)).toBe('synthetic (seeded values)');
+    expect(cell('buffer', CONTEXT_KEYS.int4c512)).toBe('shared (512 tokens)');
+    expect(cell('buffer', CONTEXT_KEYS.fp32c512)).toBe('grow');
+    expect(cell('sampling', CONTEXT_KEYS.int4c512)).toBe('0.110');
+    expect(cell('bandwidth', CONTEXT_KEYS.int4c512)).toBe('61.4 GB/s · GEMV 24.8 GB/s');
+    expect(column('bandwidth').title!(trial(CONTEXT_KEYS.int4c512))).toBe(
+      '61.4 GB/s streaming read; onnxruntime GEMV 24.8 GB/s',
+    );
+    // depths sort as numbers, not as text
+    const ascending = sortTrials(context, column('depth'), 'ascending').map((entry) => entry.key);
+    expect(ascending.slice(0, 2)).toEqual([CONTEXT_KEYS.int4c512, CONTEXT_KEYS.fp32c512]);
+  });
+
+  it('shows one repetition as n = 1, never as a spread of 0 nor as quiet', () => {
+    const single = comparedTrials([contextRun()]).find((trial) => trial.key === CONTEXT_KEYS.fp32c512)!;
+    expect(column('decode').cell(single)).toBe('63.0 (n = 1)');
+    expect(column('decode').cell(single)).not.toContain('±');
+    expect(statusText(single.result)).toBe('ok · n = 1');
+  });
+
+  it('says where peak RSS came from, and when the timeline topped the high-water mark', () => {
+    const context = comparedTrials([contextRun()]);
+    const agreed = context.find((trial) => trial.key === CONTEXT_KEYS.int4c512)!;
+    const above = context.find((trial) => trial.key === CONTEXT_KEYS.fp32c4096)!;
+    expect(column('rssSource').cell(agreed)).toBe('VmHWM ✓');
+    expect(column('rssSource').title!(agreed)).toBe('VmHWM, agrees with the timeline (20 ms samples)');
+    expect(column('rssSource').cell(above)).toBe('timeline (VmHWM ✗)');
+    expect(column('rssSource').title!(above)).toBe(
+      "VmHWM below the timeline's 812 MiB (20 ms samples): the timeline's top is reported",
+    );
+    expect(column('peakRss').cell(above)).toBe('812 MiB');
+  });
+
+  it('says why a trial has no roofline, the logits an all-positions export costs, and the host round trip', () => {
+    const folder = comparedTrials([contextRun()]).find((trial) => trial.key === CONTEXT_KEYS.folder)!;
+    expect(column('efficiency').cell(folder)).toBe('not measured');
+    expect(column('efficiency').title!(folder)).toMatch(/^not measured for this provider: /);
+    expect(column('bandwidth').cell(folder)).toBe('not measured');
+    expect(column('bandwidth').title!(folder)).toMatch(/^not measured for this provider: /);
+    expect(column('notes').cell(folder)).toBe(
+      "every position's logits: 74.2 MiB per prefill where the last position needs 594 KiB; " +
+        'the KV cache came back to host memory after every step',
+    );
   });
 
   it('gives every metric column a definition to show on hover', () => {

@@ -1,22 +1,39 @@
 import type { TrialResult } from '../../../../profiler/api';
-import { formatBytes } from '../../../../profiler/api/units';
+import { formatBytes, formatMeanSd } from '../../../../profiler/api/units';
 import type { ComparedTrial } from '../../charts/compared-trial';
 import type { MetricId } from '../../format/metric-definitions';
 import { trialLabel } from '../../format/trial-label';
+import {
+  bandwidthGBps,
+  bandwidthText,
+  depthText,
+  fillText,
+  kvBufferText,
+  peakRssSourceText,
+  resultNotes,
+  rooflineUnavailableText,
+} from '../../format/trial-setup';
 
 /** The compare table's columns: every metric with its unit, and how to sort by it. */
 
 export type ColumnId =
   | 'configuration'
+  | 'depth'
+  | 'fill'
+  | 'buffer'
   | 'decode'
   | 'prefill'
   | 'ttft'
   | 'p50'
   | 'p99'
+  | 'sampling'
   | 'peakRss'
+  | 'rssSource'
   | 'kv'
   | 'weights'
+  | 'bandwidth'
   | 'efficiency'
+  | 'notes'
   | 'status';
 
 export interface CompareColumn {
@@ -31,6 +48,10 @@ export interface CompareColumn {
   /** null sorts last either way: a failed trial has no numbers */
   sortValue: (trial: ComparedTrial) => number | string | null;
   cell: (trial: ComparedTrial) => string;
+  /** the whole story behind a short cell, shown on hover */
+  title?: (trial: ComparedTrial) => string | undefined;
+  /** 'setting': a short text kept on one line; 'prose': sentences, given room to wrap */
+  className?: 'setting' | 'prose';
 }
 
 const MISSING = '—';
@@ -46,18 +67,27 @@ function bytes(value: number | undefined): string {
 type Summary = NonNullable<TrialResult['summary']>;
 const summaryOf = (trial: ComparedTrial): Summary | undefined => trial.result.summary;
 
+/** mean ± sd over the repetitions, "(n = 1)" for a single one; sorted by the mean */
 function rate(pick: (summary: Summary) => Summary['decodeTokensPerSecond']) {
   return {
     sortValue: (trial: ComparedTrial) => {
       const summary = summaryOf(trial);
-      return summary ? pick(summary).median : null;
+      return summary ? pick(summary).mean : null;
     },
     cell: (trial: ComparedTrial) => {
       const summary = summaryOf(trial);
-      if (!summary) return MISSING;
-      const stats = pick(summary);
-      return `${fixed(stats.median, 1)} ± ${fixed(stats.std, 1)}`;
+      return summary ? formatMeanSd(pick(summary), (value) => fixed(value, 1)) : MISSING;
     },
+  };
+}
+
+/** A configuration text column: sorted as text, the same for failed trials (they ran it too). */
+function setting(text: (result: TrialResult) => string) {
+  return {
+    numeric: false,
+    className: 'setting' as const,
+    sortValue: (trial: ComparedTrial) => text(trial.result),
+    cell: (trial: ComparedTrial) => text(trial.result),
   };
 }
 
@@ -71,10 +101,34 @@ function number(value: (trial: ComparedTrial) => number | undefined, show: (valu
   };
 }
 
-/** "ok", "ok · noisy", "failed (out-of-memory)" */
+/**
+ * "ok", "ok · noisy", "ok · n = 1", "failed (out-of-memory)". One repetition has no spread: it is
+ * neither noisy nor quiet, and says so.
+ */
 export function statusText(result: TrialResult): string {
   if (result.status === 'failed') return `failed (${result.failure?.kind ?? 'error'})`;
-  return result.summary?.noisy ? 'ok · noisy' : 'ok';
+  const summary = result.summary;
+  if (summary && summary.decodeTokensPerSecond.n <= 1) return 'ok · n = 1';
+  return summary?.noisy ? 'ok · noisy' : 'ok';
+}
+
+/**
+ * "61.4 GB/s · GEMV 24.8 GB/s": the bound's streaming read with onnxruntime's kernel beside it; "not
+ * measured" without a roofline (the cell's title and the roofline chart say why).
+ */
+export function bandwidthCell(result: TrialResult): string {
+  const roofline = result.roofline;
+  if (!roofline) return result.status === 'failed' ? MISSING : 'not measured';
+  const kernel = roofline.kernelBandwidthBytesPerSecond;
+  const bound = bandwidthGBps(roofline.bandwidthBytesPerSecond);
+  return kernel === undefined ? bound : `${bound} · GEMV ${bandwidthGBps(kernel)}`;
+}
+
+/** "VmHWM ✓" when the timeline agreed with the high-water mark, "timeline ✗" when its top was reported. */
+export function rssSourceCell(result: TrialResult): string {
+  const check = result.peakRss;
+  if (!check) return result.peakRssBytes === undefined ? MISSING : 'maxRSS (schema 1)';
+  return check.consistent ? `${check.source} ✓` : `timeline (${check.source} ✗)`;
 }
 
 export const COMPARE_COLUMNS: readonly CompareColumn[] = [
@@ -86,9 +140,25 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     cell: (trial) => trialLabel(trial.result.spec),
   },
   {
+    id: 'depth',
+    header: 'depth',
+    unit: 'tokens',
+    metric: 'contextDepth',
+    ...setting((result) => depthText(result.spec, result)),
+    // numbers first, so 512 sorts before 4096
+    sortValue: (trial) => trial.result.kvSetup?.depthTokens ?? trial.result.spec.depthTokens,
+  },
+  { id: 'fill', header: 'fill', metric: 'fill', ...setting((result) => fillText(result.spec, result)) },
+  {
+    id: 'buffer',
+    header: 'KV buffer',
+    metric: 'kvBuffer',
+    ...setting((result) => kvBufferText(result.spec, result)),
+  },
+  {
     id: 'decode',
     header: 'decode tok/s',
-    unit: 'median ± sd',
+    unit: 'mean ± sd',
     metric: 'decodeTokensPerSecond',
     numeric: true,
     ...rate((summary) => summary.decodeTokensPerSecond),
@@ -96,7 +166,7 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
   {
     id: 'prefill',
     header: 'prefill tok/s',
-    unit: 'median ± sd',
+    unit: 'mean ± sd',
     metric: 'prefillTokensPerSecond',
     numeric: true,
     ...rate((summary) => summary.prefillTokensPerSecond),
@@ -135,11 +205,30 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     ),
   },
   {
+    id: 'sampling',
+    header: 'sampling',
+    unit: 'ms, p50',
+    metric: 'samplingTime',
+    numeric: true,
+    // schema 1 had no separate sampling time: it was inside each step
+    ...number(
+      (trial) => summaryOf(trial)?.samplingMs?.p50,
+      (value) => fixed(value, 3),
+    ),
+  },
+  {
     id: 'peakRss',
     header: 'peak RSS',
     metric: 'peakRss',
     numeric: true,
     ...number((trial) => trial.result.peakRssBytes, bytes),
+  },
+  {
+    id: 'rssSource',
+    header: 'peak RSS source',
+    metric: 'peakRss',
+    ...setting(rssSourceCell),
+    title: (trial) => peakRssSourceText(trial.result) ?? undefined,
   },
   {
     id: 'kv',
@@ -156,15 +245,41 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     ...number((trial) => trial.result.model?.weightsBytes, bytes),
   },
   {
+    id: 'bandwidth',
+    header: 'bandwidth',
+    unit: 'bound · GEMV',
+    metric: 'rooflineBound',
+    numeric: false,
+    className: 'setting',
+    sortValue: (trial) => trial.result.roofline?.bandwidthBytesPerSecond ?? null,
+    cell: (trial) => bandwidthCell(trial.result),
+    title: (trial) => (trial.result.status === 'failed' ? undefined : bandwidthText(trial.result)),
+  },
+  {
     id: 'efficiency',
     header: 'roofline efficiency',
     unit: '% of bound',
     metric: 'rooflineBound',
     numeric: true,
-    ...number(
-      (trial) => trial.result.roofline?.efficiency,
-      (value) => `${fixed(value * 100, 0)} %`,
-    ),
+    sortValue: (trial) => trial.result.roofline?.efficiency ?? null,
+    cell: (trial) => {
+      const roofline = trial.result.roofline;
+      if (roofline) return `${fixed(roofline.efficiency * 100, 0)} %`;
+      return trial.result.rooflineUnavailable === undefined ? MISSING : 'not measured';
+    },
+    title: (trial) =>
+      trial.result.roofline || trial.result.rooflineUnavailable === undefined
+        ? undefined
+        : rooflineUnavailableText(trial.result),
+  },
+  {
+    id: 'notes',
+    header: 'notes',
+    metric: 'logitsCost',
+    numeric: false,
+    className: 'prose',
+    sortValue: (trial) => resultNotes(trial.result).join('; ') || null,
+    cell: (trial) => resultNotes(trial.result).join('; '),
   },
   {
     id: 'status',
@@ -172,6 +287,7 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     numeric: false,
     sortValue: (trial) => statusText(trial.result),
     cell: (trial) => statusText(trial.result),
+    title: (trial) => trial.result.failure?.message,
   },
 ];
 
