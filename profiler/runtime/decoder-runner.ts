@@ -79,6 +79,7 @@ export function depthOf(fill: DepthFill): number {
 
 export class DecoderRunner {
   private readonly roles: DecoderSignature['roles'];
+  private readonly presentNames: readonly string[];
   private readonly kvHeads: number;
   private readonly headDim: number;
   private readonly kvType: KvTensorType;
@@ -98,7 +99,11 @@ export class DecoderRunner {
   private filled: DepthFill = { kind: 'none' };
   private cached = 0;
   private runs = 0;
-  private lastOutputs: ort.InferenceSession.ReturnType | null = null;
+  /**
+   * bytes of the present tensors the last run returned. Only the sum is kept: holding a 'shared'
+   * cache's returned copies until the next run would keep one more cache alive than a step needs
+   */
+  private lastPresentBytes = 0;
   private lastPrefillLogits: { bytes: number; rows: number } | null = null;
 
   constructor(
@@ -107,6 +112,7 @@ export class DecoderRunner {
   ) {
     const { roles, kvHeads, headDim, kvDtype } = options.signature;
     this.roles = roles;
+    this.presentNames = [...roles.presentKeys, ...roles.presentValues];
     this.kvHeads = kvHeads ?? 1;
     this.headDim = headDim ?? 1;
     this.kvType = kvDtype === 'float16' ? 'float16' : 'float32';
@@ -148,7 +154,7 @@ export class DecoderRunner {
     // 'shared': the buffers stay; rows past `cached` are ignored by the mask and overwritten
     this.cached = 0;
     this.filled = { kind: 'none' };
-    this.lastOutputs = null;
+    this.lastPresentBytes = 0;
   }
 
   /**
@@ -165,7 +171,7 @@ export class DecoderRunner {
     }
     if (this.kvBuffer === 'shared' && fill.kind !== 'none' && sameFill(this.filled, fill)) {
       this.cached = depth;
-      this.lastOutputs = null;
+      this.lastPresentBytes = 0;
       return;
     }
     this.reset();
@@ -236,7 +242,10 @@ export class DecoderRunner {
         this.feeds[pastValues[layer]!] = outputs[presentValues[layer]!]!;
       }
     }
-    this.lastOutputs = outputs;
+    this.lastPresentBytes = this.presentNames.reduce(
+      (bytes, name) => bytes + (outputs[name]!.data as KvElements).byteLength,
+      0,
+    );
     return outputs;
   }
 
@@ -333,12 +342,7 @@ export class DecoderRunner {
 
   /** Σ bytes of the present tensors the last run returned: the KV cache as it is held ('shared': the buffers). */
   kvCacheBytes(): number {
-    if (!this.lastOutputs) return 0;
-    let bytes = 0;
-    for (const name of [...this.roles.presentKeys, ...this.roles.presentValues]) {
-      bytes += (this.lastOutputs[name]!.data as KvElements).byteLength;
-    }
-    return bytes;
+    return this.lastPresentBytes;
   }
 }
 
