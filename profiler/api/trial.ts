@@ -40,7 +40,7 @@ export type DepthFillMethod = z.infer<typeof DepthFillSchema>;
 
 /**
  * How the KV cache is held: 'grow' (Optimum: present comes back one token longer and is fed back as
- * past), 'shared' (onnxruntime-genai's past_present_share_buffer: one preallocated buffer of the context's
+ * past), 'shared' (onnxruntime-genai's past_present_share_buffer: one preallocated buffer of the sequence's
  * length, written in place by GroupQueryAttention), 'auto' (shared where the graph allows, else grow).
  */
 export const KvBufferSchema = z.enum(['auto', 'grow', 'shared']);
@@ -106,6 +106,15 @@ export function windowEndDepth(spec: {
 }): number | null {
   const depth = spec.contextTokens - spec.promptTokens - spec.generateTokens;
   return depth >= 0 ? depth : null;
+}
+
+/** Tokens the KV cache holds after a trial's last decode step: depth + P + G (C at the default depth). */
+export function sequenceTokens(spec: {
+  depthTokens: number;
+  promptTokens: number;
+  generateTokens: number;
+}): number {
+  return spec.depthTokens + spec.promptTokens + spec.generateTokens;
 }
 
 /**

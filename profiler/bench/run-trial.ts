@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   TRIAL_RESULT_VERSION,
+  sequenceTokens,
   windowEndDepth,
   type ExecutionProvider,
   type KvSetup,
@@ -254,7 +255,7 @@ function kvBufferOf(spec: TrialSpec, inspection: ModelInspection): KvBuffer {
 
 function kvSetupOf(fill: DepthFill, spec: TrialSpec, kvBuffer: KvBuffer): KvSetup {
   const buffer =
-    kvBuffer === 'shared' ? { buffer: kvBuffer, bufferTokens: spec.contextTokens } : { buffer: kvBuffer };
+    kvBuffer === 'shared' ? { buffer: kvBuffer, bufferTokens: sequenceTokens(spec) } : { buffer: kvBuffer };
   if (fill.kind === 'none') return { depthTokens: 0, fill: 'none', ...buffer };
   if (fill.kind === 'synthetic') {
     return { depthTokens: fill.tokens, fill: 'synthetic', fillSource: 'seeded values', ...buffer };

@@ -140,7 +140,7 @@ export function estimateTrial(
   const shared =
     spec.kvBuffer === 'shared' || (spec.kvBuffer === 'auto' && facts.canShare && spec.ep === 'cpu');
   const tokens = spec.depthTokens + spec.promptTokens + spec.generateTokens;
-  const kvBytes = kvPerToken * (shared ? spec.contextTokens : tokens);
+  const kvBytes = kvPerToken * tokens; // a shared buffer is sized to the sequence too (trial-measure.ts)
   const copies = shared ? KV_COPIES_HELD.shared : KV_COPIES_HELD.grow;
   const overheadBytes = runtimeOverheadBytes(weightsBytes, spec.quant) + (copies - 1) * kvBytes;
   const peakBytes = weightsBytes + kvBytes + overheadBytes;
@@ -171,7 +171,7 @@ export function estimateTrial(
     seconds,
     fit,
     basis:
-      `estimated: ${facts.basis}, KV at ${shared ? `${spec.contextTokens} tokens (a shared buffer)` : `${tokens} tokens`} ` +
+      `estimated: ${facts.basis}, KV at ${tokens} tokens${shared ? ' (a shared buffer)' : ''} ` +
       `held ${copies}× (onnxruntime-node copies it out each step), overhead ${packed ? '0.25' : '1'}× weights + 150 MiB; ` +
       `time from ${context.bandwidthSource}`,
   };

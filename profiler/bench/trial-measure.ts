@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
-import type { Repetition, TrialProgress } from '../api';
+import { sequenceTokens, type Repetition, type TrialProgress } from '../api';
 import { collectGarbage } from '../runtime/collect-garbage';
 import { DecoderRunner } from '../runtime/decoder-runner';
 import { readPeakRss } from '../runtime/peak-rss';
@@ -24,11 +24,11 @@ interface SequenceLabel {
   repetition: number;
 }
 
-/** KV bytes the cache holds at the full context, from the signature (2 · layers · heads · dim · bytes). */
+/** KV bytes the cache holds at the sequence's end, from the signature (2 · layers · heads · dim · bytes). */
 function fullContextKvBytes(request: TrialRequest): number {
   const { numLayers, kvHeads, headDim, kvDtype } = request.signature;
   const elementBytes = kvDtype === 'float16' ? 2 : 4;
-  return 2 * numLayers * (kvHeads ?? 1) * (headDim ?? 1) * elementBytes * request.spec.contextTokens;
+  return 2 * numLayers * (kvHeads ?? 1) * (headDim ?? 1) * elementBytes * sequenceTokens(request.spec);
 }
 
 /**
@@ -108,11 +108,16 @@ function settingsOf(request: TrialRequest): SessionSettings {
   };
 }
 
+/**
+ * The runner holds the tokens a sequence reaches (sequenceTokens): a 'shared' buffer has that many rows,
+ * as onnxruntime-genai sizes its buffer to the sequence's max_length. A buffer of C rows under a short
+ * explicit depth would only add rows never read — and onnxruntime-node copies every row out at each step.
+ */
 function runnerFor(session: InferenceSession, request: TrialRequest): DecoderRunner {
   return new DecoderRunner(session, {
     signature: request.signature,
     vocabSize: request.vocabSize,
-    contextTokens: request.spec.contextTokens,
+    contextTokens: sequenceTokens(request.spec),
     kvBuffer: request.kvBuffer,
   });
 }

@@ -68,7 +68,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   {
     metric: 'KV buffer',
     definition:
-      "how the KV cache is held. grow: the present tensors come back one token longer each step and are fed back as past (Optimum layout); shared: one preallocated buffer per layer, of the context's length, written in place (onnxruntime-genai's `past_present_share_buffer`)",
+      "how the KV cache is held. grow: the present tensors come back one token longer each step and are fed back as past (Optimum layout); shared: one preallocated buffer per layer, as long as the sequence gets (depth + P + G: the context at the default depth), written in place (onnxruntime-genai's `past_present_share_buffer`)",
   },
   {
     metric: 'parameters',
