@@ -1,5 +1,5 @@
 import { AutoModelForCausalLM, env, Tensor } from '@huggingface/transformers';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -137,6 +137,9 @@ describe('runTrial on a real (tiny) model in its own process', () => {
     expect(times.decodeInsideMs).toBeGreaterThan(0);
     expect(times.decodeInsideMs).toBeLessThanOrEqual(times.decodeWallMs);
     expect(times.prefillInsideMs).toBeLessThanOrEqual(times.prefillWallMs);
+    // the profiling session is warmed up like the timed one: a full sequence before the profiled one
+    const events = JSON.parse(readFileSync(ops.profileFile, 'utf8')) as { name: string }[];
+    expect(events.filter((event) => event.name === 'model_run')).toHaveLength(2 * (1 + 4));
   });
 
   it('decodes a text prompt with the folder’s tokenizer and returns the generated text', async () => {
