@@ -29,14 +29,49 @@ const engineBans = [
 const folders = (/** @type {string[]} */ ...names) => names.map((name) => `**/${name}/**`);
 
 /**
+ * common/ is pure knowledge every layer imports: it may import only common itself and zod (tests:
+ * vitest too). Any other package is refused, Node's built-ins, onnxruntime, electron and the UI packages
+ * among them, and so is a relative import that climbs out of common/. The climb is counted per folder
+ * depth (common/x.ts may not start '../', common/analysis/x.ts not '../../'), one entry per depth.
+ * @returns {{ files: string[]; ignores?: string[]; bans: Ban[] }[]}
+ */
+function commonLayer() {
+  const depths = [0, 1, 2, 3];
+  /** @param {string[]} allowed @returns {Ban} */
+  const packagesBut = (allowed) => ({
+    regex: `^(?!(${allowed.join('|')})(/|$))[^./]`,
+    message: `common imports only common and ${allowed.join(' and ')}: no Node, no DOM, no runtime, no UI.`,
+  });
+  return depths.flatMap((depth) => {
+    const folder = `common/${'*/'.repeat(depth)}`;
+    /** @type {Ban} */
+    const leaving = {
+      regex: `^(\\.\\./){${depth + 1}}`,
+      message: 'common imports only common and zod: a relative import may not leave common/.',
+    };
+    return [
+      { files: [`${folder}*.ts`], ignores: [`${folder}*.test.ts`], bans: [packagesBut(['zod']), leaving] },
+      { files: [`${folder}*.test.ts`], bans: [packagesBut(['zod', 'vitest']), leaving] },
+    ];
+  });
+}
+
+/**
  * One entry per layer, with disjoint `files`: ESLint replaces (not merges) a rule's options when two
  * config objects match one file, so each entry carries the engine-wide bans too.
  * @type {{ files: string[]; ignores?: string[]; bans: Ban[] }[]}
  */
 const layers = [
+  ...commonLayer(),
   {
     files: ['profiler/api/**/*.ts'],
-    bans: [ban(['../*', 'onnxruntime-node', ...nodeBuiltins], 'profiler/api is the contract: zod only.')],
+    bans: [
+      ban(['onnxruntime-node', ...nodeBuiltins], 'profiler/api is the contract: zod and common only.'),
+      {
+        regex: '^\\.\\./(?!\\.\\./common(/|$))',
+        message: 'profiler/api is the contract: it imports only zod and common.',
+      },
+    ],
   },
   {
     files: ['profiler/onnx/**/*.ts'],
@@ -52,7 +87,7 @@ const layers = [
     bans: [
       ban(
         folders('runtime', 'bench', 'store', 'serve', 'cli', 'engine', 'quantization'),
-        'profiler/models may import only profiler/onnx.',
+        'profiler/models may import only profiler/onnx and common.',
       ),
     ],
   },
@@ -61,7 +96,7 @@ const layers = [
     bans: [
       ban(
         folders('bench', 'store', 'serve', 'cli', 'engine', 'quantization'),
-        'profiler/runtime may import models and onnx only.',
+        'profiler/runtime may import models, onnx and common only.',
       ),
     ],
   },
@@ -74,7 +109,7 @@ const layers = [
     bans: [
       ban(
         [...folders('onnx', 'models', 'runtime', 'bench', 'serve', 'cli', 'engine'), 'onnxruntime-node'],
-        'profiler/store imports api types only.',
+        'profiler/store imports the api and common only.',
       ),
     ],
   },
@@ -83,7 +118,7 @@ const layers = [
     bans: [
       ban(
         folders('bench', 'store', 'serve', 'cli', 'engine').map((f) => f.replace('**/', '**/profiler/')),
-        'quantization/ may import profiler/onnx, profiler/models (to open model folders) and profiler/runtime.',
+        'quantization/ may import profiler/onnx, profiler/models (to open model folders), profiler/runtime and common.',
       ),
     ],
   },
@@ -108,16 +143,16 @@ const rendererBans = [
     ],
     'The renderer runs in a browser sandbox: reach the engine through WorkbenchBackend.',
   ),
-  ban(['**/quantization/**', '**/electron/**'], 'The renderer may import profiler/api only.'),
+  ban(['**/quantization/**', '**/electron/**'], 'The renderer may import profiler/api and common only.'),
   {
     regex: '(^|/)profiler/(?!api(/|$))',
-    message: 'The renderer may import profiler/api only.',
+    message: 'The renderer may import profiler/api and common only.',
   },
   {
-    regex: '(^|/)profiler/api(/(?!(channels|units|socket-client)$)[^/]+)?$',
+    regex: '(^|/)profiler/api(/(?!(channels|socket-client)$)[^/]+)?$',
     allowTypeImports: true,
     message:
-      'The renderer imports types from profiler/api; values only from its dependency-free channels, units and socket-client.',
+      'The renderer imports types from profiler/api, values only from its dependency-free channels and socket-client; values it shares with the engine come from common.',
   },
 ];
 

@@ -6,7 +6,7 @@ export default defineConfig({
   // .vue components in renderer tests (files that ask for `@vitest-environment happy-dom`)
   plugins: [vue()],
   test: {
-    include: ['{profiler,quantization,electron,renderer,scripts}/**/*.test.ts'],
+    include: ['{common,profiler,quantization,electron,renderer,scripts}/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
   },

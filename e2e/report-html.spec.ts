@@ -6,8 +6,12 @@ import { pathToFileURL } from 'node:url';
 import { chromiumLaunchOptions } from './chromium';
 import { repoRoot } from './fixtures';
 import { exportRun } from '../profiler/store/exporters';
-import { exampleRunAnalysis } from '../profiler/store/exporters/analysis-test-fixtures';
-import { exampleRunDocument, type FixtureOptions } from '../profiler/store/exporters/test-fixtures';
+import {
+  exampleRunAnalysis,
+  exampleRunDocument,
+  exampleRunWithQuality,
+  type FixtureOptions,
+} from '../profiler/store/exporters/test-fixtures';
 
 /**
  * The exported HTML report, opened from disk the way a colleague opens an emailed file: no server, no
@@ -45,7 +49,8 @@ const test = base.extend<{
     const folder = mkdtempSync(path.join(os.tmpdir(), 'ew-report-'));
     await use(async (options = {}) => {
       const file = path.join(folder, 'report.html');
-      const doc = exampleRunDocument(options);
+      // with an analysis: a measured int4 quality too, so the trade-off section has a KL chart
+      const doc = options.analysis ? exampleRunWithQuality(options) : exampleRunDocument(options);
       writeFileSync(
         file,
         exportRun(doc, 'html', options.analysis ? { analysis: exampleRunAnalysis({}, doc) } : {}),

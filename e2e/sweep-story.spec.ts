@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
-import { formatMeanSd, type RunDocument } from '../profiler/api';
+import type { RunDocument } from '../profiler/api';
+import { formatMeanSd } from '../common/number-format';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { buildTinyR1, e2eModelsDir, expect, expectRooflineOrReason, repoRoot, test } from './fixtures';

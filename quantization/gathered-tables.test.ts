@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parameterCount, resolveModel } from '../profiler/models/catalog';
+import { parameterCount, resolveModel } from '../common/catalog';
 import { inspectModel } from '../profiler/models/loader';
 import { buildSyntheticModel } from '../profiler/models/synthetic/synthetic-builder';
 import { createModelWriter, DataType, readModel, valueInfo, type NodeProto } from '../profiler/onnx';

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveModel } from '../profiler/models/catalog';
+import { resolveModel } from '../common/catalog';
 import { inspectModel, modelFileHash } from '../profiler/models/loader';
 import { buildSyntheticModel } from '../profiler/models/synthetic/synthetic-builder';
 import { readModel } from '../profiler/onnx';

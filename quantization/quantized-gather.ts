@@ -1,4 +1,5 @@
-import { attr, node, type NodeProto } from '../profiler/onnx';
+import { attr, MICROSOFT_DOMAIN, node, type NodeProto } from '../profiler/onnx';
+import type { Int64Constant } from './formats/weight-format';
 import type { NBits, NBitsBlockSize } from './pack';
 
 /**
@@ -26,11 +27,6 @@ export interface QuantizedTable {
   blockSize: NBitsBlockSize;
 }
 
-/** Adds an int64 initializer and returns its name. */
-export type Int64Constant = (name: string, values: number[]) => string;
-
-const MS = 'com.microsoft';
-
 /**
  * GatherBlockQuantized nodes for `gather` ([batch, sequence] ids → [batch, sequence, K] rows).
  * 'shared': B gathered as 3-D with quantize_axis 2 and the scales viewed as [N, kBlocks, 1]; rows come
@@ -40,11 +36,15 @@ const MS = 'com.microsoft';
 export function quantizedGatherNodes(
   gather: NodeProto,
   table: QuantizedTable,
-  int64Constant: Int64Constant,
-): NodeProto[] {
+): { nodes: NodeProto[]; constants: Int64Constant[] } {
   const base = gather.name ?? gather.output[0] ?? 'embed';
   const shared = table.layout === 'shared';
   const nodes: NodeProto[] = [];
+  const constants: Int64Constant[] = [];
+  const int64Constant = (name: string, values: number[]): string => {
+    constants.push({ name, values });
+    return name;
+  };
   let scales = table.scales;
   if (shared) {
     scales = `${base}/scales_3d`;
@@ -63,7 +63,7 @@ export function quantizedGatherNodes(
         gather_axis: attr.int(0),
         quantize_axis: attr.int(shared ? 2 : 1),
       },
-      MS,
+      MICROSOFT_DOMAIN,
       `${base}_Q${table.bits}`,
     ),
   );
@@ -81,5 +81,5 @@ export function quantizedGatherNodes(
     nodes.push(node('Slice', [rows, ...bounds], [`${base}/hidden_rows`], {}, '', `${base}/Slice_padding`));
   }
   nodes.at(-1)!.output = [...gather.output]; // the last node computes what the Gather did
-  return nodes;
+  return { nodes, constants };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parameterCount, resolveModel, type ModelSpec } from '../profiler/models/catalog';
+import { parameterCount, resolveModel, type ModelSpec } from '../common/catalog';
 import { inspectModel } from '../profiler/models/loader';
 import { buildSyntheticModel } from '../profiler/models/synthetic/synthetic-builder';
 import { QuantPresetNameSchema, resolvePreset, type QuantOptions } from './presets';

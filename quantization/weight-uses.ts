@@ -25,6 +25,18 @@ export interface WeightPlan {
   blocker?: string;
 }
 
+/** The uses of one kind: the MatMul/Gemm uses a MatMul format rewrites, the Gathers of a table. */
+export function usesOf(plan: WeightPlan, kind: WeightUse['kind']): WeightUse[] {
+  return plan.uses.filter((use) => use.kind === kind);
+}
+
+/** The weight as an op multiplies it, K (reduced) × N (outputs), read as its first use reads it. */
+export function weightMatrix(plan: WeightPlan): { K: number; N: number; layout: WeightLayout } {
+  const [rows, cols] = plan.tensor.dims as [number, number];
+  const layout = plan.uses[0]!.layout;
+  return layout === 'KN' ? { K: rows, N: cols, layout } : { K: cols, N: rows, layout };
+}
+
 /** Ops that mean a model (or a part of it) is already quantized. */
 export const QUANTIZED_OPS = new Set([
   'MatMulNBits',

@@ -137,6 +137,7 @@ const appPaths = [
 ];
 /** What must never ship: the project's sources, tests, docs and packaging resources. */
 const projectPaths = [
+  'common/labels.ts',
   'profiler/cli/main.ts',
   'electron/main/index.ts',
   'renderer/src/App.vue',

@@ -1,5 +1,5 @@
 import { Menu, type MenuItemConstructorOptions } from 'electron';
-import type { MenuCommand } from '../shared/desktop-channels';
+import type { MenuCommand } from '../../common/desktop-channels';
 
 export interface AppMenuContext {
   appName: string;

@@ -8,7 +8,7 @@ import type {
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { WorkbenchApi } from '../../profiler/api';
-import { formatBytes } from '../../profiler/api/units';
+import { formatBytes } from '../../common/units';
 import { writeFileAtomic } from '../../profiler/store/atomic-write';
 import type { DesktopMethodArgs, ImportedRunFile } from './desktop-schemas';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { workbenchMethods } from '../../profiler/api';
-import { menuCommands, type DesktopMethodName } from '../shared/desktop-channels';
+import { menuCommands, type DesktopMethodName } from '../../common/desktop-channels';
 
 /**
  * The desktop-only channels' arguments, as zod tuples like the WorkbenchApi's own: where a channel

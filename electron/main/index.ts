@@ -13,7 +13,7 @@ import {
   MENU_READY_CHANNEL,
   RENDERER_READY_CHANNEL,
   type MenuCommand,
-} from '../shared/desktop-channels';
+} from '../../common/desktop-channels';
 import { installAppMenu } from './app-menu';
 import {
   dialogHostOf,

@@ -6,7 +6,7 @@ import {
   type WorkbenchApi,
   type WorkbenchEvent,
 } from '../../profiler/api';
-import { desktopMethodNames } from '../shared/desktop-channels';
+import { desktopMethodNames } from '../../common/desktop-channels';
 import {
   bindDesktopIpc,
   bindWorkbenchIpc,

@@ -1,6 +1,5 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import {
-  describeZodError,
   dispatchWorkbenchCall,
   ipcChannelOf,
   workbenchMethodNames,
@@ -8,7 +7,8 @@ import {
   type WorkbenchEvent,
   type WorkbenchEvents,
 } from '../../profiler/api';
-import { desktopChannelOf, desktopMethodNames, type DesktopMethodName } from '../shared/desktop-channels';
+import { describeZodError } from '../../common/zod-errors';
+import { desktopChannelOf, desktopMethodNames, type DesktopMethodName } from '../../common/desktop-channels';
 import { desktopMethodArgs, type DesktopMethodArgs } from './desktop-schemas';
 import type { RendererOutbox } from './renderer-outbox';
 import type { SenderCheck } from './sender-check';

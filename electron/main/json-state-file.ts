@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { describeZodError } from '../../profiler/api/format-errors';
+import { describeZodError } from '../../common/zod-errors';
 import { writeFileAtomic } from '../../profiler/store/atomic-write';
 
 function messageOf(error: unknown): string {

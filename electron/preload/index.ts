@@ -15,7 +15,7 @@ import {
   RENDERER_READY_CHANNEL,
   type DesktopMethodName,
   type MenuCommand,
-} from '../shared/desktop-channels';
+} from '../../common/desktop-channels';
 
 const methods = Object.fromEntries(
   workbenchMethodNames.map((method) => [

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { dispatchWorkbenchCall, WorkbenchCallError } from './dispatch';
-import type { SystemInfo } from './system-info';
+import type { SystemInfo } from '../../common/schemas/system-info';
 import type { WorkbenchApi } from './workbench-api';
 
 function fakeApi(): WorkbenchApi & { system: ReturnType<typeof vi.fn> } {

@@ -1,4 +1,4 @@
-import { describeZodError } from './format-errors';
+import { describeZodError } from '../../common/zod-errors';
 import type { SocketError } from './socket-protocol';
 import { isWorkbenchMethodName } from './channels';
 import { workbenchMethods, type WorkbenchApi } from './workbench-api';

@@ -1,16 +1,10 @@
-export * from './agents';
+/**
+ * The WorkbenchApi contract (method table, channels, dispatch, the socket protocol and client), and the
+ * data schemas it carries, re-exported from common/schemas so `from '../api'` reads as one contract.
+ */
+export * from '../../common/schemas';
 export * from './channels';
 export * from './dispatch';
-export * from './format-errors';
-export * from './model-inspection';
 export * from './socket-protocol';
-export * from './system-info';
-export * from './units';
 export * from './workbench-api';
-export * from './trial';
-export * from './quality';
-export * from './run-document';
-export * from './targets';
-export * from './catalog-summary';
-export * from './workbench-events';
 export * from './socket-client';

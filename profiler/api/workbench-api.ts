@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import type { WorkbenchMethodName } from './channels';
-import { AddAgentRequestSchema, AgentInfoSchema } from './agents';
-import { CatalogSummarySchema } from './catalog-summary';
-import { PlannedTrialSchema, RunDocumentSchema, RunSummarySchema, SweepSpecSchema } from './run-document';
-import type { WorkbenchEvent } from './workbench-events';
-import { SystemInfoSchema } from './system-info';
-import { DeviceTargetSchema, LatencyGoalSchema, RunAnalysisSchema } from './targets';
-import { ExecutionProviderSchema } from './trial';
+import { AddAgentRequestSchema, AgentInfoSchema } from '../../common/schemas/agents';
+import { CatalogSummarySchema } from '../../common/schemas/catalog-summary';
+import {
+  PlannedTrialSchema,
+  RunDocumentSchema,
+  RunSummarySchema,
+  SweepSpecSchema,
+} from '../../common/schemas/run-document';
+import type { WorkbenchEvent } from '../../common/schemas/workbench-events';
+import { SystemInfoSchema } from '../../common/schemas/system-info';
+import { DeviceTargetSchema, LatencyGoalSchema, RunAnalysisSchema } from '../../common/schemas/targets';
+import { ExecutionProviderSchema } from '../../common/schemas/trial';
 
 interface MethodSpec {
   args: z.ZodTuple;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { TrialResultSchema, type TrialSpecInput } from '../api';
 import { inspectModel } from '../models/loader';
-import { resolveModel } from '../models/catalog';
+import { resolveModel } from '../../common/catalog';
 import { buildSyntheticModel } from '../models/synthetic/synthetic-builder';
 import { FILL_CHUNK_TOKENS, runTrial, sampleIntervalMs } from './run-trial';
 import { catalogModel, tiny, trialDeps, useTrialDataDir } from './test/trial-test-deps';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { TrialResultSchema, type TrialSpecInput } from '../api';
-import { resolveModel } from '../models/catalog';
+import { resolveModel } from '../../common/catalog';
 import { buildSyntheticModel } from '../models/synthetic/synthetic-builder';
 import { runTrial, type RunTrialDeps } from './run-trial';
 import { catalogModel, tiny, trialDeps, useTrialDataDir } from './test/trial-test-deps';

@@ -11,12 +11,14 @@ import {
   type RooflineBandwidth,
   type SystemInfo,
   type TrialEnvironment,
+  type TrialModel,
   type TrialProgress,
   type TrialResult,
   type TrialSpec,
   type TrialSpecInput,
 } from '../api';
-import { resolvePreset } from '../../quantization/presets';
+import { variantLabel } from '../../common/labels';
+import { resolvePreset, runsAsStored } from '../../common/quant-presets';
 import { quantizeVariant } from '../../quantization/quantize-variant';
 import { inspectModel, modelFileHash } from '../models/loader';
 import type { DepthFill, KvBuffer } from '../runtime/decoder-runner';
@@ -75,8 +77,15 @@ interface PreparedModel {
   label: string;
 }
 
+interface PreparedSource {
+  inspection: ModelInspection;
+  hash: string;
+  /** the model as it was opened: a folder's dtype variant as found */
+  model: TrialModel;
+}
+
 /** The fp32 model a trial starts from: a catalog model's cached synthetic variant, or a folder. */
-async function prepareSource(spec: TrialSpec, deps: RunTrialDeps): Promise<PreparedModel> {
+async function prepareSource(spec: TrialSpec, deps: RunTrialDeps): Promise<PreparedSource> {
   const { model } = spec;
   if (model.kind === 'catalog') {
     deps.onProgress?.({ phase: 'prepare', message: `Preparing ${model.id} (${model.style})` });
@@ -90,29 +99,25 @@ async function prepareSource(spec: TrialSpec, deps: RunTrialDeps): Promise<Prepa
         }),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
-    const inspection = await inspectModel(variant.dir);
-    const overrides = Object.entries(model.overrides)
-      .map(([key, value]) => `${key}=${value}`)
-      .join(',');
-    return {
-      inspection,
-      hash: variant.hash,
-      label: `${model.id}${overrides ? ` [${overrides}]` : ''} (${model.style}`,
-    };
+    return { inspection: await inspectModel(variant.dir), hash: variant.hash, model };
   }
   const inspection = await inspectModel(
     model.path,
     model.variant === undefined ? {} : { variant: model.variant },
   );
   const hash = await modelFileHash(inspection.modelFile, inspection.externalFiles);
-  return { inspection, hash, label: `${path.basename(model.path)} (${inspection.variant || 'model'}` };
+  return {
+    inspection,
+    hash,
+    model: { ...model, ...(inspection.variant ? { variant: inspection.variant } : {}) },
+  };
 }
 
 /** The variant a trial measures: the source itself for fp32, else its quantized copy (cached). */
 async function prepareModel(spec: TrialSpec, deps: RunTrialDeps): Promise<PreparedModel> {
   const source = await prepareSource(spec, deps);
-  const kv = spec.kvDtype ? `, KV ${spec.kvDtype}` : '';
-  if (spec.quant === 'fp32' && !spec.kvDtype) return { ...source, label: `${source.label}, fp32)` };
+  const label = variantLabel({ ...spec, model: source.model });
+  if (runsAsStored(spec)) return { inspection: source.inspection, hash: source.hash, label };
   deps.onProgress?.({ phase: 'prepare', message: `Quantizing to ${spec.quant}` });
   const sourcePath =
     spec.model.kind === 'folder' && spec.model.variant === undefined
@@ -132,11 +137,9 @@ async function prepareModel(spec: TrialSpec, deps: RunTrialDeps): Promise<Prepar
     ...(deps.signal ? { signal: deps.signal } : {}),
   });
   const inspection = await inspectModel(variant.modelFile);
-  return {
-    inspection,
-    hash: `${source.hash}-${spec.quant}${kv}`,
-    label: `${source.label}, ${spec.quant}${kv})`,
-  };
+  // the variant cache's identity: its text must not change under cached variants and stored results
+  const kv = spec.kvDtype ? `, KV ${spec.kvDtype}` : '';
+  return { inspection, hash: `${source.hash}-${spec.quant}${kv}`, label };
 }
 
 function summaryOf(measurement: TrialMeasurement): NonNullable<TrialResult['summary']> {

@@ -1,4 +1,5 @@
-import { formatBytes, type SweepSpecInput, type TrialEnvironment } from '../api';
+import type { SweepSpecInput, TrialEnvironment } from '../api';
+import { formatBytes } from '../../common/units';
 import { inspectModel } from '../models/loader';
 import { bandwidthForRoofline } from '../runtime/memory-bandwidth';
 import { folderKey, type EstimateContext, type FolderFacts } from './trial-estimate';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runtimeOverheadBytes } from './kv-pressure';
+import { TrialSpecSchema, type TrialSpecInput } from '../api';
+import { runtimeOverheadBytes } from '../../common/analysis/kv-pressure';
 import { estimateTrial, planSweep, SweepSpecError, trialKey } from './sweep-planner';
 import { folderKey } from './trial-estimate';
 
@@ -146,5 +147,33 @@ describe('planSweep', () => {
     const [a] = planSweep({ models: [r1], repetitions: 3 }, estimates).trials;
     const [b] = planSweep({ models: [r1], repetitions: 7 }, estimates).trials;
     expect(trialKey(a!.spec)).toBe(trialKey(b!.spec));
+  });
+
+  it('keys stay what they were, so a stored run resumes', () => {
+    const spec = (input: TrialSpecInput) => TrialSpecSchema.parse(input);
+    expect(
+      trialKey(
+        spec({
+          model: { kind: 'catalog', id: 'mobilellm-r1-140m' },
+          quant: 'int4',
+          contextTokens: 4096,
+          threads: 2,
+        }),
+      ),
+    ).toBe('55551d1d96599bb5');
+    expect(
+      trialKey(
+        spec({
+          model: { kind: 'folder', path: '/models/smol', variant: 'q4' },
+          quant: 'fp16',
+          kvDtype: 'float16',
+          contextTokens: 2048,
+          depthTokens: 512,
+          kvBuffer: 'shared',
+          fill: 'model',
+          ep: 'cuda',
+        }),
+      ),
+    ).toBe('2e6c8d704eac9aff');
   });
 });

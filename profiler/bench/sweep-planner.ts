@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  describeZodError,
   SweepSpecSchema,
   TrialSpecSchema,
   windowEndDepth,
@@ -10,12 +9,12 @@ import {
   type TrialModel,
   type TrialSpec,
 } from '../api';
-import { resolveModel } from '../models/catalog';
-import { resolvePreset } from '../../quantization/presets';
-import { modelLabel } from './configuration';
+import { describeZodError } from '../../common/zod-errors';
+import { resolveModel } from '../../common/catalog';
+import { trialIdentity, trialLabel } from '../../common/labels';
+import { resolvePreset } from '../../common/quant-presets';
 import { estimateTrial, type EstimateContext } from './trial-estimate';
 
-export { modelLabel, TIGHT_SHARE } from './configuration';
 export { estimateTrial, type EstimateContext } from './trial-estimate';
 
 /** A sweep that cannot be planned: said before any work. */
@@ -28,21 +27,7 @@ export const LARGE_SWEEP_TRIALS = 500;
 
 /** A configuration's stable identity: resume matches finished trials by it, whatever the plan order. */
 export function trialKey(spec: TrialSpec): string {
-  const identity = JSON.stringify([
-    spec.model,
-    spec.quant,
-    spec.kvDtype ?? 'preset',
-    spec.contextTokens,
-    spec.depthTokens,
-    spec.promptTokens,
-    spec.generateTokens,
-    spec.ep,
-    spec.threads ?? null,
-    // schema 2 measures these too; a trial of 'grow' and one of 'shared' are two configurations
-    spec.kvBuffer,
-    spec.fill,
-  ]);
-  return createHash('sha256').update(identity).digest('hex').slice(0, 16);
+  return createHash('sha256').update(trialIdentity(spec)).digest('hex').slice(0, 16);
 }
 
 function product<T>(lists: T[][]): T[][] {
@@ -108,11 +93,22 @@ export function planSweep(input: SweepSpecInput, estimates: EstimateContext): Sw
       number | null,
       SweepSpec['kvBuffers'][number],
     ];
-    const label = `${modelLabel(model)} ${quant} ctx ${context} depth ${depth} P ${prompt} G ${gen}`;
     const depthTokens =
       depth === 'end'
         ? windowEndDepth({ contextTokens: context, promptTokens: prompt, generateTokens: gen })
         : depth;
+    const label = trialLabel({
+      model,
+      quant,
+      ...(kvDtype === 'preset' ? {} : { kvDtype }),
+      contextTokens: context,
+      depthTokens: depthTokens ?? undefined,
+      promptTokens: prompt,
+      generateTokens: gen,
+      kvBuffer,
+      ep,
+      threads: threads ?? undefined,
+    });
     if (depthTokens === null || depthTokens + prompt + gen > context) {
       contradictions.push({
         label,

@@ -8,12 +8,13 @@ import {
   type TrialResult,
   type TrialSpec,
 } from '../api';
-import { resolvePreset } from '../../quantization/presets';
+import { resolvePreset } from '../../common/quant-presets';
 import type { RunStore } from '../store/run-store';
 import { RunStoreError } from '../store/store-error';
 import { measureQuality } from '../../quantization/quality';
 import { quantizeVariant } from '../../quantization/quantize-variant';
-import { modelLabel, type SweepPlan } from './sweep-planner';
+import { modelKey, trialLabel } from '../../common/labels';
+import type { SweepPlan } from './sweep-planner';
 import { runTrial, type RunTrialDeps } from './run-trial';
 import { TrialInputError } from './trial-validation';
 import { prepareCatalogVariant } from './variant-cache';
@@ -48,12 +49,6 @@ export interface SweepDeps {
   onEvent?: (event: SweepEvent) => void;
   /** cancel: the running trial is stopped and not recorded; finished ones are kept */
   signal?: AbortSignal;
-}
-
-export function trialLabel(spec: TrialSpec): string {
-  const kv = spec.kvDtype ? ` KV ${spec.kvDtype}` : '';
-  const threads = spec.threads === undefined ? '' : ` ${spec.threads}t`;
-  return `${modelLabel(spec.model)} ${spec.quant}${kv} ctx ${spec.contextTokens} d${spec.depthTokens} P${spec.promptTokens} G${spec.generateTokens} ${spec.ep}${threads}`;
 }
 
 /** A new run document for a plan: nothing measured yet. */
@@ -185,15 +180,12 @@ export async function runSweep(doc: RunDocument, deps: SweepDeps): Promise<RunDo
 async function measureSweepQuality(doc: RunDocument, deps: SweepDeps): Promise<void> {
   const { dataDir } = deps.trial;
   for (const model of doc.sweep.models) {
-    const modelKey = modelLabel(model);
+    const key = modelKey(model);
     for (const quant of doc.sweep.quants) {
-      if (
-        quant === 'fp32' ||
-        doc.quality.some((entry) => entry.modelKey === modelKey && entry.quant === quant)
-      )
+      if (quant === 'fp32' || doc.quality.some((entry) => entry.modelKey === key && entry.quant === quant))
         continue;
       if (deps.signal?.aborted) return;
-      deps.onEvent?.({ type: 'quality', modelKey, quant });
+      deps.onEvent?.({ type: 'quality', modelKey: key, quant });
       try {
         const source =
           model.kind === 'catalog' ? (await prepareCatalogVariant(model, dataDir)).dir : model.path;
@@ -203,13 +195,13 @@ async function measureSweepQuality(doc: RunDocument, deps: SweepDeps): Promise<v
           dataDir,
         });
         const report = await measureQuality(source, variant.dir);
-        doc.quality.push({ modelKey, quant, report });
+        doc.quality.push({ modelKey: key, quant, report });
         await deps.sink.save(doc);
       } catch (error) {
         // quality is an extra: a pair it cannot compare (e.g. different vocabularies) is reported, not fatal
         deps.onEvent?.({
           type: 'quality',
-          modelKey,
+          modelKey: key,
           quant,
           error: error instanceof Error ? error.message : String(error),
         });

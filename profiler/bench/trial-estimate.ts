@@ -1,8 +1,8 @@
 import type { Fit, TrialEstimate, TrialModel, TrialSpec } from '../api';
-import { kvBytesPerToken, parameterCount, resolveModel, uniqueParameterCount } from '../models/catalog';
-import { resolvePreset } from '../../quantization/presets';
-import { TIGHT_SHARE } from './configuration';
-import { runtimeOverheadBytes } from './kv-pressure';
+import { kvBytesPerToken, parameterCount, resolveModel, uniqueParameterCount } from '../../common/catalog';
+import { resolvePreset, runsAsStored } from '../../common/quant-presets';
+import { TIGHT_SHARE } from '../../common/analysis/fit-verdict';
+import { runtimeOverheadBytes } from '../../common/analysis/kv-pressure';
 
 /**
  * What a trial should need before it runs: weights + the KV cache as the trial will hold it + runtime
@@ -107,7 +107,7 @@ function modelFacts(spec: TrialSpec, context: EstimateContext): ModelFacts {
   const folder = context.folders?.get(folderKey(spec.model));
   if (!folder)
     return { parameters: 0, weightsBytes: 0, kvPerToken: 0, canShare: false, basis: 'weights unknown' };
-  const asIs = spec.quant === 'fp32' && spec.kvDtype === undefined; // the variant runs as it is stored
+  const asIs = runsAsStored(spec);
   const table =
     folder.vocabSize && folder.hiddenSize
       ? { vocab: folder.vocabSize, hidden: folder.hiddenSize, tied: folder.tiedEmbeddings }

@@ -1,13 +1,8 @@
 import os from 'node:os';
-import { resolvePreset } from '../../quantization/presets';
+import { resolvePreset } from '../../common/quant-presets';
 import { assertProviderUsable } from '../runtime/session-factory';
-import {
-  describeZodError,
-  TrialSpecSchema,
-  type ModelInspection,
-  type TrialSpec,
-  type TrialSpecInput,
-} from '../api';
+import { TrialSpecSchema, type ModelInspection, type TrialSpec, type TrialSpecInput } from '../api';
+import { describeZodError } from '../../common/zod-errors';
 
 /** A trial that cannot start: said before any work, naming the value and what to do. */
 export class TrialInputError extends Error {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { TrialModel } from '../api';
-import { resolveModel } from '../models/catalog';
+import { resolveModel } from '../../common/catalog';
 import { buildSyntheticModel, modelFileOf, type BuildProgress } from '../models/synthetic/synthetic-builder';
 
 /** Bump when the builder's output changes for the same recipe, so stale cached variants are not reused. */

@@ -1,9 +1,10 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { DeviceTarget, LatencyGoal, RooflineBandwidth } from '../api';
-import { deviceTargets, resolveTarget } from '../bench/device-targets';
+import { deviceTargets, resolveTarget, type HereMachine } from '../../common/analysis/device-targets';
 import { environmentOf } from '../bench/run-trial';
 import { appFactsFromPackage } from '../engine/app-facts';
 import { bandwidthForRoofline, memoryBandwidthCacheFile } from '../runtime/memory-bandwidth';
+import { hereMachine } from '../runtime/here-machine';
 import { probeSystem } from '../runtime/system-probe';
 
 /**
@@ -107,9 +108,9 @@ export async function thisMachineBandwidth(dataDir: string): Promise<RooflineBan
   });
 }
 
-/** bytes/s for the this-machine target, or undefined (no such target) when it could not be measured */
-export function targetBandwidth(bandwidth: RooflineBandwidth): number | undefined {
-  return bandwidth.status === 'measured' ? bandwidth.bytesPerSecond : undefined;
+/** This machine as a target, or undefined (no such target) when its bandwidth could not be measured. */
+export function targetMachine(bandwidth: RooflineBandwidth): HereMachine | undefined {
+  return hereMachine(bandwidth.status === 'measured' ? bandwidth.bytesPerSecond : undefined);
 }
 
 const wantsThisMachine = (spec: string): boolean =>
@@ -123,7 +124,7 @@ const wantsThisMachine = (spec: string): boolean =>
 export async function resolveTargets(specs: readonly string[], dataDir: string): Promise<DeviceTarget[]> {
   const bandwidth =
     specs.length === 0 || specs.some(wantsThisMachine)
-      ? targetBandwidth(await thisMachineBandwidth(dataDir))
+      ? targetMachine(await thisMachineBandwidth(dataDir))
       : undefined;
   const targets =
     specs.length === 0 ? deviceTargets(bandwidth) : specs.map((spec) => resolveTarget(spec, bandwidth));

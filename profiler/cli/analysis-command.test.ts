@@ -55,7 +55,7 @@ describe('edge-workbench kv', () => {
     ]);
     expect(text.stderr).toBe('');
     expect(text.status).toBe(0);
-    expect(text.stdout).toContain('KV cache float16: 33,792 B/token');
+    expect(text.stdout).toContain('mobilellm-r1-950m · fp16 · KV float16: 33,792 B/token');
     expect(text.stdout).toMatch(/^32,768\s+1\.03 GiB\s/m);
     expect(text.stdout).toMatch(/^512\s+16\.5 MiB\s/m);
     // fp16 weights (1.8 GiB) and their overhead fit the phone's 4 GiB budget with room for ~10K tokens
@@ -67,7 +67,7 @@ describe('edge-workbench kv', () => {
     expect(report.bytesPerToken).toBe(33_792);
     expect(report.contexts.find((c) => c.contextTokens === 32_768)!.kvBytes).toBe(1_107_296_256);
     // the fp32 preset keeps fp32 weights: only the cache is fp16
-    expect(report.label).toBe('mobilellm-r1-950m fp32');
+    expect(report.label).toBe('mobilellm-r1-950m · fp32');
   });
 });
 
@@ -108,16 +108,16 @@ describe('edge-workbench analyze', () => {
     expect(stdout).toMatch(/does not fit \(\d+% of budget, projected\)/);
     expect(stdout).toContain('KV-cache pressure');
     // the KV table has a column per context: turned on its side, a column per model variant
-    expect(stdout).toMatch(/^model\s+mobilellm-r1-140m fused fp32\s+mobilellm-r1-140m fused int4$/m);
+    expect(stdout).toMatch(/^model\s+mobilellm-r1-140m · fp32\s+mobilellm-r1-140m · int4$/m);
     expect(stdout).toMatch(/^KV bytes\/token\s+23,040 B\s+23,040 B$/m);
     expect(stdout).toMatch(/^KV @ 32K\s+720 MiB\s+720 MiB$/m);
     expect(stdout).toContain('Largest context that fits each target');
     // no quality measured: int4 is faster and smaller, so it pushes fp32 off the front
     expect(stdout).toMatch(
-      /^#1\n {2}configuration: mobilellm-r1-140m fused fp32 [^#]*^ {2}Pareto: dominated by #2$/m,
+      /^#1\n {2}configuration: mobilellm-r1-140m · fp32 · [^#]*^ {2}Pareto: dominated by #2$/m,
     );
     expect(stdout).toMatch(
-      /^#2\n {2}configuration: mobilellm-r1-140m fused int4 [^#]*^ {2}Pareto: ★ optimal$/m,
+      /^#2\n {2}configuration: mobilellm-r1-140m · int4 · [^#]*^ {2}Pareto: ★ optimal$/m,
     );
     expect(stdout).toMatch(
       /^MobileLLM-R1-140M\n {2}quant: int4\n(?: {2}.*\n)*? {2}benchmark: math500\n {2}score % \(published\): 6\.2$/m,

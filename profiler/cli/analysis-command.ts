@@ -1,27 +1,27 @@
 import { Option, type Command } from 'commander';
 import { TrialSpecSchema, type DeviceTarget, type KvPressureReport, type LatencyGoal } from '../api';
-import { deviceTargets } from '../bench/device-targets';
-import { kvElementBytes, kvModelFromSpec, kvPressure } from '../bench/kv-pressure';
-import { analyzeRun } from '../bench/run-analysis';
+import { deviceTargets } from '../../common/analysis/device-targets';
+import { kvElementBytes, kvModelFromSpec, kvPressure } from '../../common/analysis/kv-pressure';
+import { analyzeRun } from '../../common/analysis/run-analysis';
 import { estimateTrial } from '../bench/sweep-planner';
-import { parseOverrides, resolveModel, type ResolvedModel } from '../models/catalog';
+import { parseOverrides, resolveModel, type ResolvedModel } from '../../common/catalog';
 import {
   analysisSections,
-  contextShort,
   maxContextCell,
-  preciseBytes,
   targetNotes,
   targetsTable,
-  wholeNumber,
   type ReportBlock,
   type ReportSection,
   type ReportTable,
 } from '../store/exporters';
-import { resolvePreset } from '../../quantization/presets';
+import { resolvePreset } from '../../common/quant-presets';
+import { kvVariantLabel, variantLabel } from '../../common/labels';
+import { formatContext, formatPercent, wholeNumber } from '../../common/number-format';
+import { formatBytesPrecise } from '../../common/units';
 import {
   goalOption,
   resolveTargets,
-  targetBandwidth,
+  targetMachine,
   targetOption,
   thisMachineBandwidth,
 } from './analysis-command-options';
@@ -142,11 +142,9 @@ function catalogKvPressure(
     { bandwidthBytesPerSecond: 1e9, bandwidthSource: 'unused' },
     undefined,
   );
-  const overrideText = Object.entries(resolved.overrides)
-    .map(([key, value]) => `${key}=${String(value)}`)
-    .join(',');
   const model = kvModelFromSpec({
-    label: `${resolved.id}${overrideText ? `[${overrideText}]` : ''} ${options.quant}`,
+    // the KV dtype is the report's own column: the label names model and preset
+    label: variantLabel({ ...spec, kvDtype: undefined }),
     spec: resolved.spec,
     kvDtype,
     weightsBytes: estimate.weightsBytes,
@@ -169,19 +167,19 @@ function catalogKvPressure(
 function kvText(report: KvPressureReport, shape: string): string {
   const contexts = report.contexts.map((context) => [
     wholeNumber(context.contextTokens),
-    preciseBytes(context.kvBytes),
-    `${(context.kvShareOfDecodeBytes * 100).toFixed(1)}%`,
+    formatBytesPrecise(context.kvBytes),
+    formatPercent(context.kvShareOfDecodeBytes),
     context.beyondModelMax ? 'past the model max' : '',
   ]);
   const fits = report.targets.map((fit) => [
     fit.targetName,
-    preciseBytes(fit.memoryBytes),
-    fit.kvRoomBytes < 0 ? 'none' : preciseBytes(fit.kvRoomBytes),
+    formatBytesPrecise(fit.memoryBytes),
+    fit.kvRoomBytes < 0 ? 'none' : formatBytesPrecise(fit.kvRoomBytes),
     maxContextCell(fit),
   ]);
   return [
-    `${report.label}, KV cache ${report.kvDtype}: ${wholeNumber(report.bytesPerToken)} B/token (${shape})`,
-    `weights ${preciseBytes(report.weightsBytes)}, overhead ${preciseBytes(report.overheadBytes)}, model max ` +
+    `${kvVariantLabel(report)}: ${wholeNumber(report.bytesPerToken)} B/token (${shape})`,
+    `weights ${formatBytesPrecise(report.weightsBytes)}, overhead ${formatBytesPrecise(report.overheadBytes)}, model max ` +
       `context ${report.modelMaxContextTokens === null ? 'unknown' : `${wholeNumber(report.modelMaxContextTokens)} tokens`}`,
     wrap(`Weights and overhead: ${report.basis}`),
     formatTable(['context', 'KV cache', 'KV share of decode reads', ''], contexts),
@@ -197,7 +195,7 @@ export function registerAnalysisCommands(program: Command, dataDirOf: () => stri
     .option('--json', 'print the targets as JSON (DeviceTarget[])')
     .action(async (options: { json?: boolean }) => {
       const bandwidth = await thisMachineBandwidth(dataDirOf());
-      const targets = deviceTargets(targetBandwidth(bandwidth));
+      const targets = deviceTargets(targetMachine(bandwidth));
       if (options.json) {
         process.stdout.write(`${JSON.stringify(targets, null, 2)}\n`);
         return;
@@ -272,7 +270,7 @@ export function registerAnalysisCommands(program: Command, dataDirOf: () => stri
       process.stdout.write(
         `Run ${doc.id} "${doc.name}": ${ok} measured configuration${ok === 1 ? '' : 's'} on ` +
           `${targets.length} target${targets.length === 1 ? '' : 's'} ` +
-          `(contexts ${analysis.contextsTokens.map(contextShort).join(', ')}).\n\n` +
+          `(contexts ${analysis.contextsTokens.map(formatContext).join(', ')}).\n\n` +
           `${sectionsText(analysisSections(analysis))}\n`,
       );
     });

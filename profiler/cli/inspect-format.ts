@@ -1,5 +1,7 @@
-import { formatBytes, type ModelInspection } from '../api';
-import { formatCount, formatTable } from './text-table';
+import type { ModelInspection } from '../api';
+import { formatBytes } from '../../common/units';
+import { formatCount, wholeNumber } from '../../common/number-format';
+import { formatTable } from './text-table';
 
 function dims(value: readonly (number | string)[] | null): string {
   return value === null ? '(unknown rank)' : `[${value.join(', ')}]`;
@@ -32,7 +34,7 @@ function signatureRows(inspection: ModelInspection): string[][] {
 }
 
 /** "1,234,567 (1.2M)" */
-const countText = (count: number): string => `${count.toLocaleString('en-US')} (${formatCount(count)})`;
+const countText = (count: number): string => `${wholeNumber(count)} (${formatCount(count)})`;
 
 /** `models inspect`: what a model folder holds, without reading its weights. */
 export function formatInspection(inspection: ModelInspection): string {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelInspectionSchema } from '../api';
-import { parameterCount, parseOverrides, resolveModel } from '../models/catalog';
+import { parameterCount, parseOverrides, resolveModel } from '../../common/catalog';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(repoRoot, 'bin', 'edge-workbench.mjs');

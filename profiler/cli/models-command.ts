@@ -1,21 +1,22 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import path from 'node:path';
-import { formatBytes } from '../api';
+import { formatBytes } from '../../common/units';
 import {
   catalogEntries,
   kvBytesPerToken,
   parameterCount,
   parseOverrides,
   resolveModel,
-} from '../models/catalog';
-import type { CatalogEntry } from '../models/catalog';
+} from '../../common/catalog';
+import type { CatalogEntry } from '../../common/catalog';
 import { buildSyntheticModel } from '../models/synthetic/synthetic-builder';
 import type { GraphStyle, LogitsPositions } from '../models/synthetic/model-config-files';
 import { inspectModel } from '../models/loader';
 import { formatInspection } from './inspect-format';
 import { createByteProgress } from './progress-bar';
-import { formatCount, formatTable } from './text-table';
+import { formatCount, wholeNumber } from '../../common/number-format';
+import { formatTable } from './text-table';
 
 /** One catalog row for `models list --json`: the entry plus what we compute from its spec. */
 function listRow(entry: CatalogEntry) {
@@ -209,10 +210,10 @@ export function registerModelsCommand(program: Command, dataDirOf: () => string)
             `  folder      ${built.dir}`,
             `  model       ${built.modelPath} (${formatBytes(built.modelBytes)})`,
             `  weights     ${formatBytes(built.externalDataBytes)} external data`,
-            `  parameters  ${record.parameters.toLocaleString('en-US')}` +
+            `  parameters  ${wholeNumber(record.parameters)}` +
               (record.storedParameters === record.parameters
                 ? ''
-                : ` (${record.storedParameters.toLocaleString('en-US')} stored, block sharing)`) +
+                : ` (${wholeNumber(record.storedParameters)} stored, block sharing)`) +
               (record.publishedParameters === null
                 ? ' (what-if: overrides changed the shapes)'
                 : ' (= published)'),

@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
-import { formatBytes, type TrialProgress } from '../api';
+import type { TrialProgress } from '../api';
+import { formatBytes } from '../../common/units';
 
 /**
  * A byte-progress bar on stderr (stdout stays for results and JSON). On a terminal it redraws in place;

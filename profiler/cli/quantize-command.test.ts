@@ -77,7 +77,7 @@ describe('edge-workbench quantize / quality', () => {
       '1',
     );
     expect(status).toBe(0);
-    expect(stdout).toMatch(/\(fused, q4f16\) on cpu/);
+    expect(stdout).toMatch(/ · q4f16 · ctx 64 · pp8\+tg4 @ d52 · cpu/);
   });
 
   it.each([

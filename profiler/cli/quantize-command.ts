@@ -1,10 +1,12 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { formatBytes, type QualityReport } from '../api';
-import { parseOverrides } from '../models/catalog';
+import type { QualityReport } from '../api';
+import { formatPercent } from '../../common/number-format';
+import { formatBytes } from '../../common/units';
+import { parseOverrides } from '../../common/catalog';
 import { prepareCatalogVariant } from '../bench/variant-cache';
-import { resolvePreset, type QuantOptionsInput } from '../../quantization/presets';
+import { QUANT_PRESET_NAMES, resolvePreset, type QuantOptionsInput } from '../../common/quant-presets';
 import { quantizeVariant, type QuantizationRecord } from '../../quantization/quantize-variant';
 import { measureQuality } from '../../quantization/quality';
 import { createByteProgress } from './progress-bar';
@@ -81,9 +83,9 @@ function formatQuality(report: QualityReport): string {
     `Quality of ${report.variant.path} against ${report.reference.path}`,
     `  tokens         ${report.sequences} ${report.tokenSource} sequences × ${report.positionsPerSequence} positions (seed ${report.seed})`,
     `  KL divergence  mean ${o.klMean.toExponential(3)}, p99 ${o.klP99.toExponential(3)}, max ${o.klMax.toExponential(3)} nats`,
-    `  top-1 agree    ${(o.top1Agreement * 100).toFixed(1)}%`,
+    `  top-1 agree    ${formatPercent(o.top1Agreement)}`,
     `  logit error    max ${o.maxAbsLogitError.toExponential(3)}, mean ${o.meanAbsLogitError.toExponential(3)}`,
-    `  greedy         ${(o.identicalContinuations * 100).toFixed(0)}% of continuations identical for ${report.continuationTokens} tokens (mean identical prefix ${o.meanIdenticalPrefix.toFixed(1)})`,
+    `  greedy         ${formatPercent(o.identicalContinuations, 0)} of continuations identical for ${report.continuationTokens} tokens (mean identical prefix ${o.meanIdenticalPrefix.toFixed(1)})`,
     `  bytes          weights ${formatBytes(b.variantWeights)} vs ${formatBytes(b.referenceWeights)} (${b.compression.toFixed(2)}×), ` +
       `${b.variantBytesPerParameter.toFixed(3)} vs ${b.referenceBytesPerParameter.toFixed(3)} bytes/parameter; on disk ${formatBytes(b.variantOnDisk)}`,
   ].join('\n');
@@ -95,7 +97,7 @@ export function registerQuantizeCommands(program: Command, dataDirOf: () => stri
     .description(
       'make a quantized variant (int4, int8, int8-dyn, fp16, q4f16…) of a catalog model or a model folder',
     )
-    .requiredOption('--preset <name>', 'fp32, fp16, int8, int8-dyn, int4, int4-b128-asym or q4f16')
+    .requiredOption('--preset <name>', QUANT_PRESET_NAMES.join(', '))
     .option('--block-size <n>', 'MatMulNBits block size (16, 32, 64, 128)', whole('--block-size'))
     .option('--asym', 'asymmetric quantization (packed uint8 zero points)')
     .option(

@@ -56,7 +56,8 @@ describe('edge-workbench run', () => {
   it('prints a readable table by default', () => {
     const { status, stdout } = cli('run', '--model', 'smollm2-135m', ...small);
     expect(status).toBe(0);
-    expect(stdout).toMatch(/^smollm2-135m \[.*\] \(fused, fp32\) on cpu/m);
+    expect(stdout).toMatch(/^smollm2-135m \[.*\] · fp32 · ctx \d+ · pp\d+\+tg\d+.* · cpu/m);
+    expect(stdout).toMatch(/^ {2}ran {11}depth \d+ \(end of window\), fill /m);
     for (const label of [
       'load',
       'TTFT',

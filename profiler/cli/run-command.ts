@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { ExecutionProviderSchema, type TrialModel, type TrialSpecInput } from '../api';
-import { parseOverrides } from '../models/catalog';
+import { parseOverrides } from '../../common/catalog';
 import { forkTrialLauncher } from '../bench/fork-trial-host';
 import { runTrial } from '../bench/run-trial';
 import { appFactsFromPackage } from '../engine/app-facts';
@@ -101,7 +101,8 @@ function trialModel(options: RunOptions): TrialModel {
 function specOf(options: RunOptions): TrialSpecInput {
   return {
     model: trialModel(options),
-    quant: options.quant,
+    // a preset name; TrialSpecSchema says which names it knows
+    quant: options.quant as TrialSpecInput['quant'],
     contextTokens: options.context,
     promptTokens: options.prompt,
     generateTokens: options.gen,

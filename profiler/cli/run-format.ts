@@ -1,9 +1,13 @@
-import { formatBytes, formatMeanSd, type Stats, type TrialResult } from '../api';
+import type { Stats, TrialResult } from '../api';
+import { trialLabel } from '../../common/labels';
+import { formatMeanSd, formatPercent } from '../../common/number-format';
+import { depthText, fillText, kvBufferText } from '../../common/trial-setup';
+import { formatBytes } from '../../common/units';
 import { NOISY_CV } from '../runtime/statistics';
 
 const ms = (value: number): string => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
 const rate = (value: number): string => `${value < 100 ? value.toFixed(1) : value.toFixed(0)} tok/s`;
-const percent = (value: number): string => `${(value * 100).toFixed(1)}%`;
+const percent = (value: number): string => formatPercent(value);
 
 function spread(stats: Stats, unit: (value: number) => string): string {
   if (stats.n <= 1) return `${unit(stats.median)} (n = 1: one repetition, no spread)`;
@@ -11,13 +15,13 @@ function spread(stats: Stats, unit: (value: number) => string): string {
   return `${unit(stats.median)} median (mean ${formatMeanSd(stats, unit)}, CV ${percent(stats.cv)}, n=${stats.n})${noisy}`;
 }
 
-/** "depth 3,904 (end of the 4,096-token window), synthetic fill, shared KV buffer" */
+/** "depth 3904 (end of window), fill synthetic (seeded values), KV buffer shared (4096 tokens)" */
 function contextText(result: TrialResult): string {
-  const { spec, kvSetup } = result;
-  const where = spec.depthSource === 'context' ? ' (end of the window)' : '';
-  const fill = !kvSetup || kvSetup.fill === 'none' ? '' : `, ${kvSetup.fill} fill (${kvSetup.fillSource})`;
-  const buffer = kvSetup ? `, ${kvSetup.buffer} KV buffer` : '';
-  return `context ${spec.contextTokens}, depth ${spec.depthTokens}${where}${fill}${buffer}`;
+  const { spec } = result;
+  return (
+    `depth ${depthText(spec, result)}, fill ${fillText(spec, result)}, ` +
+    `KV buffer ${kvBufferText(spec, result)}`
+  );
 }
 
 function shortIds(ids: readonly number[]): string {
@@ -37,8 +41,8 @@ export function formatTrialResult(result: TrialResult): string {
   const { spec } = result;
   const threads = result.session?.intraOpThreads ?? 'default';
   const header =
-    `${result.model?.label ?? 'model'} on ${spec.ep}, ${threads} threads, ${contextText(result)}, ` +
-    `prompt ${spec.promptTokens}, generate ${spec.generateTokens}, ` +
+    `${trialLabel(spec)}\n` +
+    `  ran           ${contextText(result)}; ${threads} threads; ` +
     `${spec.repetitions} reps after ${spec.warmupRuns} warmup`;
   if (result.status === 'failed') {
     return `${header}\nTrial failed (${result.failure?.kind ?? 'unknown'}): ${result.failure?.message ?? 'no reason given'}`;

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { formatBytes, type LatencyGoal, type RunDocument } from '../api';
-import { analyzeRun } from '../bench/run-analysis';
+import type { LatencyGoal, RunDocument } from '../api';
+import { formatBytes } from '../../common/units';
+import { analyzeRun } from '../../common/analysis/run-analysis';
 import { writeFileAtomic } from '../store/atomic-write';
 import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../store/exporters';
 import { readRunFile } from '../store/run-parse';

@@ -1,15 +1,17 @@
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { formatBytes, type RunDocument, type SweepEvent, type SweepSpecInput, type TrialModel } from '../api';
-import { parseBytes } from '../bench/device-targets';
+import type { RunDocument, SweepEvent, SweepSpecInput, TrialModel } from '../api';
+import { formatBytes } from '../../common/units';
+import { parseBytes } from '../../common/units';
 import { forkTrialLauncher } from '../bench/fork-trial-host';
 import { environmentOf } from '../bench/run-trial';
 import { sweepEstimateContext } from '../bench/sweep-estimates';
 import { LARGE_SWEEP_TRIALS, planSweep } from '../bench/sweep-planner';
-import { newRunDocument, runSweep, storeSink, trialLabel } from '../bench/sweep-runner';
+import { newRunDocument, runSweep, storeSink } from '../bench/sweep-runner';
+import { qualityVariantLabel, trialLabel } from '../../common/labels';
 import { appFactsFromPackage } from '../engine/app-facts';
-import { parseOverrides } from '../models/catalog';
+import { parseOverrides } from '../../common/catalog';
 import { probeSystem } from '../runtime/system-probe';
 import { writeFileAtomic } from '../store/atomic-write';
 import { createRunStore } from '../store/run-store';
@@ -99,7 +101,8 @@ function threadsOf(values: string[]): (number | null)[] {
 function sweepSpec(options: SweepOptions): SweepSpecInput {
   return {
     models: models(options),
-    quants: options.quant,
+    // preset names; SweepSpecSchema says which names it knows
+    quants: options.quant as SweepSpecInput['quants'],
     kvDtypes: options.kvDtype as SweepSpecInput['kvDtypes'],
     contexts: options.context,
     depths: options.depth,
@@ -277,12 +280,10 @@ export function registerSweepCommand(program: Command, dataDirOf: () => string):
               line(trialLine(event));
               bar?.update(event.index, { etaText: `${Math.ceil(event.etaSeconds / 60)} min` });
             } else if (event.type === 'trial-skipped') line(`- ${event.label}: ${event.reason}`);
-            else if (event.type === 'quality')
-              line(
-                event.error
-                  ? `quality ${event.modelKey} ${event.quant}: not measured: ${event.error}`
-                  : `quality ${event.modelKey} ${event.quant}…`,
-              );
+            else if (event.type === 'quality') {
+              const variant = qualityVariantLabel(doc.sweep.models, event);
+              line(event.error ? `quality ${variant}: not measured: ${event.error}` : `quality ${variant}…`);
+            }
           },
         });
       } finally {

@@ -1,4 +1,5 @@
-import { formatBytes, type RooflineBandwidth, type SystemInfo } from '../api';
+import type { RooflineBandwidth, SystemInfo } from '../api';
+import { formatBytes, formatGBps } from '../../common/units';
 
 function backendLine(info: SystemInfo): string {
   return info.onnxruntime.backends
@@ -40,18 +41,17 @@ export function formatSystemInfo(info: SystemInfo): string {
  */
 export function formatBandwidth(bandwidth: RooflineBandwidth): string {
   if (bandwidth.status !== 'measured') return `bandwidth (${bandwidth.ep})  ${bandwidth.reason}`;
-  const rate = (bytesPerSecond: number): string => `${(bytesPerSecond / 1e9).toFixed(1)} GB/s`;
   const bound =
     bandwidth.ep === 'cpu'
       ? "memory read bandwidth, the roofline's bound"
       : `${bandwidth.ep} device bandwidth, the roofline's bound`;
   const lines = [
-    `bandwidth        ${rate(bandwidth.bytesPerSecond)}: ${bound}`,
+    `bandwidth        ${formatGBps(bandwidth.bytesPerSecond)}: ${bound}`,
     `  how            ${bandwidth.method}`,
   ];
   if (bandwidth.kernel) {
     lines.push(
-      `kernel           ${rate(bandwidth.kernel.bytesPerSecond)}: what onnxruntime's own kernel reaches here`,
+      `kernel           ${formatGBps(bandwidth.kernel.bytesPerSecond)}: what onnxruntime's own kernel reaches here`,
       `  how            ${bandwidth.kernel.method}`,
     );
   }

@@ -1,5 +1,5 @@
 import type { CatalogSummary } from '../api';
-import { catalogEntries, kvBytesPerToken, parameterCount } from '../models/catalog';
+import { catalogEntries, kvBytesPerToken, parameterCount } from '../../common/catalog';
 
 /** The catalog as the run builder shows it: shapes, costs, contexts and published scores. */
 export function catalogSummaries(): CatalogSummary[] {

@@ -2,10 +2,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { WorkbenchApi, WorkbenchEvent, WorkbenchEvents } from '../api';
-import { deviceTargets, resolveTarget } from '../bench/device-targets';
-import { analyzeRun } from '../bench/run-analysis';
+import { deviceTargets, resolveTarget } from '../../common/analysis/device-targets';
+import { analyzeRun } from '../../common/analysis/run-analysis';
 import { environmentOf } from '../bench/run-trial';
 import { bandwidthForRoofline } from '../runtime/memory-bandwidth';
+import { hereMachine } from '../runtime/here-machine';
 import { forkTrialLauncher } from '../bench/fork-trial-host';
 import type { TrialProcessLauncher } from '../bench/trial-host';
 import { probeSystem, type HostFacts } from '../runtime/system-probe';
@@ -121,10 +122,10 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
         await rm(dir, { recursive: true, force: true });
       }
     },
-    deviceTargets: async () => deviceTargets(await measuredHere()),
+    deviceTargets: async () => deviceTargets(hereMachine(await measuredHere())),
     analyzeRun: async (runId, request) => {
       const doc = await store.load(runId);
-      const here = await measuredHere();
+      const here = hereMachine(await measuredHere());
       const targets = request.targets?.length
         ? request.targets.map((target) => resolveTarget(target, here))
         : deviceTargets(here);

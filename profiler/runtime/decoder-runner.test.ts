@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelInspection } from '../api';
-import { resolveModel } from '../models/catalog';
+import { resolveModel } from '../../common/catalog';
 import { inspectModel } from '../models/loader';
 import type { GraphStyle, LogitsPositions } from '../models/synthetic/model-config-files';
 import { buildSyntheticModel } from '../models/synthetic/synthetic-builder';

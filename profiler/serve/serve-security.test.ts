@@ -8,7 +8,7 @@ import { SystemInfoSchema, type SocketReply } from '../api';
 import { environmentOf } from '../bench/run-trial';
 import { createEngine } from '../engine/create-engine';
 import { createModelRoots } from '../engine/model-roots';
-import { resolveModel } from '../models/catalog';
+import { resolveModel } from '../../common/catalog';
 import { buildSyntheticModel } from '../models/synthetic/synthetic-builder';
 import { probeSystem } from '../runtime/system-probe';
 import { writeBandwidthCacheStub } from '../runtime/test/bandwidth-cache-stub';

@@ -1,11 +1,6 @@
 import fsp from 'node:fs/promises';
-import {
-  RUN_DOCUMENT_KIND,
-  RUN_DOCUMENT_VERSION,
-  RunDocumentSchema,
-  describeZodError,
-  type RunDocument,
-} from '../api';
+import { RUN_DOCUMENT_KIND, RUN_DOCUMENT_VERSION, RunDocumentSchema, type RunDocument } from '../api';
+import { describeZodError } from '../../common/zod-errors';
 import { RunStoreError, errnoCode, fileError, messageOf } from './store-error';
 
 /**

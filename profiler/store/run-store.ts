@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { RunDocumentSchema, describeZodError, type RunDocument, type RunSummary } from '../api';
+import { RunDocumentSchema, type RunDocument, type RunSummary } from '../api';
+import { describeZodError } from '../../common/zod-errors';
 import { writeFileAtomic, type AtomicWriteFs } from './atomic-write';
 import { assertRunId, isRunId, newRunId, runIdProblem } from './run-id';
 import { readRunFile } from './run-parse';

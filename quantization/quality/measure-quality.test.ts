@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QualityReportSchema, type QualityReport } from '../../profiler/api';
 import { seededTokenIds } from '../../profiler/runtime/prompt-ids';
-import { resolveModel, type OverrideValues } from '../../profiler/models/catalog';
+import { resolveModel, type OverrideValues } from '../../common/catalog';
 import { buildSyntheticModel, modelFileOf } from '../../profiler/models/synthetic/synthetic-builder';
 import { measureQuality, type QualityProgress } from './measure-quality';
 import { writeVariant } from './test-variants';

@@ -4,8 +4,8 @@
  */
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { resolveModel } from '../../profiler/models/catalog';
-import { resolvePreset } from '../../quantization/presets';
+import { resolveModel } from '../../common/catalog';
+import { resolvePreset } from '../../common/quant-presets';
 import { quantizeVariant } from '../../quantization/quantize-variant';
 import { buildSyntheticModel } from '../../profiler/models/synthetic/synthetic-builder';
 import { runnerVersusBareLoop, runnerVersusTransformersJs } from './runner-benchmarks';

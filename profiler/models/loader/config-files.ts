@@ -4,7 +4,7 @@ import {
   SyntheticRecordSchema,
   type ModelConfigSummary,
   type SyntheticRecord,
-} from '../../api/model-inspection';
+} from '../../../common/schemas/model-inspection';
 import { readJsonFile } from './json-files';
 
 /**

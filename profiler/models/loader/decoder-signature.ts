@@ -1,4 +1,4 @@
-import type { DecoderSignature, TensorSignature } from '../../api/model-inspection';
+import type { DecoderSignature, TensorSignature } from '../../../common/schemas/model-inspection';
 import { dataTypeName, ortTensorType, type GraphProto, type ValueInfoProto } from '../../onnx';
 import type { GenaiNames } from './genai-config';
 import { ModelFolderError } from './model-folder-error';

@@ -1,8 +1,8 @@
 import { copyFile, mkdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ModelInspectionSchema, type ModelInspection } from '../../api/model-inspection';
-import { resolveModel } from '../catalog';
+import { ModelInspectionSchema, type ModelInspection } from '../../../common/schemas/model-inspection';
+import { resolveModel } from '../../../common/catalog';
 import { inspectModel } from './inspect-model';
 import { SEED, TINY, TINY_MODEL_ID, useLoaderFixtures } from './loader-fixtures';
 import { buildSyntheticModel } from '../synthetic/synthetic-builder';

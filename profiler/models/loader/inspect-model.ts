@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ModelInspection } from '../../api/model-inspection';
+import type { ModelInspection } from '../../../common/schemas/model-inspection';
 import { bytesPerElement, readModel, type GraphProto } from '../../onnx';
 import { readConfigSummary, readSyntheticRecord } from './config-files';
 import { decodeReadBytes } from './decode-read-bytes';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { describeZodError } from '../../api/format-errors';
+import { describeZodError } from '../../../common/zod-errors';
 import { ModelFolderError } from './model-folder-error';
 
 /**

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { attr, DataType, node, tensor } from '../../onnx';
-import { catalogEntries, resolveModel } from '../catalog';
+import { catalogEntries, resolveModel } from '../../../common/catalog';
 import { buildSyntheticModel } from '../synthetic/synthetic-builder';
 import { graphRecorder } from './graph-recording-writer';
 import { initializerUses } from './initializer-uses';

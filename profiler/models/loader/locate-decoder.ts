@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ModelLayout, ModelVariant } from '../../api/model-inspection';
+import type { ModelLayout, ModelVariant } from '../../../common/schemas/model-inspection';
 import { CONFIG_FILE_NAME } from './config-files';
 import { GENAI_CONFIG_FILE_NAME, readGenaiConfig, type GenaiConfig } from './genai-config';
 import { ModelFolderError } from './model-folder-error';

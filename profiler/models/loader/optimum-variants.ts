@@ -4,7 +4,7 @@ import {
   TRANSFORMERS_JS_DTYPE_SUFFIXES,
   type ModelVariant,
   type TransformersJsDtype,
-} from '../../api/model-inspection';
+} from '../../../common/schemas/model-inspection';
 import { sizedFiles } from './file-sizes';
 import { ModelFolderError } from './model-folder-error';
 

@@ -1,6 +1,6 @@
 import { DataType, valueInfo } from '../../onnx';
 import type { ValueInfoProto } from '../../onnx';
-import type { ModelSpec } from '../catalog/model-spec';
+import type { ModelSpec } from '../../../common/catalog/model-spec';
 import type { LogitsPositions } from './model-config-files';
 
 /**

@@ -1,5 +1,5 @@
 import { attr } from '../../onnx';
-import type { ModelSpec } from '../catalog/model-spec';
+import type { ModelSpec } from '../../../common/catalog/model-spec';
 import { inputIdsName, logitsName } from './decoder-io';
 import type { GraphAssembler } from './graph-assembler';
 import type { LogitsPositions } from './model-config-files';

@@ -1,4 +1,4 @@
-import type { ResolvedModel } from '../catalog/overrides';
+import type { ResolvedModel } from '../../../common/catalog/overrides';
 import { attentionMaskName, inputIdsName, logitsName } from './decoder-io';
 
 /**

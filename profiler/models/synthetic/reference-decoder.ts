@@ -1,4 +1,4 @@
-import type { ModelSpec } from '../catalog/model-spec';
+import type { ModelSpec } from '../../../common/catalog/model-spec';
 
 /**
  * A plain TypeScript forward pass of the decoder the catalog describes, following Hugging Face's

@@ -1,4 +1,4 @@
-import type { WeightTensor } from '../catalog/tensor-breakdown';
+import type { WeightTensor } from '../../../common/catalog/tensor-breakdown';
 
 /**
  * Seeded synthetic weights. Speed and memory do not depend on weight values, but numerics tests and

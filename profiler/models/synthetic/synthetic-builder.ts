@@ -9,8 +9,8 @@ import {
   type ModelWriter,
   type ModelWriterOptions,
 } from '../../onnx';
-import { parameterCount, uniqueParameterCount } from '../catalog/parameter-count';
-import type { ResolvedModel } from '../catalog/overrides';
+import { parameterCount, uniqueParameterCount } from '../../../common/catalog/parameter-count';
+import type { ResolvedModel } from '../../../common/catalog/overrides';
 import { decoderInputs, decoderOutputs, ropeCaches } from './decoder-io';
 import { buildFusedGraph } from './fused-graph';
 import { GraphAssembler } from './graph-assembler';

@@ -1,5 +1,5 @@
-import type { ModelSpec } from '../catalog/model-spec';
-import { tensorBreakdown, type WeightTensor } from '../catalog/tensor-breakdown';
+import type { ModelSpec } from '../../../common/catalog/model-spec';
+import { tensorBreakdown, type WeightTensor } from '../../../common/catalog/tensor-breakdown';
 import { onnxLayoutShape, seededTensorChunks, seededTensorValues } from './seeded-weights';
 
 /** One initializer to stream into the model's data file, its values produced chunk by chunk. */

@@ -1,4 +1,5 @@
 import type { RunAnalysis, TradeoffPoint } from '../../api';
+import { kvVariantLabel } from '../../../common/labels';
 import type { ChartSpec, LineChartSpec, ScatterChartSpec, ScatterDataset } from './report-charts';
 
 /** The analysis sections' charts as data, drawn by the same page script as the run's own charts. */
@@ -30,7 +31,7 @@ function kvChart(analysis: RunAnalysis): LineChartSpec | null {
     yScale: 'logarithmic',
     datasets: [
       ...analysis.kvPressure.map((report) => ({
-        label: `${report.label}, KV ${report.kvDtype}`,
+        label: kvVariantLabel(report),
         points: report.contexts.map((context) => ({ x: context.contextTokens, y: context.kvBytes / MIB })),
       })),
       ...analysis.targets.map((target) => ({

@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { RunAnalysis } from '../../api';
-import { exampleRunAnalysis } from './analysis-test-fixtures';
+import { runFixture, trialFixture } from '../../../common/analysis/analysis-fixtures';
+import { analyzeRun } from '../../../common/analysis/run-analysis';
+import { formatBytesPrecise } from '../../../common/units';
 import { analysisSections } from './analysis-sections';
-import { maxContextCell, preciseBytes, verdictCell } from './analysis-tables';
+import { maxContextCell, verdictCell } from './analysis-tables';
 import { SYNTHETIC_QUALITY_NOTE } from './report-metrics';
+import { escapeHtml } from './html-export';
 import { exportRun } from './index';
 import type { LineChartSpec, ScatterChartSpec } from './report-charts';
-import { exampleRunDocument } from './test-fixtures';
+import { exampleRunAnalysis, exampleRunWithQuality, fixtureTargets } from './test-fixtures';
 
-const doc = exampleRunDocument();
-const analysis = exampleRunAnalysis();
+// the real analysis of the example run, int4's quality measured
+const doc = exampleRunWithQuality();
+const analysis = exampleRunAnalysis({}, doc);
 const chartJsSource = 'window.Chart = function () {};';
 
 /** cells of a Markdown table row, splitting on unescaped pipes */
@@ -79,20 +83,38 @@ describe('the Markdown report with an analysis', () => {
   it('shows KV bytes per token and at each context, and the largest context per target', () => {
     const kv = markdownRows(markdown, '| model | KV dtype |');
     expect(kv[0]!.slice(-2)).toEqual(['KV @ 16K', 'KV @ 32K']);
-    expect(kv[2]!.slice(0, 3)).toEqual(['mobilellm-r1-140m fused fp32', 'float32', '23,040 B']);
-    expect(kv[2]!.at(-1)).toBe(preciseBytes(23_040 * 32_768));
+    expect(kv[2]!.slice(0, 3)).toEqual(['mobilellm-r1-140m · fp32', 'float32', '23,040 B']);
+    expect(kv[2]!.at(-1)).toBe(formatBytesPrecise(23_040 * 32_768));
     expect(kv[2]!.at(-1)).toBe('720 MiB');
     const fits = markdownRows(markdown, '| model | Phone, 4 GB');
     const fp32 = analysis.kvPressure[0]!;
     expect(fits[2]).toEqual([
-      'mobilellm-r1-140m fused fp32, KV float32',
+      'mobilellm-r1-140m · fp32 · KV float32',
       ...fp32.targets.map((fit) => maxContextCell(fit)),
     ]);
     // 600 MB: the fp32 weights and overhead alone overflow it
     expect(fits[2]![3]).toBe('weights do not fit');
     expect(fits[2]![4]).toBe('32,768 tokens (model max)');
-    expect(markdown).toContain('| ms per 1K tokens of depth |');
-    expect(markdown).toContain('| 0.400 |');
+  });
+
+  it('fits a decode-slowdown line where one configuration ran at several depths', () => {
+    const model = { kind: 'catalog' as const, id: 'mobilellm-r1-140m' };
+    const atDepth = (depthTokens: number, perTokenMs: number) =>
+      trialFixture({
+        spec: { model, quant: 'int4', contextTokens: 4096, depthTokens, threads: 8 },
+        perTokenMs,
+      });
+    const deep = runFixture([atDepth(0, 6.1), atDepth(1000, 6.5), atDepth(2000, 6.9)]);
+    const out = exportRun(deep, 'md', { analysis: analyzeRun(deep, { targets: fixtureTargets() }) });
+    const rows = markdownRows(out, '| configuration | depths (tokens) |');
+    expect(rows[2]).toEqual([
+      'mobilellm-r1-140m · int4 · pp128+tg64 · cpu 8t',
+      '0, 1,000, 2,000',
+      '6.10',
+      '0.400',
+      '6.6%',
+      '1.000',
+    ]);
   });
 
   it('marks the Pareto-optimal rows and shows accuracy per cost with the score source', () => {
@@ -100,8 +122,13 @@ describe('the Markdown report with an analysis', () => {
     expect(tradeoff.slice(2).map((row) => row.at(-1))).toEqual(['★ optimal', '★ optimal']);
     expect(tradeoff[3]![5]).toBe('0.0213');
     const accuracy = markdownRows(markdown, '| model | quant | weights |');
-    expect(accuracy.slice(2)).toHaveLength(4);
-    expect(accuracy[2]).toContain('MobileLLM-R1 model card, README table');
+    // MATH500, GSM8K and LiveCodeBench v6 are published for the 140M, at each of the two presets
+    expect(accuracy.slice(2)).toHaveLength(
+      analysis.tradeoff.accuracy.flatMap((model) => model.scores).length,
+    );
+    expect(accuracy.slice(2)).toHaveLength(6);
+    expect(accuracy[2]).toContain(analysis.tradeoff.accuracy[0]!.scores[0]!.source);
+    expect(accuracy[2]!.at(-1)).toMatch(/^MobileLLM-R1-140M, MATH500 column\. MobileLLM-R1 README/);
     expect(accuracy[2]!.slice(4, 6)).toEqual(['math500', '6.2']);
   });
 
@@ -149,7 +176,7 @@ describe('the HTML report with an analysis', () => {
     const kv = charts.find((chart) => chart.id === 'chart-kv') as LineChartSpec;
     expect(kv.xScale).toBe('logarithmic');
     expect(kv.datasets.map((d) => d.label)).toEqual([
-      ...analysis.kvPressure.map((report) => `${report.label}, KV ${report.kvDtype}`),
+      ...analysis.kvPressure.map((report) => `${report.label} · KV ${report.kvDtype}`),
       ...analysis.targets.map((target) => `budget: ${target.name}`),
     ]);
     const budget = kv.datasets.at(-1)!;
@@ -168,7 +195,7 @@ describe('the HTML report with an analysis', () => {
   it('colours each verdict cell by its fit and states the projection basis once', () => {
     expect(html).toMatch(/<td class="verdict fit-fits">fits \(\d+% of budget, projected\)/);
     expect(html).toContain('<td class="verdict fit-does-not-fit">does not fit');
-    expect(html.split(analysis.projectionBasis)).toHaveLength(2);
+    expect(html.split(escapeHtml(analysis.projectionBasis))).toHaveLength(2);
   });
 
   it('moves a dominated point out of the Pareto set in the table and the scatter', () => {

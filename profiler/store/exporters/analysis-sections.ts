@@ -1,4 +1,5 @@
 import type { RunAnalysis } from '../../api';
+import { kvVariantLabel } from '../../../common/labels';
 import { ANALYSIS_CHART_IDS } from './analysis-charts';
 import {
   accuracyTable,
@@ -99,7 +100,7 @@ function kvSection(analysis: RunAnalysis): ReportSection {
       ),
       {
         kind: 'list',
-        items: reports.map((report) => `${report.label}, KV ${report.kvDtype}: ${report.basis}`),
+        items: reports.map((report) => `${kvVariantLabel(report)}: ${report.basis}`),
       },
       ...(slowdown.length > 0
         ? [

@@ -1,15 +1,22 @@
-import {
-  formatBytes,
-  type DecodeSlowdown,
-  type DeviceTarget,
-  type FitVerdict,
-  type KvPressureReport,
-  type KvTargetFit,
-  type LatencyGoal,
-  type MemoryFit,
-  type RunAnalysis,
-  type TradeoffAnalysis,
+import type {
+  DecodeSlowdown,
+  DeviceTarget,
+  FitVerdict,
+  KvPressureReport,
+  KvTargetFit,
+  LatencyGoal,
+  RunAnalysis,
+  TradeoffAnalysis,
 } from '../../api';
+import { kvVariantLabel, MEMORY_FIT_WORDS } from '../../../common/labels';
+import {
+  formatContext,
+  formatFixed,
+  formatPercent,
+  NO_VALUE,
+  wholeNumber,
+} from '../../../common/number-format';
+import { formatBytes, formatBytesPrecise, formatGBps } from '../../../common/units';
 import type { ReportTable } from './report-tables';
 
 /**
@@ -17,46 +24,7 @@ import type { ReportTable } from './report-tables';
  * HTML reports and the CLI's `analyze` and `kv`: one wording and one rounding everywhere.
  */
 
-const none = '—';
-const binaryUnits = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
-
-/** 33792 → "33,792"; whole numbers as people read them (tokens, bytes per token) */
-export function wholeNumber(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
-}
-
-/**
- * Bytes to 3 significant digits in binary units ("1.03 GiB", "16.5 MiB", "528 MiB"), whole bytes with
- * separators below 1 KiB. KV sizes differ by a few percent between dtypes and contexts, which the
- * 1-decimal formatBytes would round away.
- */
-export function preciseBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return 'unknown';
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < binaryUnits.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  if (unit === 0) return `${wholeNumber(value)} B`;
-  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  return `${value.toFixed(digits)} ${binaryUnits[unit]}`;
-}
-
-/** tokens: 32768 → "32K", 3000 → "3,000" */
-export function contextShort(tokens: number): string {
-  return tokens >= 1024 && tokens % 1024 === 0 ? `${tokens / 1024}K` : wholeNumber(tokens);
-}
-
-const percent = (fraction: number): string => `${(fraction * 100).toFixed(0)}%`;
-const gbPerSecond = (bytesPerSecond: number): string => `${(bytesPerSecond / 1e9).toFixed(1)} GB/s`;
-
-export const MEMORY_FIT_WORDS: Readonly<Record<MemoryFit, string>> = {
-  fits: 'fits',
-  tight: 'tight',
-  'does-not-fit': 'does not fit',
-  unknown: 'fit unknown',
-};
+const none = NO_VALUE;
 
 /** "decode ≥ 10 tok/s on the target; TTFT ≤ 1000 ms at a 1024-token prompt", or null for no goal */
 export function goalText(goal: LatencyGoal): string | null {
@@ -87,7 +55,7 @@ export function verdictCell(verdict: FitVerdict): string {
   const share =
     memory.shareOfBudget === null
       ? ''
-      : ` (${percent(memory.shareOfBudget)} of budget${memory.projected ? ', projected' : ''})`;
+      : ` (${formatPercent(memory.shareOfBudget, 0)} of budget${memory.projected ? ', projected' : ''})`;
   let speed = 'decode unknown';
   if (decode.tokensPerSecond !== null) {
     speed = decode.projected
@@ -120,7 +88,7 @@ export function targetsTable(targets: readonly DeviceTarget[]): ReportTable {
       target.id,
       formatBytes(target.totalMemoryBytes),
       formatBytes(target.memoryBytes),
-      gbPerSecond(target.bandwidthBytesPerSecond),
+      formatGBps(target.bandwidthBytesPerSecond),
       target.bandwidthBasis,
     ]),
     numeric: [false, false, true, true, true, false],
@@ -139,8 +107,6 @@ export function targetNotes(targets: readonly DeviceTarget[]): string[] {
   );
 }
 
-const kvModelName = (report: KvPressureReport): string => `${report.label}, KV ${report.kvDtype}`;
-
 /** Bytes per token and the KV cache at each context, per model variant. † marks contexts past the model. */
 export function kvBytesTable(
   reports: readonly KvPressureReport[],
@@ -154,19 +120,19 @@ export function kvBytesTable(
       'weights',
       'overhead',
       'model max context',
-      ...contextsTokens.map((tokens) => `KV @ ${contextShort(tokens)}`),
+      ...contextsTokens.map((tokens) => `KV @ ${formatContext(tokens)}`),
     ],
     rows: reports.map((report) => [
       report.label,
       report.kvDtype,
       `${wholeNumber(report.bytesPerToken)} B`,
-      preciseBytes(report.weightsBytes),
-      preciseBytes(report.overheadBytes),
+      formatBytesPrecise(report.weightsBytes),
+      formatBytesPrecise(report.overheadBytes),
       report.modelMaxContextTokens === null ? none : wholeNumber(report.modelMaxContextTokens),
       ...contextsTokens.map((tokens) => {
         const at = report.contexts.find((context) => context.contextTokens === tokens);
         if (!at) return none;
-        return `${preciseBytes(at.kvBytes)}${at.beyondModelMax ? ' †' : ''}`;
+        return `${formatBytesPrecise(at.kvBytes)}${at.beyondModelMax ? ' †' : ''}`;
       }),
     ]),
     numeric: [false, false, true, true, true, true, ...contextsTokens.map(() => true)],
@@ -187,7 +153,7 @@ export function kvFitTable(
   return {
     headers: ['model', ...targets.map((target) => target.name)],
     rows: reports.map((report) => [
-      kvModelName(report),
+      kvVariantLabel(report),
       ...targets.map((target) => {
         const fit = report.targets.find((candidate) => candidate.targetId === target.id);
         return fit ? maxContextCell(fit) : none;
@@ -197,7 +163,7 @@ export function kvFitTable(
   };
 }
 
-const fixed = (digits: number) => (value: number | null) => (value === null ? none : value.toFixed(digits));
+const fixed = (digits: number) => (value: number | null) => formatFixed(value, digits);
 
 /** Per configuration that ran at several depths: how much each 1K tokens of depth slows decode. */
 export function decodeSlowdownTable(slowdowns: readonly DecodeSlowdown[]): ReportTable {
@@ -244,7 +210,7 @@ export function tradeoffTable(tradeoff: TradeoffAnalysis): ReportTable {
       point.decodeTokensPerSecond.toFixed(2),
       formatBytes(point.memoryBytes),
       point.quality ? point.quality.klMean.toFixed(4) : none,
-      point.quality ? `${(point.quality.top1Agreement * 100).toFixed(1)}%` : none,
+      point.quality ? formatPercent(point.quality.top1Agreement) : none,
       point.quality?.source ?? 'not measured',
       point.paretoOptimal
         ? '★ optimal'

@@ -36,7 +36,7 @@ function onWebGpu(): TrialResult {
   const spec = { ...specOf('mobilellm-r1-140m', 'fp32'), ep: 'webgpu' as const };
   const result = okResult(
     { ...spec, model: { kind: 'folder', path: FOLDER_PATH } },
-    'qwen3-0.6b-onnx (fp32)',
+    'qwen3-0.6b-onnx · fp32',
     { ...int4Shape(1210 * MIB, 9.1), weightsBytes: 2_400_000_000, buffer: 'grow' },
   );
   delete result.roofline;
@@ -57,13 +57,13 @@ export function contextRunDocument(): RunDocument {
       key: keyOf(spec),
       result: okResult(
         spec,
-        'mobilellm-r1-140m (fused, int4)',
+        'mobilellm-r1-140m · int4',
         int4Shape([262, 361, 1001][index]! * MIB, 6 + index * 5),
       ),
     })),
     {
       key: keyOf(once),
-      result: okResult(once, 'mobilellm-r1-140m (fused, fp32)', {
+      result: okResult(once, 'mobilellm-r1-140m · fp32', {
         ...int4Shape(700 * MIB, 10.4),
         weightsBytes: 561_000_000,
         buffer: 'grow',

@@ -174,7 +174,7 @@ describe('exportCsv', () => {
     expect(failed[column('failure_kind')]).toBe('crash');
     expect(failed[column('failure_reason')]).toBe(doc.trials[2]!.result.failure!.message);
     expect(failed[column('decode_tok_s_mean')]).toBe('');
-    expect(failed[column('model_label')]).toBe('mobilellm-r1-950m (fused, int4)');
+    expect(failed[column('model_label')]).toBe('mobilellm-r1-950m · int4');
     const skipped = rowOf('skipped', 'mobilellm-r1-950m');
     expect(skipped[column('failure_reason')]).toBe(FIXTURE_SKIP_REASON);
     expect(skipped[column('quant')]).toBe('fp32');

@@ -64,7 +64,10 @@ describe('exportHtml', () => {
     const ok = doc.trials.filter((trial) => trial.result.status === 'ok').map((trial) => trial.result);
     const decode = charts[0] as BarChartSpec;
     // fp32 grew its KV cache, int4 held it in a shared buffer: the labels say so
-    expect(decode.labels).toEqual(['mobilellm-r1-140m fp32 · grow KV', 'mobilellm-r1-140m int4 · shared KV']);
+    expect(decode.labels).toEqual([
+      'mobilellm-r1-140m · fp32 · grow KV buffer',
+      'mobilellm-r1-140m · int4 · shared KV buffer',
+    ]);
     expect(decode.datasets[0]!.values).toEqual(
       ok.map((result) => result.summary!.decodeTokensPerSecond.mean),
     );
@@ -96,13 +99,13 @@ describe('exportHtml', () => {
     expect(decode.xScale).toBe('logarithmic');
     // one series for int4 across 512, 4K and 32K: each point a measured trial's p50
     const int4 = contextDoc.trials.filter((trial) => trial.result.spec.quant === 'int4');
-    expect(decode.datasets[0]!.label).toBe('mobilellm-r1-140m int4 · shared KV · cpu');
+    expect(decode.datasets[0]!.label).toBe('mobilellm-r1-140m · int4 · shared KV buffer · cpu');
     expect(decode.datasets[0]!.points).toEqual(
       int4.map(({ result }) => ({ x: result.spec.contextTokens, y: result.summary!.perTokenMs.p50 })),
     );
     const memory = byId('chart-memory-context');
     const kv = memory.datasets.find((dataset) =>
-      dataset.label.endsWith('int4 · shared KV · cpu · KV cache (exact)'),
+      dataset.label.endsWith('int4 · shared KV buffer · cpu · KV cache (exact)'),
     )!;
     expect(kv.points.at(-1)).toEqual({ x: 32_768, y: 720 });
     expect(kv.colorIndex).toBe(memory.datasets[0]!.colorIndex);

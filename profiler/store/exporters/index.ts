@@ -63,29 +63,22 @@ export {
   type ReportSection,
 } from './analysis-sections';
 export {
-  MEMORY_FIT_WORDS,
-  contextShort,
   goalText,
   kvBytesTable,
   kvFitTable,
   maxContextCell,
-  preciseBytes,
   targetNotes,
   targetsTable,
   verdictCell,
-  wholeNumber,
 } from './analysis-tables';
 export type { ReportTable } from './report-tables';
 export {
-  METRIC_DEFINITIONS,
   REPORT_CONVENTIONS,
   SYNTHETIC_QUALITY_NOTE,
   TRIAL_COLUMNS,
-  configurationLabels,
   trialEntries,
   trialRows,
   type Cell,
-  type MetricDefinition,
   type TrialColumn,
   type TrialEntry,
   type TrialEntryStatus,

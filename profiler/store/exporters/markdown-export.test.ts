@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { contextRunDocument } from './context-test-fixtures';
 import { exportMarkdown, markdownText } from './markdown-export';
-import { METRIC_DEFINITIONS, SYNTHETIC_QUALITY_NOTE } from './report-metrics';
+import { METRIC_GLOSSARY } from '../../../common/metric-glossary';
+import { SYNTHETIC_QUALITY_NOTE } from './report-metrics';
 import { FIXTURE_SKIP_REASON, exampleRunDocument } from './test-fixtures';
 
 const doc = exampleRunDocument({ failureMessage: 'bad | allocation\nexit code 134 <oom>' });
@@ -41,7 +42,7 @@ describe('exportMarkdown', () => {
   it('says what ran: depth at the end of the window, fill, KV buffer, sampling apart, peak RSS source, GEMV', () => {
     const header = lines.find((line) => line.startsWith('| model | ctx | depth | fill |'))!;
     const columns = cells(header);
-    const int4 = lines.find((line) => line.startsWith('| mobilellm-r1-140m (fused, int4) | 2048 |'))!;
+    const int4 = lines.find((line) => line.startsWith('| mobilellm-r1-140m · int4 | 2048 |'))!;
     const value = (name: string): string => cells(int4)[columns.indexOf(name)]!;
     expect(value('depth')).toBe('1856 (end of window)');
     expect(value('fill')).toBe('synthetic (seeded values)');
@@ -56,7 +57,7 @@ describe('exportMarkdown', () => {
 
   it('costs an all-positions logits export and a host round trip beside the trial that had them', () => {
     const context = exportMarkdown(contextRunDocument());
-    const webgpu = context.split('\n').find((line) => line.startsWith('| qwen3-0.6b-onnx (fp32) | 2048 |'))!;
+    const webgpu = context.split('\n').find((line) => line.startsWith('| qwen3-0.6b-onnx · fp32 | 2048 |'))!;
     expect(webgpu).toContain(
       "every position's logits: 74.2 MiB per prefill where the last position needs 594 KiB; " +
         'the KV cache came back to host memory after every step',
@@ -67,7 +68,7 @@ describe('exportMarkdown', () => {
     const context = exportMarkdown(contextRunDocument());
     const once = context
       .split('\n')
-      .find((line) => line.includes('(fused, fp32)') && line.includes('(n = 1)'))!;
+      .find((line) => line.includes('mobilellm-r1-140m · fp32') && line.includes('(n = 1)'))!;
     expect(once).not.toContain('± 0.00');
     expect(once).toContain('n = 1: no spread measured');
   });
@@ -75,14 +76,14 @@ describe('exportMarkdown', () => {
   it('states beside quality from synthetic weights that it is valid for speed and memory only', () => {
     const context = exportMarkdown(contextRunDocument());
     expect(context).toContain(`> **${SYNTHETIC_QUALITY_NOTE}**`);
-    expect(context).toContain('| mobilellm-r1-140m fused | synthetic (seeded) | int4 |');
+    expect(context).toContain('| mobilellm-r1-140m | synthetic (seeded) | int4 |');
     // no quality measured: nothing to warn about
     expect(markdown).not.toContain(`> **${SYNTHETIC_QUALITY_NOTE}**`);
   });
 
   it('lists the failed and the skipped trial with their reasons, in one table row each', () => {
     const failed = lines.find((line) => line.includes('| failed |'))!;
-    expect(failed).toContain('mobilellm-r1-950m (fused, int4)');
+    expect(failed).toContain('mobilellm-r1-950m · int4');
     expect(failed).toContain('| crash |');
     // the pipe is escaped and the newline folded, so the row keeps its columns
     expect(failed).toContain('bad \\| allocation exit code 134 &lt;oom>');
@@ -102,7 +103,7 @@ describe('exportMarkdown', () => {
     expect(markdown).toContain('| warmup runs | 1 |');
     expect(markdown).toContain('| memory budget | 4.0 GiB |');
     expect(markdown).toContain('| trials | 4 planned: 2 ok, 1 failed, 1 skipped, 0 not run |');
-    for (const { metric } of METRIC_DEFINITIONS) expect(markdown).toContain(`| ${metric} |`);
+    for (const { name } of Object.values(METRIC_GLOSSARY)) expect(markdown).toContain(`| ${name} |`);
     expect(markdown).toContain('sample standard deviation (n − 1)');
     // the definitions say what is measured now: sampling apart, the trial's own peak, not a cold load
     expect(markdown).toContain('sampling excluded');

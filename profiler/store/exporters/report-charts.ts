@@ -1,5 +1,5 @@
 import type { Stats } from '../../api';
-import { configurationLabels, seriesKey, type LabelDimensionName } from './report-metrics';
+import { distinguishingLabels, seriesKey, type Dimension } from '../../../common/trial-dimensions';
 import type { MeasuredTrial } from './report-tables';
 
 /**
@@ -141,10 +141,10 @@ export const CONTEXT_CHART_IDS = ['chart-decode-context', 'chart-ttft-context', 
 
 /**
  * Lines along the context, one series per configuration apart from it (a depth at the end of the window
- * is the same "d=end" at every context), every point a measured trial; none when no series has two.
+ * is the same "end of window" at every context), every point a measured trial; none when no series has two.
  */
 export function contextCharts(trials: readonly MeasuredTrial[]): LineChartSpec[] {
-  const omit: LabelDimensionName[] = ['ctx'];
+  const omit: Dimension[] = ['context'];
   const groups = new Map<string, MeasuredTrial[]>();
   for (const trial of trials) {
     const key = seriesKey(trial, omit);
@@ -154,7 +154,7 @@ export function contextCharts(trials: readonly MeasuredTrial[]): LineChartSpec[]
     [...group].sort((a, b) => a.spec.contextTokens - b.spec.contextTokens),
   );
   if (!series.some((group) => new Set(group.map((trial) => trial.spec.contextTokens)).size > 1)) return [];
-  const labels = configurationLabels(
+  const labels = distinguishingLabels(
     series.map((group) => group[0]!),
     omit,
   );
@@ -203,7 +203,7 @@ export function contextCharts(trials: readonly MeasuredTrial[]): LineChartSpec[]
 /** Every chart of the report, for the measured (ok) trials. Empty when none was measured. */
 export function reportCharts(trials: readonly MeasuredTrial[]): ChartSpec[] {
   if (trials.length === 0) return [];
-  const labels = configurationLabels(trials);
+  const labels = distinguishingLabels(trials);
   const mib = (value: number | undefined): number | null => mibOf(value) ?? null;
   return [
     bar('chart-decode', 'Decode speed per configuration (mean ± sd)', 'decode tok/s', labels, [

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { RunDocumentSchema } from '../../api';
 import { EXPORT_FORMATS, exportRun } from './index';
 import { contextRunDocument } from './context-test-fixtures';
-import { configurationLabels, seriesKey, trialEntries } from './report-metrics';
+import { distinguishingLabels, seriesKey } from '../../../common/trial-dimensions';
+import { trialEntries } from './report-metrics';
 import { exampleRunDocument } from './test-fixtures';
 
 describe('trialEntries', () => {
@@ -37,37 +38,40 @@ describe('trialEntries', () => {
   });
 });
 
-describe('configurationLabels', () => {
+describe('configuration labels of the reports’ charts', () => {
   it('names model and quant, plus only the dimensions that differ', () => {
     const doc = exampleRunDocument();
     const [a, b] = trialEntries(doc);
     // fp32 grew its cache, int4 ran in a shared buffer: a difference in what was measured
-    expect(configurationLabels([a!, b!])).toEqual([
-      'mobilellm-r1-140m fp32 · grow KV',
-      'mobilellm-r1-140m int4 · shared KV',
+    expect(distinguishingLabels([a!, b!])).toEqual([
+      'mobilellm-r1-140m · fp32 · grow KV buffer',
+      'mobilellm-r1-140m · int4 · shared KV buffer',
     ]);
     const deeper = { ...a!, spec: { ...a!.spec, depthTokens: 1024, depthSource: 'given' as const } };
-    expect(configurationLabels([a!, deeper])).toEqual([
-      'mobilellm-r1-140m fp32 · d=end',
-      'mobilellm-r1-140m fp32 · d1024',
+    expect(distinguishingLabels([a!, deeper])).toEqual([
+      'mobilellm-r1-140m · fp32 · end of window',
+      'mobilellm-r1-140m · fp32 · d1024',
     ]);
-    expect(configurationLabels([a!, a!])).toEqual(['mobilellm-r1-140m fp32', 'mobilellm-r1-140m fp32 #2']);
+    expect(distinguishingLabels([a!, a!])).toEqual([
+      'mobilellm-r1-140m · fp32',
+      'mobilellm-r1-140m · fp32 #2',
+    ]);
   });
 
   it('keeps trials at the end of their windows in one series across contexts, and leaves the axis out of labels', () => {
     const entries = trialEntries(contextRunDocument());
     const int4 = entries.filter((entry) => entry.spec.quant === 'int4');
-    expect(new Set(int4.map((entry) => seriesKey(entry, ['ctx']))).size).toBe(1);
+    expect(new Set(int4.map((entry) => seriesKey(entry, ['context']))).size).toBe(1);
     expect(new Set(int4.map((entry) => seriesKey(entry, [])))).toHaveProperty('size', 3);
-    expect(configurationLabels(int4, ['ctx'])).toEqual([
-      'mobilellm-r1-140m int4',
-      'mobilellm-r1-140m int4 #2',
-      'mobilellm-r1-140m int4 #3',
+    expect(distinguishingLabels(int4, ['context'])).toEqual([
+      'mobilellm-r1-140m · int4',
+      'mobilellm-r1-140m · int4 #2',
+      'mobilellm-r1-140m · int4 #3',
     ]);
-    expect(configurationLabels(int4)).toEqual([
-      'mobilellm-r1-140m int4 · ctx 512',
-      'mobilellm-r1-140m int4 · ctx 4096',
-      'mobilellm-r1-140m int4 · ctx 32768',
+    expect(distinguishingLabels(int4)).toEqual([
+      'mobilellm-r1-140m · int4 · ctx 512',
+      'mobilellm-r1-140m · int4 · ctx 4096',
+      'mobilellm-r1-140m · int4 · ctx 32768',
     ]);
   });
 });

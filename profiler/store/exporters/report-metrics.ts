@@ -1,5 +1,7 @@
 import type { RunDocument, Stats, TrialResult, TrialSpec } from '../../api';
-import { hasSyntheticWeights, kvBufferOf as kvBufferRan } from './trial-setup-text';
+import { modelName, variantLabel } from '../../../common/labels';
+import { kvDtypeOf as kvDtypeRan, threadsOf as threadsRan } from '../../../common/trial-dimensions';
+import { hasSyntheticWeights, kvBufferOf as kvBufferRan } from '../../../common/trial-setup';
 
 /**
  * What every export says about its numbers, and the one place a run document becomes per-trial rows.
@@ -8,11 +10,9 @@ import { hasSyntheticWeights, kvBufferOf as kvBufferRan } from './trial-setup-te
 
 export {
   CONTEXT_SECTION_TEXT,
-  METRIC_DEFINITIONS,
   REPORT_CONVENTIONS,
   SYNTHETIC_QUALITY_NOTE,
   resultsIntro,
-  type MetricDefinition,
 } from './report-definitions';
 
 /** ok and failed trials ran; skipped ones were planned but would not fit; not-run ones the run never reached. */
@@ -97,105 +97,24 @@ export function trialEntries(doc: RunDocument): TrialEntry[] {
   return entries;
 }
 
-/** The model's name without quant: catalog id (with overrides) or the folder's last path segment. */
-export function modelName(spec: TrialSpec): string {
-  if (spec.model.kind === 'catalog') {
-    const overrides = Object.entries(spec.model.overrides)
-      .map(([name, value]) => `${name}=${String(value)}`)
-      .join(', ');
-    return overrides ? `${spec.model.id} [${overrides}]` : spec.model.id;
-  }
-  const segments = spec.model.path.split(/[\\/]/).filter((segment) => segment !== '');
-  const base = segments.at(-1) ?? spec.model.path;
-  return spec.model.variant ? `${base} (${spec.model.variant})` : base;
-}
-
-/** The measured variant's label; for trials that never loaded a model, one built from the spec. */
+/** The measured variant's label; for trials that never loaded a model, the spec's (labels.ts). */
 export function modelLabel(entry: TrialEntry): string {
-  if (entry.result?.model) return entry.result.model.label;
-  const style = entry.spec.model.kind === 'catalog' ? `${entry.spec.model.style}, ` : '';
-  const kv = entry.spec.kvDtype ? `, kv ${entry.spec.kvDtype}` : '';
-  return `${modelName(entry.spec)} (${style}${entry.spec.quant}${kv})`;
+  return entry.result?.model?.label ?? variantLabel(entry.spec);
 }
 
 /** The KV dtype that ran, else the one asked for, else the preset's own. */
 export function kvDtypeOf(entry: TrialEntry): string {
-  return entry.result?.model?.kvDtype ?? entry.spec.kvDtype ?? 'preset';
+  return kvDtypeRan(entry.spec, entry.result);
 }
 
 /** Intra-op threads that ran, else asked for; null = onnxruntime's default. */
 export function threadsOf(entry: TrialEntry): number | null {
-  if (entry.result?.session) return entry.result.session.intraOpThreads;
-  return entry.spec.threads ?? null;
+  return threadsRan(entry.spec, entry.result);
 }
 
 /** How the cache was held: what ran, else what was asked for ('auto' for a trial not run). */
 export function kvBufferOf(entry: TrialEntry): string {
   return kvBufferRan(entry.spec, entry.result);
-}
-
-/** A dimension a configuration varies in: its name (for `omit`), prefix and short value. */
-interface LabelDimension {
-  name: 'kv' | 'ctx' | 'depth' | 'fill' | 'buffer' | 'pp' | 'tg' | 'ep' | 'threads';
-  prefix: string;
-  value: (entry: TrialEntry) => string;
-}
-export type LabelDimensionName = LabelDimension['name'];
-
-/** The configuration dimensions of a trial, as short values for labels. */
-const labelDimensions: readonly LabelDimension[] = [
-  { name: 'kv', prefix: 'kv ', value: kvDtypeOf },
-  { name: 'ctx', prefix: 'ctx ', value: (entry) => String(entry.spec.contextTokens) },
-  // the default depth follows the context (C − P − G): the same "end of window" at every context
-  {
-    name: 'depth',
-    prefix: 'd',
-    value: (entry) => (entry.spec.depthSource === 'context' ? '=end' : String(entry.spec.depthTokens)),
-  },
-  { name: 'fill', prefix: '', value: (entry) => `${entry.spec.fill} fill` },
-  { name: 'buffer', prefix: '', value: (entry) => `${kvBufferOf(entry)} KV` },
-  { name: 'pp', prefix: 'pp', value: (entry) => String(entry.spec.promptTokens) },
-  { name: 'tg', prefix: 'tg', value: (entry) => String(entry.spec.generateTokens) },
-  { name: 'ep', prefix: '', value: (entry) => entry.spec.ep },
-  { name: 'threads', prefix: 't', value: (entry) => String(threadsOf(entry) ?? 'default') },
-];
-
-/** Trials with the same key differ only in the omitted dimensions: one series of a chart along them. */
-export function seriesKey(entry: TrialEntry, omit: readonly LabelDimensionName[]): string {
-  return [
-    modelName(entry.spec),
-    entry.spec.quant,
-    ...labelDimensions
-      .filter((dimension) => !omit.includes(dimension.name))
-      .map((dimension) => dimension.value(entry)),
-  ].join('|');
-}
-
-/**
- * Short labels that tell the given trials apart: model and quant always, plus only the dimensions whose
- * values differ between them (e.g. "mobilellm-r1-140m int4 · d1024"), less the omitted ones (a chart's
- * axis). Trials of identical configuration (re-runs) get "#2", "#3".
- */
-export function configurationLabels(
-  entries: readonly TrialEntry[],
-  omit: readonly LabelDimensionName[] = [],
-): string[] {
-  const varying = labelDimensions.filter(
-    (dimension) =>
-      !omit.includes(dimension.name) && new Set(entries.map((entry) => dimension.value(entry))).size > 1,
-  );
-  const labels = entries.map((entry) =>
-    [
-      `${modelName(entry.spec)} ${entry.spec.quant}`,
-      ...varying.map((dimension) => `${dimension.prefix}${dimension.value(entry)}`),
-    ].join(' · '),
-  );
-  const seen = new Map<string, number>();
-  return labels.map((label) => {
-    const count = (seen.get(label) ?? 0) + 1;
-    seen.set(label, count);
-    return count === 1 ? label : `${label} #${count}`;
-  });
 }
 
 /** A CSV / table cell before formatting; null = no value (not measured). */
@@ -279,7 +198,7 @@ export const TRIAL_COLUMNS: readonly TrialColumn[] = [
   { name: 'failure_kind', value: (entry) => entry.reasonKind ?? null },
   { name: 'failure_reason', value: (entry) => entry.reason ?? null },
   { name: 'model_label', value: modelLabel },
-  { name: 'model_name', value: (entry) => modelName(entry.spec) },
+  { name: 'model_name', value: (entry) => modelName(entry.spec.model) },
   { name: 'variant_hash', value: fromResultValue((result) => result.model?.variantHash) },
   { name: 'quant', value: (entry) => entry.spec.quant },
   { name: 'kv_dtype', value: kvDtypeOf },

@@ -1,12 +1,9 @@
-import { formatBytes, formatMeanSd, type RunDocument, type Stats, type TrialResult } from '../../api';
-import {
-  METRIC_DEFINITIONS,
-  kvDtypeOf,
-  modelLabel,
-  threadsOf,
-  trialEntries,
-  type TrialEntry,
-} from './report-metrics';
+import type { RunDocument, Stats, TrialResult } from '../../api';
+import { modelNameOfKey } from '../../../common/labels';
+import { METRIC_GLOSSARY, METRIC_IDS } from '../../../common/metric-glossary';
+import { formatBytes } from '../../../common/units';
+import { formatMeanSd, formatPercent } from '../../../common/number-format';
+import { kvDtypeOf, modelLabel, threadsOf, trialEntries, type TrialEntry } from './report-metrics';
 import {
   bandwidthText,
   depthText,
@@ -15,7 +12,7 @@ import {
   peakRssSourceText,
   resultNotes,
   spreadNote,
-} from './trial-setup-text';
+} from '../../../common/trial-setup';
 
 /**
  * The report's tables as plain text cells, built once for the Markdown and the HTML exporters, so both
@@ -145,8 +142,6 @@ export function setupTable(trials: readonly MeasuredTrial[]): ReportTable {
   );
 }
 
-const percent = (fraction: number): string => `${(fraction * 100).toFixed(1)}%`;
-
 /**
  * Load, memory detail and the roofline: the second table. Peak RSS says how it was read; the roofline
  * shows the bandwidth it divides by with onnxruntime's GEMV beside it, or why it was not measured.
@@ -200,7 +195,7 @@ export function memoryTable(trials: readonly MeasuredTrial[]): ReportTable {
         numeric: true,
         cell: (entry) => {
           const roofline = entry.result.roofline;
-          return roofline ? percent(roofline.efficiency) : 'not measured';
+          return roofline ? formatPercent(roofline.efficiency) : 'not measured';
         },
       },
     ],
@@ -330,7 +325,7 @@ export function hasSyntheticQuality(doc: RunDocument): boolean {
 export function qualityTable(doc: RunDocument): ReportTable {
   return table(
     [
-      { header: 'model', cell: (entry) => entry.modelKey },
+      { header: 'model', cell: (entry) => modelNameOfKey(doc.sweep.models, entry.modelKey) },
       {
         header: 'weights',
         cell: (entry) => (qualityFromSyntheticWeights(doc, entry.modelKey) ? 'synthetic (seeded)' : 'real'),
@@ -341,7 +336,7 @@ export function qualityTable(doc: RunDocument): ReportTable {
       {
         header: 'top-1 agreement',
         numeric: true,
-        cell: (entry) => percent(entry.report.overall.top1Agreement),
+        cell: (entry) => formatPercent(entry.report.overall.top1Agreement),
       },
       {
         header: 'max abs logit error',
@@ -365,7 +360,7 @@ export function qualityTable(doc: RunDocument): ReportTable {
 
 export function definitionsTable(): ReportTable {
   return pairs(
-    METRIC_DEFINITIONS.map((definition) => [definition.metric, definition.definition]),
+    METRIC_IDS.map((id) => [METRIC_GLOSSARY[id].name, METRIC_GLOSSARY[id].definition]),
     ['metric', 'definition'],
   );
 }

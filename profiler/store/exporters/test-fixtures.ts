@@ -5,12 +5,19 @@ import {
   TRIAL_RESULT_VERSION,
   TrialResultSchema,
   TrialSpecSchema,
+  type DeviceTarget,
+  type LatencyGoal,
+  type RunAnalysis,
   type RunDocument,
   type Stats,
   type TrialEnvironment,
   type TrialResult,
   type TrialSpec,
 } from '../../api';
+import { customTarget, presetTargets, thisMachineTarget } from '../../../common/analysis/device-targets';
+import { qualityFixture } from '../../../common/analysis/analysis-fixtures';
+import { analyzeRun } from '../../../common/analysis/run-analysis';
+import { modelKey } from '../../../common/labels';
 
 /**
  * A realistic run document for the exporters' tests and the HTML report's browser story: MobileLLM-R1
@@ -292,7 +299,7 @@ export function exampleRunDocument(options: FixtureOptions = {}): RunDocument {
     trials: [
       {
         key: keyOf(fp32),
-        result: okResult(fp32, 'mobilellm-r1-140m (fused, fp32)', {
+        result: okResult(fp32, 'mobilellm-r1-140m · fp32', {
           prefillMs: 84.6,
           stepMs: 10.4,
           weightsBytes: 561_000_000,
@@ -305,7 +312,7 @@ export function exampleRunDocument(options: FixtureOptions = {}): RunDocument {
       },
       {
         key: keyOf(int4),
-        result: okResult(int4, 'mobilellm-r1-140m (fused, int4)', {
+        result: okResult(int4, 'mobilellm-r1-140m · int4', {
           prefillMs: 117.3,
           stepMs: 6.1,
           weightsBytes: 181_000_000,
@@ -331,4 +338,63 @@ export function exampleRunDocument(options: FixtureOptions = {}): RunDocument {
     ],
     skipped: [{ key: keyOf(bigFp32), reason: FIXTURE_SKIP_REASON }],
   });
+}
+
+/**
+ * exampleRunDocument() with a quality entry for int4 (KL 0.0213 nats, top-1 agreement 94.1%), so its
+ * analysis has a measured KL to weigh against fp32.
+ */
+export function exampleRunWithQuality(options: FixtureOptions = {}): RunDocument {
+  const doc = exampleRunDocument(options);
+  const model = doc.sweep.models[0]!;
+  return {
+    ...doc,
+    quality: [{ modelKey: modelKey(model), quant: 'int4', report: qualityFixture(0.0213, 0.941) }],
+  };
+}
+
+/** Two presets, a custom board (its name is the caller's: escaping tests make it hostile) and this machine. */
+export function fixtureTargets(customName = 'Test board'): DeviceTarget[] {
+  const preset = (id: string): DeviceTarget => presetTargets.find((target) => target.id === id)!;
+  return [
+    preset('phone-4gb'),
+    preset('raspberry-pi-5-8gb'),
+    customTarget(`name=${customName},id=board,ram=1GB,bandwidth=100GB/s,budget=600MB`),
+    // the bandwidth the example trials' roofline measured, and their machine's RAM: nothing projected
+    thisMachineTarget(61.4e9, FIXTURE_ENVIRONMENT.totalMemoryBytes),
+  ];
+}
+
+/**
+ * decode ≥ 100 tok/s and TTFT ≤ 1000 ms at a 1024-token prompt: here int4 meets both and fp32 misses
+ * the decode part; on the phone both miss; on the fast custom board int4's projected decode meets it,
+ * but TTFT cannot be judged there, so its goal is unknown.
+ */
+export const FIXTURE_GOAL: LatencyGoal = {
+  minDecodeTokensPerSecond: 100,
+  maxTtftMs: 1000,
+  ttftPromptTokens: 1024,
+};
+
+export interface AnalysisFixtureOptions {
+  /** the custom target's name */
+  customTargetName?: string;
+  /** every published score's source, e.g. hostile text */
+  scoreSource?: string;
+}
+
+/** The real analysis (analyzeRun) of `doc` against fixtureTargets() and FIXTURE_GOAL. */
+export function exampleRunAnalysis(
+  options: AnalysisFixtureOptions = {},
+  doc: RunDocument = exampleRunWithQuality(),
+): RunAnalysis {
+  const analysis = analyzeRun(doc, { targets: fixtureTargets(options.customTargetName), goal: FIXTURE_GOAL });
+  const source = options.scoreSource;
+  if (source === undefined) return analysis;
+  // as if the catalog's score source said so
+  const accuracy = analysis.tradeoff.accuracy.map((model) => ({
+    ...model,
+    scores: model.scores.map((score) => ({ ...score, source })),
+  }));
+  return { ...analysis, tradeoff: { ...analysis.tradeoff, accuracy } };
 }

@@ -1,20 +1,9 @@
 import type { WorkbenchMethodArgs, WorkbenchMethodResult } from '../../../profiler/api';
+import { desktopMethodNames, type MenuCommand } from '../../../common/desktop-channels';
 import { unwrapIpcError } from './electron-backend';
 
-/**
- * Application-menu commands the page carries out (composables/use-desktop-menu.ts). The same names as
- * electron/shared/desktop-channels.ts `menuCommands` (the renderer may not import electron/; a test
- * there checks the two lists agree).
- */
-export const DESKTOP_MENU_COMMANDS = [
-  'open-model-folder',
-  'open-model-file',
-  'import-run',
-  'new-sweep',
-  'compare',
-  'history',
-] as const;
-export type DesktopMenuCommand = (typeof DESKTOP_MENU_COMMANDS)[number];
+/** Application-menu commands the page carries out (composables/use-desktop-menu.ts): common's list. */
+export type DesktopMenuCommand = MenuCommand;
 
 /** the formats exportRun writes */
 export type ExportFormat = WorkbenchMethodArgs<'exportRun'>[1];
@@ -39,12 +28,9 @@ export interface DesktopBridge {
   onMenuCommand(listener: (command: DesktopMenuCommand) => void): () => void;
 }
 
+/** the desktop methods, one channel each, and the menu subscription */
 const BRIDGE_FUNCTIONS = [
-  'openModelFolder',
-  'openModelFile',
-  'importRunFile',
-  'exportRun',
-  'saveReportPdf',
+  ...desktopMethodNames,
   'onMenuCommand',
 ] as const satisfies readonly (keyof DesktopBridge)[];
 

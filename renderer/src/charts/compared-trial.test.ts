@@ -18,14 +18,14 @@ describe('compared trials', () => {
 
   it('labels name model and preset, and only the other dimensions the trials differ in', () => {
     expect(distinguishingLabels(measuredOf(depthRun()))).toEqual([
-      'mobilellm-r1-140m · fp32 · depth 0',
-      'mobilellm-r1-140m · fp32 · depth 2048',
-      'mobilellm-r1-140m · int4 · depth 0',
-      'mobilellm-r1-140m · int4 · depth 2048',
+      'mobilellm-r1-140m · fp32 · d0',
+      'mobilellm-r1-140m · fp32 · d2048',
+      'mobilellm-r1-140m · int4 · d0',
+      'mobilellm-r1-140m · int4 · d2048',
     ]);
     const both = measuredOf(depthRun(), smolRun());
     // the runs hold different configurations: no run name needed
-    expect(distinguishingLabels(both).at(-1)).toBe('smollm2-135m · q4f16 · KV float16 · depth 0');
+    expect(distinguishingLabels(both).at(-1)).toBe('smollm2-135m · q4f16 · KV float16 · d0');
     expect(distinguishingLabels([both[0]!, both[4]!], ['depth'])).toEqual([
       'mobilellm-r1-140m · fp32 · KV float32',
       'smollm2-135m · q4f16 · KV float16',
@@ -35,8 +35,8 @@ describe('compared trials', () => {
   it('names the run where two runs measured the same configuration', () => {
     const again = { ...depthRun(), id: 'again', name: 'Second try' };
     const labels = distinguishingLabels(measuredOf(depthRun(), again));
-    expect(labels[0]).toBe('mobilellm-r1-140m · fp32 · depth 0 · MobileLLM-R1 140M: fp32 vs int4 by depth');
-    expect(labels[4]).toBe('mobilellm-r1-140m · fp32 · depth 0 · Second try');
+    expect(labels[0]).toBe('mobilellm-r1-140m · fp32 · d0 · MobileLLM-R1 140M: fp32 vs int4 by depth');
+    expect(labels[4]).toBe('mobilellm-r1-140m · fp32 · d0 · Second try');
   });
 
   it('names the device where the same configuration ran on two machines (runs copied from agents)', () => {
@@ -55,8 +55,8 @@ describe('compared trials', () => {
     const labels = distinguishingLabels(
       measuredOf(onDevice('a', 'raspberry-pi-5'), onDevice('b', 'jetson-orin')),
     );
-    expect(labels[0]).toBe('mobilellm-r1-140m · fp32 · depth 0 · raspberry-pi-5');
-    expect(labels[4]).toBe('mobilellm-r1-140m · fp32 · depth 0 · jetson-orin');
+    expect(labels[0]).toBe('mobilellm-r1-140m · fp32 · d0 · raspberry-pi-5');
+    expect(labels[4]).toBe('mobilellm-r1-140m · fp32 · d0 · jetson-orin');
     const [onA] = measuredOf(onDevice('a', 'raspberry-pi-5'));
     const [onB] = measuredOf(onDevice('b', 'jetson-orin'));
     expect(seriesIdentity(onA!, ['depth'])).not.toBe(seriesIdentity(onB!, ['depth']));

@@ -44,10 +44,8 @@ describe('latency and memory vs context', () => {
       return copy;
     });
     const labels = latencyContextData([...trials, ...depth0]).datasets.map((dataset) => dataset.label);
-    expect(labels).toContain(
-      'mobilellm-r1-140m · int4 · depth: end of window · shared KV buffer · cpu · TTFT',
-    );
-    expect(labels).toContain('mobilellm-r1-140m · int4 · depth 0 · shared KV buffer · cpu · TTFT');
+    expect(labels).toContain('mobilellm-r1-140m · int4 · end of window · shared KV buffer · cpu · TTFT');
+    expect(labels).toContain('mobilellm-r1-140m · int4 · d0 · shared KV buffer · cpu · TTFT');
   });
 
   it('finds no context sweep in runs measured at one context', () => {

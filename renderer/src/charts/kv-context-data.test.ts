@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { contextLabel, KV_CONTEXTS, kvContextData, kvContextSeries } from './kv-context-data';
+import { STANDARD_CONTEXTS_TOKENS as KV_CONTEXTS } from '../../../common/contexts';
+import { formatContext as contextLabel } from '../../../common/number-format';
+import { kvContextData, kvContextSeries } from './kv-context-data';
 import { depthRun, measuredOf, smolRun } from './test-fixtures';
 
 describe('KV cache vs context data', () => {

@@ -1,15 +1,9 @@
 import type { ChartDataset } from 'chart.js';
-import { modelName } from '../format/trial-label';
+import { STANDARD_CONTEXTS_TOKENS } from '../../../common/contexts';
+import { modelKvLabel } from '../../../common/labels';
+import { formatContext } from '../../../common/number-format';
 import { kvDtypeOf, type ComparedTrial } from './compared-trial';
 import { seriesColor } from './palette';
-
-/** tokens: the context lengths the chart draws, 512 … 32K */
-export const KV_CONTEXTS = [512, 1024, 2048, 4096, 8192, 16384, 32768] as const;
-
-/** 512 → "512", 4096 → "4K" */
-export function contextLabel(tokens: number): string {
-  return tokens >= 1024 && tokens % 1024 === 0 ? `${tokens / 1024}K` : String(tokens);
-}
 
 export interface KvContextSeries {
   label: string;
@@ -24,7 +18,7 @@ export function kvContextSeries(trials: readonly ComparedTrial[]): KvContextSeri
   const series = new Map<string, KvContextSeries>();
   for (const { result } of trials) {
     if (!result.kvCache || result.kvCache.bytesPerToken <= 0) continue;
-    const label = `${modelName(result.spec.model)} · KV ${kvDtypeOf(result)}`;
+    const label = modelKvLabel(result.spec.model, kvDtypeOf(result));
     if (series.has(label)) continue;
     series.set(label, {
       label,
@@ -46,10 +40,10 @@ export interface KvContextChartData {
  */
 export function kvContextData(trials: readonly ComparedTrial[]): KvContextChartData {
   return {
-    labels: KV_CONTEXTS.map(contextLabel),
+    labels: STANDARD_CONTEXTS_TOKENS.map(formatContext),
     datasets: kvContextSeries(trials).map((entry, index) => ({
       label: entry.label,
-      data: KV_CONTEXTS.map((tokens) =>
+      data: STANDARD_CONTEXTS_TOKENS.map((tokens) =>
         entry.maxContextTokens !== null && tokens > entry.maxContextTokens
           ? null
           : entry.bytesPerToken * tokens,

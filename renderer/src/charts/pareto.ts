@@ -1,18 +1,9 @@
 import type { ChartDataset } from 'chart.js';
-import type { RunDocument, RunQualityEntry, TrialModel } from '../../../profiler/api';
+import type { RunDocument, RunQualityEntry } from '../../../profiler/api';
+import { testName } from '../../../common/labels';
+import { paretoFront, qualityOf } from '../../../common/pareto';
 import { distinguishingLabels, type MeasuredTrial } from './compared-trial';
 import { seriesColor, withAlpha } from './palette';
-
-/**
- * The key a run's quality entries are filed under: catalog id, overrides and graph style, or the folder.
- * The same rule as the engine's modelLabel (profiler/bench/configuration.ts), which the renderer may
- * not import; change both together.
- */
-export function qualityModelKey(model: TrialModel): string {
-  if (model.kind === 'folder') return model.path;
-  const overrides = Object.entries(model.overrides ?? {}).map(([key, value]) => `${key}=${value}`);
-  return `${model.id}${overrides.length ? `[${overrides.join(',')}]` : ''} ${model.style ?? 'fused'}`;
-}
 
 export interface QualityPoint {
   id: string;
@@ -23,7 +14,7 @@ export interface QualityPoint {
   klMean: number;
   /** reference: the fp32 variant with an fp32 cache is the reference itself (KL 0) */
   source: 'measured' | 'reference';
-  /** "depth 0 · P128/G64": points are compared only within one workload (a deeper cache is a harder job) */
+  /** "pp128+tg64 @ d2048": points are compared only within one workload (a deeper cache is a harder job) */
   workload: string;
 }
 
@@ -43,16 +34,8 @@ export function qualityPoints(
     source: QualityPoint['source'];
   }
   const found = trials.flatMap((trial): Found[] => {
-    const { spec } = trial.result;
-    if (spec.quant === 'fp32' && (spec.kvDtype ?? 'float32') === 'float32') {
-      return [{ trial, klMean: 0, source: 'reference' }];
-    }
-    const modelKey = qualityModelKey(spec.model);
-    // entries are per model and preset; a KV-dtype override of the preset is not told apart
-    const entry = qualityByRun
-      .get(trial.runId)
-      ?.find((candidate) => candidate.modelKey === modelKey && candidate.quant === spec.quant);
-    return entry ? [{ trial, klMean: entry.report.overall.klMean, source: 'measured' }] : [];
+    const quality = qualityOf(trial.result.spec, qualityByRun.get(trial.runId) ?? []);
+    return quality ? [{ trial, klMean: quality.klMean, source: quality.source }] : [];
   });
   const labels = distinguishingLabels(found.map(({ trial }) => trial));
   return found.map(({ trial, klMean, source }, index) => ({
@@ -61,26 +44,8 @@ export function qualityPoints(
     decodeTokensPerSecond: trial.result.summary.decodeTokensPerSecond.median,
     klMean,
     source,
-    workload: `depth ${trial.result.spec.depthTokens} · P${trial.result.spec.promptTokens}/G${trial.result.spec.generateTokens}`,
+    workload: testName(trial.result.spec),
   }));
-}
-
-/**
- * For each point, whether it is on the Pareto front: no other point is at least as fast and at least as
- * close to fp32, and strictly better in one of the two. Equal points both stay on the front.
- */
-export function paretoFront(
-  points: readonly Pick<QualityPoint, 'decodeTokensPerSecond' | 'klMean'>[],
-): boolean[] {
-  return points.map(
-    (point) =>
-      !points.some(
-        (other) =>
-          other.decodeTokensPerSecond >= point.decodeTokensPerSecond &&
-          other.klMean <= point.klMean &&
-          (other.decodeTokensPerSecond > point.decodeTokensPerSecond || other.klMean < point.klMean),
-      ),
-  );
 }
 
 interface ScatterPoint {

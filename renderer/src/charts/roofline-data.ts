@@ -1,5 +1,5 @@
 import type { ChartDataset } from 'chart.js';
-import { bandwidthText, rooflineUnavailableText } from '../format/trial-setup';
+import { bandwidthText, rooflineUnavailableText } from '../../../common/trial-setup';
 import { distinguishingLabels, type MeasuredTrial } from './compared-trial';
 import { seriesColor, withAlpha } from './palette';
 

@@ -32,13 +32,13 @@ describe('scaling with threads and EPs', () => {
     const groups = scalingGroups(measuredOf(threadsRun(), smolRun()));
     const best = defaultScalingGroup(groups)!;
     // smol's fp16 cache makes the KV dtype part of every label
-    expect(best.label).toBe('mobilellm-r1-140m · int4 · KV float32 · depth 0');
+    expect(best.label).toBe('mobilellm-r1-140m · int4 · KV float32 · d0');
     expect(best.threads).toEqual([1, 2, 4, 8, undefined]);
     expect(best.eps).toEqual(['cpu', 'webgpu']);
     expect(best.trials).toHaveLength(7);
     expect(groupScales(best)).toBe(true);
     // the others stay selectable, labelled by what they hold fixed
-    expect(groups.map((group) => group.label)).toContain('smollm2-135m · q4f16 · KV float16 · depth 0');
+    expect(groups.map((group) => group.label)).toContain('smollm2-135m · q4f16 · KV float16 · d0');
   });
 
   it('draws decode (solid) and prefill (dashed) medians per EP against threads', () => {
@@ -72,7 +72,7 @@ describe('scaling with threads and EPs', () => {
     gpu.spec.ep = 'cuda';
     doc.trials.push({ key: 'fp32|cuda', result: gpu });
     const best = defaultScalingGroup(scalingGroups(measuredOf(doc)))!;
-    expect(best.label).toBe('mobilellm-r1-140m · fp32 · depth 0');
+    expect(best.label).toBe('mobilellm-r1-140m · fp32 · d0');
     expect(scalingData(best).labels).toEqual(['8']);
     expect(scalingData(best).datasets).toHaveLength(4);
   });

@@ -1,3 +1,4 @@
+import type { QuantPresetName } from '../../../common/quant-presets';
 import type {
   OpBreakdown,
   RunDocument,
@@ -30,7 +31,12 @@ export const ENVIRONMENT: TrialEnvironment = {
   appVersion: '0.1.0',
 };
 
-function spec(id: string, quant: string, depthTokens: number, kvDtype?: 'float16' | 'float32'): TrialSpec {
+function spec(
+  id: string,
+  quant: QuantPresetName,
+  depthTokens: number,
+  kvDtype?: 'float16' | 'float32',
+): TrialSpec {
   return {
     model: { kind: 'catalog', id, overrides: {}, style: 'fused', seed: 0 },
     quant,
@@ -181,7 +187,7 @@ export function depthRun(): RunDocument {
   const trials: RunDocument['trials'] = [
     {
       key: KEYS.fp32d0,
-      result: ok(spec('mobilellm-r1-140m', 'fp32', 0), 'mobilellm-r1-140m (fused, fp32)', {
+      result: ok(spec('mobilellm-r1-140m', 'fp32', 0), 'mobilellm-r1-140m · fp32', {
         ...R1_140M,
         decode: [61.8, 1.2, 62.1],
         prefill: [842.3, 20.5, 845.0],
@@ -194,7 +200,7 @@ export function depthRun(): RunDocument {
     },
     {
       key: KEYS.fp32d2048,
-      result: ok(spec('mobilellm-r1-140m', 'fp32', 2048), 'mobilellm-r1-140m (fused, fp32)', {
+      result: ok(spec('mobilellm-r1-140m', 'fp32', 2048), 'mobilellm-r1-140m · fp32', {
         ...R1_140M,
         decode: [48.3, 2.9, 47.9],
         prefill: [611.7, 31.2, 604.2],
@@ -208,7 +214,7 @@ export function depthRun(): RunDocument {
     },
     {
       key: KEYS.int4d0,
-      result: ok(spec('mobilellm-r1-140m', 'int4', 0), 'mobilellm-r1-140m (fused, int4)', {
+      result: ok(spec('mobilellm-r1-140m', 'int4', 0), 'mobilellm-r1-140m · int4', {
         ...R1_140M,
         decode: [118.4, 2.3, 119.0],
         prefill: [1093.5, 18.4, 1101.2],
@@ -222,7 +228,7 @@ export function depthRun(): RunDocument {
     },
     {
       key: KEYS.int4d2048,
-      result: ok(spec('mobilellm-r1-140m', 'int4', 2048), 'mobilellm-r1-140m (fused, int4)', {
+      result: ok(spec('mobilellm-r1-140m', 'int4', 2048), 'mobilellm-r1-140m · int4', {
         ...R1_140M,
         decode: [84.0, 1.9, 84.6],
         prefill: [802.2, 12.0, 805.5],
@@ -265,7 +271,7 @@ export function smolRun(): RunDocument {
   return document('smol-q4f16', 'SmolLM2 135M q4f16', [
     {
       key: KEYS.smol,
-      result: ok(spec('smollm2-135m', 'q4f16', 0, 'float16'), 'smollm2-135m (fused, q4f16)', {
+      result: ok(spec('smollm2-135m', 'q4f16', 0, 'float16'), 'smollm2-135m · q4f16 · KV float16', {
         layers: 30,
         kvHeads: 3,
         headDim: 64,

@@ -1,4 +1,4 @@
-import { parseBytes } from '../../../profiler/api/units';
+import { parseBytes } from '../../../common/units';
 
 /**
  * The run builder's text fields as the sweep needs them: token counts, thread counts and a memory budget,

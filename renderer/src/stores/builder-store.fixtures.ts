@@ -1,5 +1,6 @@
 import { vi } from 'vitest';
 import type { AgentInfo, CatalogSummary, Fit, PlannedTrial, SystemInfo } from '../../../profiler/api';
+import type { QuantPresetName } from '../../../common/preset-names';
 import type { WorkbenchBackend } from '../backend/workbench-backend';
 import type { SweepPlanResult } from './builder-store';
 
@@ -7,7 +8,12 @@ import type { SweepPlanResult } from './builder-store';
 
 const GiB = 2 ** 30;
 
-export function plannedTrial(quant: string, peakBytes: number, fit: Fit, seconds = 30): PlannedTrial {
+export function plannedTrial(
+  quant: QuantPresetName,
+  peakBytes: number,
+  fit: Fit,
+  seconds = 30,
+): PlannedTrial {
   return {
     key: `key-${quant}-${peakBytes}`,
     spec: {

@@ -7,6 +7,7 @@ import type {
   SweepSpecInput,
   WorkbenchMethodResult,
 } from '../../../profiler/api';
+import { QUANT_PRESET_NAMES, type QuantPresetName } from '../../../common/preset-names';
 import { useBackend } from '../backend/workbench-backend';
 import {
   parseByteSize,
@@ -22,12 +23,8 @@ import { useNavigationStore } from './navigation-store';
 export type SweepPlanResult = WorkbenchMethodResult<'planSweep'>;
 type ModelInput = SweepSpecInput['models'][number];
 
-/** The quantization presets the engine knows (quantization/presets.ts), in the order people compare them. */
-export const QUANT_PRESETS = ['fp32', 'fp16', 'int8', 'int8-dyn', 'int4', 'int4-b128-asym', 'q4f16'] as const;
 export const KV_DTYPES = ['preset', 'float32', 'float16'] as const;
 export type KvDtypeChoice = (typeof KV_DTYPES)[number];
-/** tokens */
-export const CONTEXT_PRESETS = [512, 1024, 2048, 4096, 8192, 16384, 32768] as const;
 export const EXECUTION_PROVIDERS = [
   'cpu',
   'webgpu',
@@ -77,7 +74,7 @@ export const useBuilderStore = defineStore('builder', () => {
   const modelIds = ref<string[]>([DEFAULT_MODEL_ID]);
   /** model folders (or .onnx files) on the engine's machine */
   const folders = ref<string[]>([]);
-  const quants = ref<string[]>(['fp32', 'int4']);
+  const quants = ref<QuantPresetName[]>(['fp32', 'int4']);
   const kvDtypes = ref<KvDtypeChoice[]>(['preset']);
   /** tokens, ascending */
   const contexts = ref<number[]>([2048]);
@@ -276,8 +273,8 @@ export const useBuilderStore = defineStore('builder', () => {
       ? modelIds.value.filter((item) => item !== id)
       : [...modelIds.value, id];
   }
-  function toggleQuant(quant: string): void {
-    quants.value = toggled(quants.value, quant, QUANT_PRESETS);
+  function toggleQuant(quant: QuantPresetName): void {
+    quants.value = toggled(quants.value, quant, QUANT_PRESET_NAMES);
   }
   function toggleKvDtype(dtype: KvDtypeChoice): void {
     kvDtypes.value = toggled(kvDtypes.value, dtype, KV_DTYPES);

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, markRaw, ref, shallowRef, type ShallowRef } from 'vue';
 import type { RunStatus, TrialProgress, TrialResult, WorkbenchEvent } from '../../../profiler/api';
 import { useBackend } from '../backend/workbench-backend';
-import { trialLabel } from '../format/trial-label';
+import { trialLabel } from '../../../common/labels';
 
 export type LiveTrialStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
 

@@ -1,7 +1,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { DeviceTarget, LatencyGoal, RunAnalysis, RunSummary } from '../../../profiler/api';
-import { parseBytes } from '../../../profiler/api/units';
+import { targetSlug } from '../../../common/labels';
+import { parseBandwidth, parseBytes } from '../../../common/units';
 import { useBackend } from '../backend/workbench-backend';
 import { useCompareStore } from './compare-store';
 
@@ -25,22 +26,9 @@ export interface CustomTargetErrors {
 /** ms the analysis waits after the last change (run, targets, goal) before asking the engine */
 export const ANALYZE_DEBOUNCE_MS = 300;
 
-/** "My Board 2" → "my-board-2": the id the engine would give, kept here so chips and columns match. */
-export function targetSlug(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9.]+/g, '-')
-    .replace(/^[-.]+|-+$/g, '');
-}
-
 /** The description analyzeRun accepts for a custom target; sizes in plain bytes so nothing is re-rounded. */
 export function customDescription(target: CustomTargetInput): string {
   return `id=${target.id},name=${target.name},ram=${target.ramBytes},bandwidth=${target.bandwidthBytesPerSecond}`;
-}
-
-/** bytes/s from '12GB/s', '12 GB/s' or '12GB' (same units as parseBytes; the '/s' is optional). */
-export function parseBandwidth(text: string): number {
-  return parseBytes(text.replace(/\s*\/\s*s\s*$/i, ''));
 }
 
 /**
@@ -77,7 +65,9 @@ export function validateCustomTarget(
     try {
       bandwidthBytesPerSecond = parseBandwidth(form.bandwidth);
       if (bandwidthBytesPerSecond <= 0) errors.bandwidth = 'The bandwidth must be more than 0 bytes/s.';
-    } catch (cause) {
+    } catch (error) {
+      // the byte size it could not read, then what a bandwidth is written as
+      const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
       errors.bandwidth = `${message(cause).replace(/\.$/, '')} (bytes per second; “/s” is optional).`;
     }
   }

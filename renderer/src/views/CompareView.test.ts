@@ -6,7 +6,7 @@ import type { RunDocument } from '../../../profiler/api';
 import { provideBackend, type WorkbenchBackend } from '../backend/workbench-backend';
 import { CONTEXT_KEYS, contextRun } from '../charts/context-run.fixtures';
 import { depthRun, KEYS, smolRun } from '../charts/test-fixtures';
-import { METRIC_DEFINITIONS } from '../format/metric-definitions';
+import { metricDefinition } from '../../../common/metric-glossary';
 import { useCompareStore } from '../stores/compare-store';
 import CompareView from './CompareView.vue';
 
@@ -91,7 +91,7 @@ describe('Compare screen', () => {
   it('shows a metric’s definition on hover and to assistive technology', async () => {
     const { wrapper } = await openCompare([depthRun()]);
     const ttft = wrapper.get('[data-testid="sort-ttft"]');
-    expect(ttft.attributes('title')).toBe(`TTFT: ${METRIC_DEFINITIONS.ttft.definition}`);
+    expect(ttft.attributes('title')).toBe(`TTFT: ${metricDefinition('ttft')}`);
     const tip = wrapper.get(`#${ttft.attributes('aria-describedby')}`);
     expect(tip.attributes('role')).toBe('tooltip');
     expect(tip.text()).toContain('time from the prefill run() call to the first generated token id');
@@ -117,8 +117,8 @@ describe('Compare screen', () => {
       'mobilellm-r1-140m · int4 · shared KV buffer · cpu · p50 per token',
       'mobilellm-r1-140m · fp32 · grow KV buffer · cpu · TTFT',
       'mobilellm-r1-140m · fp32 · grow KV buffer · cpu · p50 per token',
-      'qwen3-0.6b-onnx · fp32 · grow KV buffer · webgpu · TTFT',
-      'qwen3-0.6b-onnx · fp32 · grow KV buffer · webgpu · p50 per token',
+      'qwen3-0.6b-onnx (q4) · fp32 · grow KV buffer · webgpu · TTFT',
+      'qwen3-0.6b-onnx (q4) · fp32 · grow KV buffer · webgpu · p50 per token',
     ]);
     expect(datasets('chart-memory-context').slice(0, 2)).toEqual([
       'mobilellm-r1-140m · int4 · shared KV buffer · cpu · peak RSS',

@@ -1,8 +1,7 @@
 import { Chart, type ChartOptions, type ChartType, type LegendItem } from 'chart.js';
-import { formatMeanSd } from '../../../../profiler/api/units';
+import { formatContext, formatFixed, formatMeanSd } from '../../../../common/number-format';
 import { powerOfTwoTicks } from '../../charts/axis-ticks';
 import { PEAK_LINE } from '../../charts/context-data';
-import { contextLabel } from '../../charts/kv-context-data';
 import { TOKEN_AXIS, TTFT_AXIS, TTFT_LINE } from '../../charts/latency-depth-data';
 import { AXIS_COLOR, GRID_COLOR } from '../../charts/palette';
 
@@ -68,16 +67,13 @@ interface TooltipContext {
   label: string;
 }
 
-const fixed = (value: number | null | undefined, digits: number): string =>
-  value === null || value === undefined || !Number.isFinite(value) ? '—' : value.toFixed(digits);
-
 /** the throughput bars' own fields (BarWithErrors) */
 type MeanSdDataset = { errorBars?: (number | null)[]; n?: number[] };
 
 /** "61.8 ± 1.2" or "63.0 (n = 1)": a bar's mean with its spread, from the dataset's `errorBars` and `n`. */
 export function meanSdLabel(dataset: MeanSdDataset, index: number, mean: number, digits: number): string {
   return formatMeanSd({ n: dataset.n?.[index] ?? 0, mean, std: dataset.errorBars?.[index] ?? 0 }, (value) =>
-    fixed(value, digits),
+    formatFixed(value, digits),
   );
 }
 
@@ -164,7 +160,7 @@ export function tokensAxis(title: string, values: readonly number[]): Options {
   return valueAxis(title, {
     type: logarithmic ? 'logarithmic' : 'linear',
     beginAtZero: !logarithmic,
-    ticks: { callback: (value: number | string) => contextLabel(Number(value)) },
+    ticks: { callback: (value: number | string) => formatContext(Number(value)) },
     ...(logarithmic
       ? {
           afterBuildTicks(axis: { ticks: { value: number }[] }) {
@@ -188,7 +184,7 @@ export function latencyOptions(xName: 'depth' | 'context', xValues: readonly num
       }),
     },
     (context) =>
-      `${context.dataset.label}: ${fixed(context.parsed.y, 2)} ms at ${xName} ${contextLabel(context.parsed.x)}`,
+      `${context.dataset.label}: ${formatFixed(context.parsed.y, 2)} ms at ${xName} ${formatContext(context.parsed.x)}`,
   );
 }
 
@@ -210,7 +206,7 @@ export function memoryContextOptions(
       }),
     },
     (context) =>
-      `${context.dataset.label}: ${formatBytes(context.parsed.y)} at context ${contextLabel(context.parsed.x)}`,
+      `${context.dataset.label}: ${formatBytes(context.parsed.y)} at context ${formatContext(context.parsed.x)}`,
   );
 }
 
@@ -258,7 +254,7 @@ export function qualityOptions(): Options {
     {
       label(context: TooltipContext) {
         const labels = context.dataset.pointLabels as string[] | undefined;
-        return `${labels?.[context.dataIndex] ?? ''}: ${fixed(context.parsed.x, 1)} tok/s, KL ${fixed(context.parsed.y, 4)} nats`;
+        return `${labels?.[context.dataIndex] ?? ''}: ${formatFixed(context.parsed.x, 1)} tok/s, KL ${formatFixed(context.parsed.y, 4)} nats`;
       },
     },
   );
@@ -277,7 +273,7 @@ export function opsOptions(): Options {
     {
       label(context: TooltipContext) {
         const totals = context.dataset.totalsMs as number[] | undefined;
-        return `${context.dataset.label}: ${fixed(context.parsed.x, 1)} % (${fixed(totals?.[context.dataIndex], 2)} ms)`;
+        return `${context.dataset.label}: ${formatFixed(context.parsed.x, 1)} % (${formatFixed(totals?.[context.dataIndex], 2)} ms)`;
       },
     },
   );
@@ -294,11 +290,12 @@ export function rooflineOptions(
       scales: { x: labelAxis(), y: valueAxis('decode tok/s') },
     },
     {
-      label: (context: TooltipContext) => `${context.dataset.label}: ${fixed(context.parsed.y, 1)} tok/s`,
+      label: (context: TooltipContext) =>
+        `${context.dataset.label}: ${formatFixed(context.parsed.y, 1)} tok/s`,
       footer: (items: TooltipContext[]) => {
         const index = items[0]?.dataIndex;
         if (index === undefined) return '';
-        const efficiency = `efficiency ${fixed((efficiencies[index] ?? NaN) * 100, 0)} %`;
+        const efficiency = `efficiency ${formatFixed((efficiencies[index] ?? NaN) * 100, 0)} %`;
         const bandwidth = bandwidths[index];
         return bandwidth ? [efficiency, `bandwidth ${bandwidth}`] : efficiency;
       },
@@ -322,7 +319,7 @@ export function scalingOptions(decodeAxis: string, prefillAxis: string): Options
     },
     {
       label: (context: TooltipContext) =>
-        `${context.dataset.label}: ${fixed(context.parsed.y, 1)} tok/s at ${context.label} threads`,
+        `${context.dataset.label}: ${formatFixed(context.parsed.y, 1)} tok/s at ${context.label} threads`,
     },
   );
 }

@@ -1,10 +1,10 @@
 import type { TrialResult } from '../../../../profiler/api';
-import { formatBytes, formatMeanSd } from '../../../../profiler/api/units';
+import { formatBytes, formatGBps } from '../../../../common/units';
+import { formatFixed, formatMeanSd, NO_VALUE } from '../../../../common/number-format';
 import type { ComparedTrial } from '../../charts/compared-trial';
-import type { MetricId } from '../../format/metric-definitions';
-import { trialLabel } from '../../format/trial-label';
+import type { MetricId } from '../../../../common/metric-glossary';
+import { trialLabel } from '../../../../common/labels';
 import {
-  bandwidthGBps,
   bandwidthText,
   depthText,
   fillText,
@@ -12,7 +12,7 @@ import {
   peakRssSourceText,
   resultNotes,
   rooflineUnavailableText,
-} from '../../format/trial-setup';
+} from '../../../../common/trial-setup';
 
 /** The compare table's columns: every metric with its unit, and how to sort by it. */
 
@@ -54,14 +54,8 @@ export interface CompareColumn {
   className?: 'setting' | 'prose';
 }
 
-const MISSING = '—';
-
-function fixed(value: number | undefined, digits: number): string {
-  return value === undefined || !Number.isFinite(value) ? MISSING : value.toFixed(digits);
-}
-
 function bytes(value: number | undefined): string {
-  return value === undefined ? MISSING : formatBytes(value);
+  return value === undefined ? NO_VALUE : formatBytes(value);
 }
 
 type Summary = NonNullable<TrialResult['summary']>;
@@ -76,7 +70,7 @@ function rate(pick: (summary: Summary) => Summary['decodeTokensPerSecond']) {
     },
     cell: (trial: ComparedTrial) => {
       const summary = summaryOf(trial);
-      return summary ? formatMeanSd(pick(summary), (value) => fixed(value, 1)) : MISSING;
+      return summary ? formatMeanSd(pick(summary), (value) => formatFixed(value, 1)) : NO_VALUE;
     },
   };
 }
@@ -96,7 +90,7 @@ function number(value: (trial: ComparedTrial) => number | undefined, show: (valu
     sortValue: (trial: ComparedTrial) => value(trial) ?? null,
     cell: (trial: ComparedTrial) => {
       const found = value(trial);
-      return found === undefined ? MISSING : show(found);
+      return found === undefined ? NO_VALUE : show(found);
     },
   };
 }
@@ -118,16 +112,16 @@ export function statusText(result: TrialResult): string {
  */
 export function bandwidthCell(result: TrialResult): string {
   const roofline = result.roofline;
-  if (!roofline) return result.status === 'failed' ? MISSING : 'not measured';
+  if (!roofline) return result.status === 'failed' ? NO_VALUE : 'not measured';
   const kernel = roofline.kernelBandwidthBytesPerSecond;
-  const bound = bandwidthGBps(roofline.bandwidthBytesPerSecond);
-  return kernel === undefined ? bound : `${bound} · GEMV ${bandwidthGBps(kernel)}`;
+  const bound = formatGBps(roofline.bandwidthBytesPerSecond);
+  return kernel === undefined ? bound : `${bound} · GEMV ${formatGBps(kernel)}`;
 }
 
 /** "VmHWM ✓" when the timeline agreed with the high-water mark, "timeline ✗" when its top was reported. */
 export function rssSourceCell(result: TrialResult): string {
   const check = result.peakRss;
-  if (!check) return result.peakRssBytes === undefined ? MISSING : 'maxRSS (schema 1)';
+  if (!check) return result.peakRssBytes === undefined ? NO_VALUE : 'maxRSS (schema 1)';
   return check.consistent ? `${check.source} ✓` : `timeline (${check.source} ✗)`;
 }
 
@@ -179,7 +173,7 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     numeric: true,
     ...number(
       (trial) => summaryOf(trial)?.ttftMs.median,
-      (value) => fixed(value, 1),
+      (value) => formatFixed(value, 1),
     ),
   },
   {
@@ -190,7 +184,7 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     numeric: true,
     ...number(
       (trial) => summaryOf(trial)?.perTokenMs.p50,
-      (value) => fixed(value, 2),
+      (value) => formatFixed(value, 2),
     ),
   },
   {
@@ -201,7 +195,7 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     numeric: true,
     ...number(
       (trial) => summaryOf(trial)?.perTokenMs.p99,
-      (value) => fixed(value, 2),
+      (value) => formatFixed(value, 2),
     ),
   },
   {
@@ -213,7 +207,7 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     // schema 1 had no separate sampling time: it was inside each step
     ...number(
       (trial) => summaryOf(trial)?.samplingMs?.p50,
-      (value) => fixed(value, 3),
+      (value) => formatFixed(value, 3),
     ),
   },
   {
@@ -264,8 +258,8 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     sortValue: (trial) => trial.result.roofline?.efficiency ?? null,
     cell: (trial) => {
       const roofline = trial.result.roofline;
-      if (roofline) return `${fixed(roofline.efficiency * 100, 0)} %`;
-      return trial.result.rooflineUnavailable === undefined ? MISSING : 'not measured';
+      if (roofline) return `${formatFixed(roofline.efficiency * 100, 0)} %`;
+      return trial.result.rooflineUnavailable === undefined ? NO_VALUE : 'not measured';
     },
     title: (trial) =>
       trial.result.roofline || trial.result.rooflineUnavailable === undefined

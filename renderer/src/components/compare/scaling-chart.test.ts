@@ -48,8 +48,8 @@ describe('scaling chart card', () => {
     const options = select.findAll('option');
     expect(options).toHaveLength(2);
     expect(options.map((option) => option.text())).toEqual([
-      'mobilellm-r1-140m · fp32 · depth 0 (1 thread counts, 2 EPs)',
-      'mobilellm-r1-140m · int4 · depth 0 (5 thread counts, 2 EPs)',
+      'mobilellm-r1-140m · fp32 · d0 (1 thread counts, 2 EPs)',
+      'mobilellm-r1-140m · int4 · d0 (5 thread counts, 2 EPs)',
     ]);
     expect((select.element as HTMLSelectElement).selectedIndex).toBe(1);
 

@@ -49,7 +49,7 @@ describe('demo mode cycling through the open comparison', () => {
     expect(text(wrapper, 'demo-cycle')).toContain('1 / 5');
     // fp32 depth 0: decode median 62.1 tok/s, TTFT median 152.4 ms, peak 706 MiB
     expect(text(wrapper, 'demo-cycle-label')).toContain('mobilellm-r1-140m · fp32');
-    expect(text(wrapper, 'demo-cycle-label')).toContain('depth 0');
+    expect(text(wrapper, 'demo-cycle-label')).toContain('· d0');
     expect(text(wrapper, 'demo-decode')).toContain('62.1');
     expect(text(wrapper, 'demo-ttft')).toContain('152');
     expect(text(wrapper, 'demo-memory')).toMatch(/706(\.0)? MiB/);
@@ -58,7 +58,7 @@ describe('demo mode cycling through the open comparison', () => {
     expect(text(wrapper, 'demo-cycle')).toContain('1 / 5');
     await vi.advanceTimersByTimeAsync(1);
     expect(text(wrapper, 'demo-cycle')).toContain('2 / 5');
-    expect(text(wrapper, 'demo-cycle-label')).toContain('depth 2048');
+    expect(text(wrapper, 'demo-cycle-label')).toContain('· d2048');
     expect(text(wrapper, 'demo-decode')).toContain('47.9');
 
     await vi.advanceTimersByTimeAsync(DEMO_CYCLE_MS * 3);

@@ -1,5 +1,5 @@
 import type { ChartConfiguration } from 'chart.js';
-import { formatBytes } from '../../../../profiler/api/units';
+import { formatBytes } from '../../../../common/units';
 import { AXIS_COLOR, GRID_COLOR, seriesColor } from '../../charts/palette';
 import './chart-setup';
 import type { SeriesPoint } from './live-series';
