@@ -1,5 +1,6 @@
 // @ts-check
 import { builtinModules } from 'node:module';
+import { dirname, relative, resolve, sep } from 'node:path';
 import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import vue from 'eslint-plugin-vue';
@@ -26,7 +27,9 @@ const engineBans = [
   ban(uiPackages, 'The engine never imports electron or UI packages (ARCHITECTURE.md, layers).'),
   ban(uiFolders, 'The engine never imports the desktop shell or the renderer.'),
 ];
-const folders = (/** @type {string[]} */ ...names) => names.map((name) => `**/${name}/**`);
+/** a folder's files and the folder itself (its index: `'../report'`) */
+const folders = (/** @type {string[]} */ ...names) =>
+  names.flatMap((name) => [`**/${name}`, `**/${name}/**`]);
 
 /**
  * common/ is pure knowledge every layer imports: it may import only common itself and zod (tests:
@@ -77,7 +80,7 @@ const layers = [
     files: ['profiler/onnx/**/*.ts'],
     bans: [
       ban(
-        folders('models', 'runtime', 'bench', 'store', 'serve', 'cli', 'engine', 'quantization'),
+        folders('models', 'runtime', 'bench', 'report', 'store', 'serve', 'cli', 'engine', 'quantization'),
         'profiler/onnx sits at the bottom: protobuf only.',
       ),
     ],
@@ -86,7 +89,7 @@ const layers = [
     files: ['profiler/models/**/*.ts'],
     bans: [
       ban(
-        folders('runtime', 'bench', 'store', 'serve', 'cli', 'engine', 'quantization'),
+        folders('runtime', 'bench', 'report', 'store', 'serve', 'cli', 'engine', 'quantization'),
         'profiler/models may import only profiler/onnx and common.',
       ),
     ],
@@ -95,21 +98,51 @@ const layers = [
     files: ['profiler/runtime/**/*.ts'],
     bans: [
       ban(
-        folders('bench', 'store', 'serve', 'cli', 'engine', 'quantization'),
+        folders('bench', 'report', 'store', 'serve', 'cli', 'engine', 'quantization'),
         'profiler/runtime may import models, onnx and common only.',
       ),
     ],
   },
   {
     files: ['profiler/bench/**/*.ts'],
-    bans: [ban(folders('serve', 'cli', 'engine'), 'profiler/bench sits below the front doors.')],
+    bans: [
+      ban(
+        folders('report', 'serve', 'cli', 'engine'),
+        'profiler/bench measures: it may import runtime, models, store, quantization and common; reports, the engine and the doors sit above it.',
+      ),
+    ],
+  },
+  {
+    files: ['profiler/report/**/*.ts'],
+    bans: [
+      ban(
+        [
+          ...folders('onnx', 'models', 'runtime', 'bench', 'serve', 'cli', 'engine', 'quantization'),
+          'onnxruntime-node',
+        ],
+        'profiler/report renders run documents: it may import store, api and common only.',
+      ),
+    ],
   },
   {
     files: ['profiler/store/**/*.ts'],
     bans: [
       ban(
-        [...folders('onnx', 'models', 'runtime', 'bench', 'serve', 'cli', 'engine'), 'onnxruntime-node'],
-        'profiler/store imports the api and common only.',
+        [
+          ...folders(
+            'onnx',
+            'models',
+            'runtime',
+            'bench',
+            'report',
+            'serve',
+            'cli',
+            'engine',
+            'quantization',
+          ),
+          'onnxruntime-node',
+        ],
+        'profiler/store is persistence: it imports the api and common only (reports are profiler/report).',
       ),
     ],
   },
@@ -117,15 +150,49 @@ const layers = [
     files: ['quantization/**/*.ts'],
     bans: [
       ban(
-        folders('bench', 'store', 'serve', 'cli', 'engine').map((f) => f.replace('**/', '**/profiler/')),
+        folders('bench', 'report', 'store', 'serve', 'cli', 'engine').map((f) =>
+          f.replace('**/', '**/profiler/'),
+        ),
         'quantization/ may import profiler/onnx, profiler/models (to open model folders), profiler/runtime and common.',
       ),
     ],
   },
   {
-    // the front doors and the engine facade: everything in profiler/ and quantization/
-    files: ['profiler/**/*.ts'],
-    ignores: ['profiler/{api,onnx,models,runtime,bench,store}/**'],
+    // createEngine: the one WorkbenchApi implementation; it may import every layer below it
+    files: ['profiler/engine/**/*.ts'],
+    ignores: ['profiler/engine/**/*.test.ts'],
+    bans: [ban(folders('serve', 'cli'), 'The engine sits below the front doors: it never imports them.')],
+  },
+  {
+    files: ['profiler/cli/**/*.ts'],
+    ignores: ['profiler/cli/**/*.test.ts'],
+    bans: [
+      ban(
+        [...folders('onnx', 'runtime', 'bench', 'report', 'store'), 'onnxruntime-node'],
+        'profiler/cli is a front door (argument parsing, terminal output): runs, sweeps, trials, reports, ' +
+          'targets and the data folder go through the engine (profiler/engine), the api and common. Not yet ' +
+          'behind the engine, and so allowed: `models` builds and inspects with profiler/models, `quantize` ' +
+          'calls quantization/.',
+      ),
+    ],
+  },
+  {
+    files: ['profiler/serve/**/*.ts'],
+    ignores: ['profiler/serve/**/*.test.ts'],
+    bans: [
+      ban(
+        [
+          ...folders('onnx', 'models', 'runtime', 'bench', 'report', 'store', 'cli', 'quantization'),
+          'onnxruntime-node',
+        ],
+        'profiler/serve is a front door (HTTP, WebSocket): it may import the engine, the api and common only.',
+      ),
+    ],
+  },
+  {
+    // tests of the engine and the doors: the engine-wide bans only (a test may arrange its state with the
+    // layers below: a run in the store, a cached bandwidth; the agent hub's tests start a real serve)
+    files: ['profiler/{engine,cli,serve}/**/*.test.ts'],
     bans: [],
   },
 ];
@@ -155,6 +222,59 @@ const rendererBans = [
       'The renderer imports types from profiler/api, values only from its dependency-free channels and socket-client; values it shares with the engine come from common.',
   },
 ];
+
+/** The desktop shell, like the front doors: the engine, the api and common (its tests may reach lower). */
+const electronBans = [
+  ban(
+    [
+      ...folders('onnx', 'models', 'runtime', 'bench', 'report', 'store', 'cli', 'serve').map((f) =>
+        f.replace('**/', '**/profiler/'),
+      ),
+      ...folders('quantization', 'renderer'),
+    ],
+    'electron/ reaches the workbench through the engine (profiler/engine), the api and common.',
+  ),
+];
+
+/**
+ * Test folders (a folder named `test`, as renderer/test/) hold the fixtures, fakes and document builders
+ * that tests share. Production code never imports one: electron-vite bundles what is imported, so one
+ * import would ship test data in out/. Tests (*.test.ts, *.spec.ts, e2e/) and the test folders may.
+ * A rule of its own rather than a no-restricted-imports pattern: ESLint would let it replace the
+ * layers' patterns on a file instead of adding to them.
+ */
+const testCode = ['**/*.test.ts', '**/*.spec.ts', '**/test/**', 'e2e/**'];
+
+/** @type {import('eslint').Rule.RuleModule} */
+const noTestFolderImports = {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Production code does not import from test folders.' },
+    schema: [],
+    messages: {
+      testFolder:
+        '"{{source}}" is in a test folder, which only tests may import (electron-vite would bundle it into out/): ' +
+        'move what production code needs out of the test folder.',
+    },
+  },
+  create(context) {
+    /** @param {import('estree').ImportDeclaration | import('estree').ExportNamedDeclaration | import('estree').ExportAllDeclaration | import('estree').ImportExpression} node */
+    const check = (node) => {
+      const source = node.source && 'value' in node.source ? node.source.value : undefined;
+      if (typeof source !== 'string' || !source.startsWith('.')) return;
+      const target = relative(context.cwd, resolve(dirname(context.filename), source));
+      if (target.split(sep).includes('test')) {
+        context.report({ node: node.source ?? node, messageId: 'testFolder', data: { source } });
+      }
+    };
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check,
+    };
+  },
+};
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.tmp/**'] },
@@ -186,6 +306,17 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.vue'],
     rules: { 'no-restricted-imports': ['error', { patterns: rendererBans }] },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    ignores: ['electron/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: electronBans }] },
+  },
+  {
+    files: ['**/*.{ts,vue,js,mjs,cjs}'],
+    ignores: testCode,
+    plugins: { workbench: { rules: { 'no-test-folder-imports': noTestFolderImports } } },
+    rules: { 'workbench/no-test-folder-imports': 'error' },
   },
   prettier,
 );

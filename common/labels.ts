@@ -1,4 +1,5 @@
-import type { Fit, MemoryFit, TrialModel, TrialSpec } from './schemas';
+import { wholeNumber } from './number-format';
+import type { Fit, KvTargetFit, MemoryFit, TrialModel, TrialSpec } from './schemas';
 
 /**
  * How a configuration is named and keyed, once for every screen, report, export and CLI line:
@@ -92,6 +93,12 @@ export const PLANNED_FIT_WORDS: Readonly<Record<Fit, string>> = {
   tight: 'tight',
   'will-not-fit': 'will not fit',
 };
+
+/** "12,345 tokens", "32,768 tokens (model max)", "weights do not fit": the longest context a target holds */
+export function maxContextText(fit: KvTargetFit): string {
+  if (fit.limitedBy === 'weights-do-not-fit') return 'weights do not fit';
+  return `${wholeNumber(fit.maxContextTokens)} tokens${fit.limitedBy === 'model-max-context' ? ' (model max)' : ''}`;
+}
 
 /** The name of the model a quality entry is filed under (`modelKey`), among a sweep's models; else the key. */
 export function modelNameOfKey(models: readonly TrialModel[], key: string): string {

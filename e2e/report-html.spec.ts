@@ -5,13 +5,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromiumLaunchOptions } from './chromium';
 import { repoRoot } from './fixtures';
-import { exportRun } from '../profiler/store/exporters';
+import { exportRun } from '../profiler/report';
 import {
   exampleRunAnalysis,
   exampleRunDocument,
   exampleRunWithQuality,
   type FixtureOptions,
-} from '../profiler/store/exporters/test-fixtures';
+} from '../profiler/report/test-fixtures';
 
 /**
  * The exported HTML report, opened from disk the way a colleague opens an emailed file: no server, no

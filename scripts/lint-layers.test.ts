@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 /** The layer table of ARCHITECTURE.md, as lint must enforce it. */
 const eslint = new ESLint({ cwd: new URL('..', import.meta.url).pathname });
 
-async function layerErrors(filePath: string, code: string): Promise<number> {
+/** How many of `rule`'s errors lint reports for `code` at `filePath`. */
+async function layerErrors(filePath: string, code: string, rule = 'no-restricted-imports'): Promise<number> {
   const [result] = await eslint.lintText(code, { filePath });
   const messages = result?.messages ?? [];
   // a file that does not parse has no import errors either: that would prove nothing
   expect(messages.filter((m) => m.fatal)).toEqual([]);
-  return messages.filter((m) => m.ruleId === 'no-restricted-imports').length;
+  return messages.filter((m) => m.ruleId === rule).length;
 }
 
 describe('layer rules', () => {
@@ -39,7 +40,7 @@ describe('layer rules', () => {
     ],
     [
       'common/analysis/x.ts',
-      "import { exportRun } from '../../profiler/store/exporters';\nexport const a = exportRun;\n",
+      "import { exportRun } from '../../profiler/report';\nexport const a = exportRun;\n",
     ],
     ['common/analysis/x.ts', "import { a } from '../../package.json';\nexport const b = a;\n"],
     ['common/x.ts', "import * as ort from 'onnxruntime-node';\nexport const a = ort;\n"],
@@ -49,8 +50,54 @@ describe('layer rules', () => {
     ['common/x.ts', "import { describe } from 'vitest';\nexport const a = describe;\n"],
     [
       'common/x.test.ts',
-      "import { exampleRunDocument } from '../profiler/store/exporters/test-fixtures';\nexport const a = exampleRunDocument;\n",
+      "import { exampleRunDocument } from '../profiler/report/test-fixtures';\nexport const a = exampleRunDocument;\n",
     ],
+    // store is persistence, report renders it: never the other way round
+    ['profiler/store/x.ts', "import { exportRun } from '../report';\nexport const a = exportRun;\n"],
+    [
+      'profiler/report/x.ts',
+      "import { runSweep } from '../bench/sweep-runner';\nexport const a = runSweep;\n",
+    ],
+    [
+      'profiler/report/x.ts',
+      "import { createEngine } from '../engine/create-engine';\nexport const a = createEngine;\n",
+    ],
+    ['profiler/bench/x.ts', "import { exportRun } from '../report';\nexport const a = exportRun;\n"],
+    // the engine sits below the doors
+    ['profiler/engine/x.ts', "import { main } from '../cli/main';\nexport const a = main;\n"],
+    [
+      'profiler/engine/x.ts',
+      "import { startServeServer } from '../serve/serve-server';\nexport const a = startServeServer;\n",
+    ],
+    // the CLI, serve and electron reach runs, sweeps and reports through the engine
+    ['profiler/cli/x.ts', "import { runSweep } from '../bench/sweep-runner';\nexport const a = runSweep;\n"],
+    [
+      'profiler/cli/x.ts',
+      "import { createRunStore } from '../store/run-store';\nexport const a = createRunStore;\n",
+    ],
+    ['profiler/cli/x.ts', "import { exportRun } from '../report';\nexport const a = exportRun;\n"],
+    [
+      'profiler/cli/x.ts',
+      "import { probeSystem } from '../runtime/system-probe';\nexport const a = probeSystem;\n",
+    ],
+    [
+      'profiler/cli/x.ts',
+      "import type { TrialProcessLauncher } from '../bench/trial-host';\nexport type A = TrialProcessLauncher;\n",
+    ],
+    [
+      'profiler/serve/x.ts',
+      "import { createRunStore } from '../store/run-store';\nexport const a = createRunStore;\n",
+    ],
+    [
+      'electron/main/x.ts',
+      "import { writeFileAtomic } from '../../profiler/store/atomic-write';\nexport const a = writeFileAtomic;\n",
+    ],
+    [
+      'electron/main/x.ts',
+      "import { runTrial } from '../../profiler/bench/run-trial';\nexport const a = runTrial;\n",
+    ],
+    // a door's test still may not pull the UI into the engine's side
+    ['profiler/cli/x.test.ts', "import { ref } from 'vue';\nexport const a = ref;\n"],
   ])('%s may not: %s', async (filePath, code) => {
     expect(await layerErrors(filePath, code)).toBeGreaterThan(0);
   });
@@ -91,7 +138,83 @@ describe('layer rules', () => {
       "import { createEngine } from '../engine/create-engine';\nexport const a = createEngine;\n",
     ],
     ['electron/main/x.ts', "import { app } from 'electron';\nexport const a = app;\n"],
+    [
+      'electron/main/x.ts',
+      "import { createEngine, writeFileAtomic } from '../../profiler/engine';\nexport const a = [createEngine, writeFileAtomic];\n",
+    ],
+    [
+      'profiler/cli/x.ts',
+      "import { cliEngine } from './cli-engine';\nimport { createEngine } from '../engine';\nexport const a = [cliEngine, createEngine];\n",
+    ],
+    [
+      'profiler/serve/x.ts',
+      "import type { Engine } from '../engine';\nimport { SOCKET_PATH } from '../api';\nexport const a = SOCKET_PATH;\nexport type A = Engine;\n",
+    ],
+    // the engine may import every layer below it
+    [
+      'profiler/engine/x.ts',
+      "import { runSweep } from '../bench/sweep-runner';\nimport { exportRun } from '../report';\nimport { quantizeVariant } from '../../quantization/quantize-variant';\nexport const a = [runSweep, exportRun, quantizeVariant];\n",
+    ],
+    [
+      'profiler/report/x.ts',
+      "import { readRunFile } from '../store/run-parse';\nexport const a = readRunFile;\n",
+    ],
+    // a door's test may arrange its state with the layers below
+    [
+      'profiler/cli/x.test.ts',
+      "import { createRunStore } from '../store/run-store';\nexport const a = createRunStore;\n",
+    ],
   ])('%s may: %s', async (filePath, code) => {
     expect(await layerErrors(filePath, code)).toBe(0);
+  });
+});
+
+/** Production code importing a test folder's fixtures, fakes or builders (eslint.config.js). */
+const testFolderErrors = (filePath: string, code: string) =>
+  layerErrors(filePath, code, 'workbench/no-test-folder-imports');
+
+describe('test folders: only tests import them', () => {
+  it.each([
+    [
+      'renderer/src/stores/x.ts',
+      "import { createFakeBackend } from '../../test/fake-backend';\nexport const a = createFakeBackend;\n",
+    ],
+    [
+      'renderer/src/components/x.vue',
+      '<script setup lang="ts">\nimport { depthRun } from \'../../test/compare-runs\';\nconst a = depthRun;\n</script>\n<template><p>{{ a }}</p></template>\n',
+    ],
+    ['renderer/src/x.ts', "export { depthRun } from '../test/compare-runs';\n"],
+    ['renderer/src/x.ts', "export * from '../test/trial-result';\n"],
+    ['renderer/src/x.ts', "export const stub = () => import('../test/chart-stub');\n"],
+    // any test folder, in any layer
+    [
+      'profiler/cli/x.ts',
+      "import { runFixture } from '../test/run-fixture';\nexport const a = runFixture;\n",
+    ],
+    [
+      'scripts/x.ts',
+      "import { depthRun } from '../renderer/test/compare-runs';\nexport const a = depthRun;\n",
+    ],
+  ])('%s may not: %s', async (filePath, code) => {
+    expect(await testFolderErrors(filePath, code)).toBeGreaterThan(0);
+  });
+
+  it.each([
+    [
+      'renderer/src/stores/x.test.ts',
+      "import { createFakeBackend } from '../../test/fake-backend';\nexport const a = createFakeBackend;\n",
+    ],
+    [
+      'renderer/test/x.ts',
+      "import { measuredTrial } from './trial-result';\nexport const a = measuredTrial;\n",
+    ],
+    [
+      'e2e/x.spec.ts',
+      "import { depthRun } from '../renderer/test/compare-runs';\nexport const a = depthRun;\n",
+    ],
+    // a name that only contains "test" is no test folder
+    ['renderer/src/x.ts', "import { latest } from './charts/latest-test-data';\nexport const a = latest;\n"],
+  ])('%s may: %s', async (filePath, code) => {
+    expect(await testFolderErrors(filePath, code)).toBe(0);
   });
 });

@@ -133,6 +133,8 @@ const appPaths = [
   'out/renderer/assets/index-0a1b2c3d.js.map',
   'out/main/sweep.test.js',
   'out/main/__tests__/sweep.js',
+  // a test folder (renderer/test/ holds the renderer tests' fixtures), were a bundle ever to emit one
+  'out/renderer/test/compare-runs.js',
   'out/main/types.d.ts',
 ];
 /** What must never ship: the project's sources, tests, docs and packaging resources. */
@@ -141,6 +143,7 @@ const projectPaths = [
   'profiler/cli/main.ts',
   'electron/main/index.ts',
   'renderer/src/App.vue',
+  'renderer/test/fake-backend.ts',
   'e2e/sweep-story.spec.ts',
   'scripts/start.ts',
   'bin/edge-workbench.mjs',

@@ -5,6 +5,8 @@ import {
   deviceTargets,
   presetTargets,
   resolveTarget,
+  resolveTargets,
+  targetsNeedThisMachine,
   thisMachineTarget,
 } from './device-targets';
 
@@ -96,5 +98,30 @@ describe('resolveTarget', () => {
     ).toBe(30e9);
     expect(() => resolveTarget('this-machine')).toThrow(/bandwidth/);
     expect(() => resolveTarget('pager')).toThrow(/Unknown target "pager".*raspberry-pi-5-8gb/);
+  });
+});
+
+describe('resolveTargets', () => {
+  const here = { bandwidthBytesPerSecond: 20e9, totalMemoryBytes: 16 * GiB };
+
+  it('keeps the order asked for, and defaults to every preset and this machine', () => {
+    expect(resolveTargets(['phone-8gb', 'name=Board,ram=4GB,bandwidth=12GB/s']).map((t) => t.id)).toEqual([
+      'phone-8gb',
+      'board',
+    ]);
+    expect(resolveTargets([], here).map((t) => t.id)).toEqual([
+      ...presetTargets.map((t) => t.id),
+      'this-machine',
+    ]);
+  });
+
+  it('refuses a target named twice: reports key their columns by id', () => {
+    expect(() => resolveTargets(['phone-4gb', 'PHONE-4GB'])).toThrow(/"phone-4gb" is given twice/);
+  });
+
+  it('needs this machine measured only when it is one of the targets', () => {
+    expect(targetsNeedThisMachine([])).toBe(true);
+    expect(targetsNeedThisMachine(['phone-4gb', ' This-Machine '])).toBe(true);
+    expect(targetsNeedThisMachine(['phone-4gb', 'name=this-machine,ram=4GB,bandwidth=1GB/s'])).toBe(false);
   });
 });

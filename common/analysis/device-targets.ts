@@ -253,3 +253,30 @@ export function resolveTarget(idOrDescription: string, here?: HereMachine): Devi
   }
   return preset;
 }
+
+/** Whether a list of targets (as resolveTargets takes it) needs this machine's bandwidth measured. */
+export function targetsNeedThisMachine(specs: readonly string[]): boolean {
+  return (
+    specs.length === 0 ||
+    specs.some((spec) => !spec.includes('=') && spec.trim().toLowerCase() === 'this-machine')
+  );
+}
+
+/**
+ * The targets asked for, in order: ids or descriptions (resolveTarget), or when none is named every
+ * preset and this machine (deviceTargets). Two targets with one id are refused: reports key their
+ * columns by id.
+ */
+export function resolveTargets(specs: readonly string[], here?: HereMachine): DeviceTarget[] {
+  const targets = specs.length === 0 ? deviceTargets(here) : specs.map((spec) => resolveTarget(spec, here));
+  const seen = new Set<string>();
+  for (const target of targets) {
+    if (seen.has(target.id)) {
+      throw new RangeError(
+        `Target "${target.id}" is given twice: name each target once (a custom one by its own name= or id=).`,
+      );
+    }
+    seen.add(target.id);
+  }
+  return targets;
+}

@@ -9,6 +9,9 @@ import {
   kvModelFromSpec,
   kvModelFromTrial,
   kvPressure,
+  runtimeOverheadBytes,
+  runtimeOverheadText,
+  RUNTIME_OVERHEAD_RULE,
   type KvModel,
 } from './kv-pressure';
 
@@ -155,5 +158,17 @@ describe('decode slowdown per 1K tokens of depth', () => {
       [1, 3].map((v) => expect.closeTo(v, 10)),
     );
     expect(groups).toHaveLength(2);
+  });
+});
+
+describe('runtime overhead', () => {
+  it('is 150 MiB plus the pre-packed weights: whole for fp32 / fp16, a quarter for packed presets', () => {
+    expect(runtimeOverheadBytes(1000 * MiB, 'fp16')).toBe(1150 * MiB);
+    expect(runtimeOverheadBytes(1000 * MiB, 'int4')).toBe(400 * MiB);
+    expect(runtimeOverheadText('fp32')).toBe('1× weights + 150 MiB');
+    expect(runtimeOverheadText('int8')).toBe('0.25× weights + 150 MiB');
+    expect(RUNTIME_OVERHEAD_RULE).toBe(
+      '150 MiB + pre-packed weights (1× for fp32/fp16, 0.25× for packed integer presets)',
+    );
   });
 });

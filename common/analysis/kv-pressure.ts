@@ -26,15 +26,32 @@ const MiB = 2 ** 20;
 /** bytes: Node, onnxruntime and the trial process before any model (~80 MiB RSS measured, rounded up) */
 const PROCESS_FLOOR_BYTES = 150 * MiB;
 
+/** onnxruntime's pre-packed copy of the MatMul weights, in units of the weights: whole for fp32 / fp16 */
+const PREPACKED_SHARE = { float: 1, packed: 0.25 } as const;
+
+/** The share of the weights onnxruntime keeps pre-packed beside them: 1 for fp32 / fp16, 0.25 for packed integer presets. */
+export function prepackedShare(quant: string): number {
+  return quant === 'fp32' || quant === 'fp16' ? PREPACKED_SHARE.float : PREPACKED_SHARE.packed;
+}
+
 /**
  * bytes of runtime overhead beside weights and KV, when nothing measured it: 150 MiB for the process plus
- * onnxruntime's pre-packed copy of the MatMul weights — 1× weights for fp32 / fp16, 0.25× for packed
- * integer formats. The sweep planner's estimate (profiler/bench/trial-estimate.ts) uses it too.
+ * onnxruntime's pre-packed copy of the MatMul weights (prepackedShare). The sweep planner's estimate
+ * (profiler/bench/trial-estimate.ts) uses it too.
  */
 export function runtimeOverheadBytes(weightsBytes: number, quant: string): number {
-  const packed = !['fp32', 'fp16'].includes(quant);
-  return PROCESS_FLOOR_BYTES + (packed ? 0.25 : 1) * weightsBytes;
+  return PROCESS_FLOOR_BYTES + prepackedShare(quant) * weightsBytes;
 }
+
+/** "0.25× weights + 150 MiB": runtimeOverheadBytes of a preset, in words */
+export function runtimeOverheadText(quant: string): string {
+  return `${prepackedShare(quant)}× weights + ${PROCESS_FLOOR_BYTES / MiB} MiB`;
+}
+
+/** runtimeOverheadBytes for every preset, in words */
+export const RUNTIME_OVERHEAD_RULE =
+  `${PROCESS_FLOOR_BYTES / MiB} MiB + pre-packed weights (${PREPACKED_SHARE.float}× for fp32/fp16, ` +
+  `${PREPACKED_SHARE.packed}× for packed integer presets)`;
 
 /** What the KV arithmetic needs to know of one model variant. */
 export interface KvModel {
@@ -77,7 +94,7 @@ export function kvModelFromSpec(input: {
     modelMaxContextTokens: input.spec.maxContextTokens,
     basis:
       input.overheadBytes === undefined
-        ? `estimated: weights as given; overhead ${input.quant === 'fp32' || input.quant === 'fp16' ? '1' : '0.25'}× weights + 150 MiB`
+        ? `estimated: weights as given; overhead ${runtimeOverheadText(input.quant)}`
         : 'weights and overhead as given',
   };
 }

@@ -14,13 +14,15 @@ export const GraphOptimizationLevelSchema = z.enum(['disabled', 'basic', 'extend
 
 const tokenCount = z.number().int().positive();
 
+/** config.json-style what-if overrides of a catalog model, e.g. { num_hidden_layers: 4 } */
+export const ModelOverridesSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
 /** Which model: a catalog id (built synthetic, cached) or a folder / .onnx on disk. */
 export const TrialModelSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('catalog'),
     id: z.string().min(1),
-    /** config.json-style what-if overrides, e.g. { num_hidden_layers: 4 } */
-    overrides: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    overrides: ModelOverridesSchema.default({}),
     style: z.enum(['fused', 'standard']).default('fused'),
     /** synthetic weights depend only on this seed */
     seed: z.number().int().nonnegative().default(0),

@@ -9,7 +9,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { WorkbenchApi } from '../../profiler/api';
 import { formatBytes } from '../../common/units';
-import { writeFileAtomic } from '../../profiler/store/atomic-write';
+import { writeFileAtomic } from '../../profiler/engine/host-files';
 import type { DesktopMethodArgs, ImportedRunFile } from './desktop-schemas';
 
 /** Electron's dialog module, with the parent window optional (tests pass a fake). */

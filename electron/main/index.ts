@@ -5,9 +5,7 @@
 import { app, BrowserWindow, dialog, ipcMain, screen } from 'electron';
 import path from 'node:path';
 import { EVENT_CHANNEL, type WorkbenchEvent } from '../../profiler/api';
-import { createEngine } from '../../profiler/engine/create-engine';
-import { createModelRoots } from '../../profiler/engine/model-roots';
-import { resolveDataDir } from '../../profiler/store/data-dir';
+import { createEngine, createModelRoots, resolveDataDir } from '../../profiler/engine';
 import {
   MENU_CHANNEL,
   MENU_READY_CHANNEL,

@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { describeZodError } from '../../common/zod-errors';
-import { writeFileAtomic } from '../../profiler/store/atomic-write';
+import { writeFileAtomic } from '../../profiler/engine/host-files';
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

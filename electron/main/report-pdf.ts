@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { WorkbenchApi } from '../../profiler/api';
-import { writeFileAtomic } from '../../profiler/store/atomic-write';
+import { writeFileAtomic } from '../../profiler/engine/host-files';
 import type { DesktopDialogDeps } from './desktop-dialogs';
 
 /** ms to wait for the report's charts before printing anyway */

@@ -1,8 +1,12 @@
 import { utilityProcess } from 'electron';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { TrialProcessHandle, TrialProcessLauncher } from '../../profiler/bench/trial-host';
-import type { TrialChildMessage, TrialParentMessage } from '../../profiler/bench/trial-messages';
+import type {
+  TrialChildMessage,
+  TrialParentMessage,
+  TrialProcessHandle,
+  TrialProcessLauncher,
+} from '../../profiler/engine/trial-launcher';
 
 /** electron-vite builds profiler/bench/trial-child.ts next to main (see electron.vite.config.ts). */
 const defaultEntry = fileURLToPath(new URL('./trial-child.js', import.meta.url));

@@ -10,8 +10,14 @@ import {
 } from '../../common/schemas/run-document';
 import type { WorkbenchEvent } from '../../common/schemas/workbench-events';
 import { SystemInfoSchema } from '../../common/schemas/system-info';
-import { DeviceTargetSchema, LatencyGoalSchema, RunAnalysisSchema } from '../../common/schemas/targets';
-import { ExecutionProviderSchema } from '../../common/schemas/trial';
+import {
+  DeviceTargetSchema,
+  KvDtypeSchema,
+  KvPressureReportSchema,
+  LatencyGoalSchema,
+  RunAnalysisSchema,
+} from '../../common/schemas/targets';
+import { ExecutionProviderSchema, ModelOverridesSchema } from '../../common/schemas/trial';
 
 interface MethodSpec {
   args: z.ZodTuple;
@@ -87,6 +93,50 @@ export type RooflineBandwidth = z.infer<typeof RooflineBandwidthSchema>;
 
 export const ExportedRunSchema = z.object({ fileName: z.string(), mimeType: z.string(), text: z.string() });
 
+/** The formats a run exports to: a self-contained HTML report, Markdown, tidy CSV, the run document. */
+export const ExportFormatSchema = z.enum(['html', 'md', 'csv', 'json']);
+export type ExportFormat = z.infer<typeof ExportFormatSchema>;
+
+/**
+ * Device targets: preset ids, this-machine, or a description (name=…,ram=…,bandwidth=…[,reserve=…|budget=…]),
+ * in order. Left out or empty: every preset and this machine (when its bandwidth is measured).
+ */
+const targetSpecs = z.array(z.string().min(1).max(500)).max(100);
+
+/** What a run is judged against: device targets and a latency goal. */
+export const AnalysisRequestSchema = z.object({
+  targets: targetSpecs.optional(),
+  goal: LatencyGoalSchema.optional(),
+});
+export type AnalysisRequest = z.infer<typeof AnalysisRequestSchema>;
+
+/**
+ * How a run is exported. HTML and Markdown judge the run on device targets (the analysis sections), the
+ * same for every door; CSV and JSON stay the run document's own data and ignore these options.
+ */
+export const ExportOptionsSchema = AnalysisRequestSchema.extend({
+  /** html and md: false leaves the analysis out, the run's own tables only (default true) */
+  analysis: z.boolean().optional(),
+});
+export type ExportOptions = z.infer<typeof ExportOptionsSchema>;
+
+/** A catalog model's KV cache at a preset, judged on targets: what `edge-workbench kv` prints. */
+export const KvPressureRequestSchema = z.object({
+  /** a catalog id */
+  model: z.string().min(1).max(200),
+  overrides: ModelOverridesSchema.optional(),
+  /** quantization preset: sets the weights and the default KV dtype (default fp32) */
+  quant: z.string().min(1).max(100).optional(),
+  /** the KV cache's dtype when not the preset's own */
+  kvDtype: KvDtypeSchema.optional(),
+  /** tokens: contexts to show besides 512…32K */
+  contexts: z.array(z.number().int().positive()).max(100).optional(),
+  targets: targetSpecs.optional(),
+});
+export type KvPressureRequest = z.infer<typeof KvPressureRequestSchema>;
+
+const sweepStarted = z.object({ runId: z.string(), trials: z.number().int() });
+
 export const workbenchMethods = {
   system: { args: z.tuple([]), result: SystemInfoSchema },
   /** the model catalog, for the run builder */
@@ -99,31 +149,47 @@ export const workbenchMethods = {
    */
   startSweep: {
     args: z.tuple([SweepSpecSchema, z.string().max(200).optional(), agentId.optional()]),
-    result: z.object({ runId: z.string(), trials: z.number().int() }),
+    result: sweepStarted,
   },
+  /**
+   * run the trials an interrupted (or cancelled) run of this workbench has not finished, in the
+   * background like startSweep; finished trials are kept, not measured again
+   */
+  resumeSweep: { args: z.tuple([runId]), result: sweepStarted },
   cancelSweep: { args: z.tuple([runId]), result: z.object({ cancelled: z.boolean() }) },
   listRuns: { args: z.tuple([]), result: RunListSchema },
   loadRun: { args: z.tuple([runId]), result: RunDocumentSchema },
-  renameRun: { args: z.tuple([runId, z.string().min(1).max(200)]), result: ok },
-  tagRun: { args: z.tuple([runId, z.array(z.string().min(1)), z.boolean().optional()]), result: ok },
+  /** the run's new name as stored (trimmed) */
+  renameRun: {
+    args: z.tuple([runId, z.string().min(1).max(200)]),
+    result: z.object({ id: z.string(), name: z.string() }),
+  },
+  /** add tags (remove them with `true`); answers the run's tags now */
+  tagRun: {
+    args: z.tuple([runId, z.array(z.string().min(1)), z.boolean().optional()]),
+    result: z.object({ id: z.string(), tags: z.array(z.string()) }),
+  },
   deleteRun: { args: z.tuple([runId]), result: ok },
   restoreRun: { args: z.tuple([runId]), result: ok },
-  exportRun: { args: z.tuple([runId, z.enum(['html', 'md', 'csv', 'json'])]), result: ExportedRunSchema },
+  /** the run as a file: the same text from every door (see ExportOptionsSchema) */
+  exportRun: {
+    args: z.tuple([runId, ExportFormatSchema, ExportOptionsSchema.optional()]),
+    result: ExportedRunSchema,
+  },
   /** store a run file's text from another machine (validated; never overwrites) */
   importRun: {
     args: z.tuple([z.string().max(64 * 1024 * 1024)]),
     result: z.object({ id: z.string(), originalId: z.string() }),
   },
-  /** device presets and this machine (with its measured bandwidth) */
-  deviceTargets: { args: z.tuple([]), result: z.array(DeviceTargetSchema) },
+  /**
+   * device targets: the ones named (ids or descriptions, each id once), or every preset and this machine
+   * (with its measured bandwidth)
+   */
+  deviceTargets: { args: z.tuple([targetSpecs.optional()]), result: z.array(DeviceTargetSchema) },
   /** KV pressure, fit verdicts and trade-offs of a run against targets (ids or name=…,ram=…,bandwidth=…) */
-  analyzeRun: {
-    args: z.tuple([
-      runId,
-      z.object({ targets: z.array(z.string()).optional(), goal: LatencyGoalSchema.optional() }),
-    ]),
-    result: RunAnalysisSchema,
-  },
+  analyzeRun: { args: z.tuple([runId, AnalysisRequestSchema]), result: RunAnalysisSchema },
+  /** a catalog model's KV bytes per token and at each context, and the longest context each target holds */
+  kvPressure: { args: z.tuple([KvPressureRequestSchema]), result: KvPressureReportSchema },
   /**
    * this machine's memory read bandwidth (the roofline's bound) and onnxruntime's GEMV beside it: cached,
    * or measured (a few seconds); `measure: true` measures again whatever the cache holds

@@ -26,10 +26,10 @@ import { bandwidthForRoofline } from '../runtime/memory-bandwidth';
 import { roofline } from '../runtime/roofline';
 import { loadTokenizer, type TextTokenizer } from '../runtime/text-tokenizer';
 import { seededTokenIds } from '../runtime/prompt-ids';
-import { NOISY_CV, percentile, summarize } from '../runtime/statistics';
+import { summarizeRepetitions } from '../../common/statistics';
 import { peakRssCheck } from './peak-rss-check';
 import { superviseTrial, type TrialProcessLauncher } from './trial-host';
-import type { TrialMeasurement, TrialRequest } from './trial-messages';
+import type { TrialRequest } from './trial-messages';
 import {
   checkTrialAgainstModel,
   modelMaxContext,
@@ -140,35 +140,6 @@ async function prepareModel(spec: TrialSpec, deps: RunTrialDeps): Promise<Prepar
   // the variant cache's identity: its text must not change under cached variants and stored results
   const kv = spec.kvDtype ? `, KV ${spec.kvDtype}` : '';
   return { inspection, hash: `${source.hash}-${spec.quant}${kv}`, label };
-}
-
-function summaryOf(measurement: TrialMeasurement): NonNullable<TrialResult['summary']> {
-  const reps = measurement.repetitions;
-  const decode = summarize(reps.map((rep) => rep.decodeTokensPerSecond));
-  const prefill = summarize(reps.map((rep) => rep.prefillTokensPerSecond));
-  const steps = reps.flatMap((rep) => rep.decodeStepMs);
-  const sampling = reps.flatMap((rep) => rep.samplingMs ?? []);
-  return {
-    ttftMs: summarize(reps.map((rep) => rep.ttftMs)),
-    prefillTokensPerSecond: prefill,
-    decodeTokensPerSecond: decode,
-    perTokenMs: {
-      p50: percentile(steps, 50),
-      p90: percentile(steps, 90),
-      p99: percentile(steps, 99),
-      mean: steps.reduce((sum, ms) => sum + ms, 0) / steps.length,
-    },
-    ...(sampling.length > 0
-      ? {
-          samplingMs: {
-            p50: percentile(sampling, 50),
-            mean: sampling.reduce((sum, ms) => sum + ms, 0) / sampling.length,
-            max: Math.max(...sampling),
-          },
-        }
-      : {}),
-    noisy: decode.n > 1 && (decode.cv > NOISY_CV || prefill.cv > NOISY_CV),
-  };
 }
 
 /** Tokens per run when the model fills the depth: llama.cpp's default ubatch, and memory-safe at 32K. */
@@ -371,7 +342,7 @@ export async function runTrial(input: TrialSpecInput, deps: RunTrialDeps): Promi
         ...(outcome.failure ? { failure: outcome.failure } : {}),
       };
     }
-    const summary = summaryOf(measurement);
+    const summary = summarizeRepetitions(measurement.repetitions);
     // mean tokens cached while the decode steps ran: step i attends over depth + P + i cached tokens
     const kvTokensDuringDecode = spec.depthTokens + spec.promptTokens + (spec.generateTokens - 1) / 2;
     const peak = peakRssCheck(measurement.peakRss, outcome.memoryTimeline, intervalMs);

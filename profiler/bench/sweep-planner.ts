@@ -22,9 +22,6 @@ export class SweepSpecError extends Error {
   override name = 'SweepSpecError';
 }
 
-/** Above this many trials a sweep needs an explicit yes: hours of machine time are easy to ask for. */
-export const LARGE_SWEEP_TRIALS = 500;
-
 /** A configuration's stable identity: resume matches finished trials by it, whatever the plan order. */
 export function trialKey(spec: TrialSpec): string {
   return createHash('sha256').update(trialIdentity(spec)).digest('hex').slice(0, 16);

@@ -2,7 +2,7 @@ import type { Fit, TrialEstimate, TrialModel, TrialSpec } from '../api';
 import { kvBytesPerToken, parameterCount, resolveModel, uniqueParameterCount } from '../../common/catalog';
 import { resolvePreset, runsAsStored } from '../../common/quant-presets';
 import { TIGHT_SHARE } from '../../common/analysis/fit-verdict';
-import { runtimeOverheadBytes } from '../../common/analysis/kv-pressure';
+import { runtimeOverheadBytes, runtimeOverheadText } from '../../common/analysis/kv-pressure';
 
 /**
  * What a trial should need before it runs: weights + the KV cache as the trial will hold it + runtime
@@ -162,7 +162,6 @@ export function estimateTrial(
   let fit: Fit = 'fits';
   if (budgetBytes !== undefined)
     fit = peakBytes > budgetBytes ? 'will-not-fit' : peakBytes > TIGHT_SHARE * budgetBytes ? 'tight' : 'fits';
-  const packed = !['fp32', 'fp16'].includes(spec.quant);
   return {
     weightsBytes,
     kvBytes,
@@ -172,7 +171,7 @@ export function estimateTrial(
     fit,
     basis:
       `estimated: ${facts.basis}, KV at ${tokens} tokens${shared ? ' (a shared buffer)' : ''} ` +
-      `held ${copies}× (onnxruntime-node copies it out each step), overhead ${packed ? '0.25' : '1'}× weights + 150 MiB; ` +
+      `held ${copies}× (onnxruntime-node copies it out each step), overhead ${runtimeOverheadText(spec.quant)}; ` +
       `time from ${context.bandwidthSource}`,
   };
 }

@@ -1,15 +1,9 @@
 import { InvalidArgumentError, Option } from 'commander';
-import type { DeviceTarget, LatencyGoal, RooflineBandwidth } from '../api';
-import { deviceTargets, resolveTarget, type HereMachine } from '../../common/analysis/device-targets';
-import { environmentOf } from '../bench/run-trial';
-import { appFactsFromPackage } from '../engine/app-facts';
-import { bandwidthForRoofline, memoryBandwidthCacheFile } from '../runtime/memory-bandwidth';
-import { hereMachine } from '../runtime/here-machine';
-import { probeSystem } from '../runtime/system-probe';
+import type { LatencyGoal } from '../api';
 
 /**
- * What `targets`, `kv`, `analyze` and `report` share: the --target and --goal flags, and this machine's
- * measured bandwidth (the "this-machine" target).
+ * What `targets`, `kv`, `analyze` and `report` share: the --target and --goal flags. The engine resolves
+ * the targets (and measures this machine's bandwidth when one is this machine).
  */
 
 const goalUsage =
@@ -92,50 +86,4 @@ export function targetOption(scope = ''): Option {
   )
     .argParser((value: string, previous: string[]) => [...previous, value])
     .default([], 'every preset and this machine');
-}
-
-/**
- * This machine's memory bandwidth as the trials' roofline uses it: read from the data folder's cache, or
- * measured now (seconds, said on stderr) and cached for the next time.
- */
-export async function thisMachineBandwidth(dataDir: string): Promise<RooflineBandwidth> {
-  const environment = environmentOf(await probeSystem(appFactsFromPackage('cli', dataDir)));
-  return bandwidthForRoofline(dataDir, environment, {
-    onMeasure: (what) =>
-      process.stderr.write(
-        `Measuring ${what} (a few seconds; cached in ${memoryBandwidthCacheFile(dataDir)})…\n`,
-      ),
-  });
-}
-
-/** This machine as a target, or undefined (no such target) when its bandwidth could not be measured. */
-export function targetMachine(bandwidth: RooflineBandwidth): HereMachine | undefined {
-  return hereMachine(bandwidth.status === 'measured' ? bandwidth.bytesPerSecond : undefined);
-}
-
-const wantsThisMachine = (spec: string): boolean =>
-  !spec.includes('=') && spec.trim().toLowerCase() === 'this-machine';
-
-/**
- * The targets --target asked for, in order (default: every preset and this machine). This machine's
- * bandwidth is looked up (or measured) only when it is one of them. Two targets with one id are refused:
- * reports key their columns by id.
- */
-export async function resolveTargets(specs: readonly string[], dataDir: string): Promise<DeviceTarget[]> {
-  const bandwidth =
-    specs.length === 0 || specs.some(wantsThisMachine)
-      ? targetMachine(await thisMachineBandwidth(dataDir))
-      : undefined;
-  const targets =
-    specs.length === 0 ? deviceTargets(bandwidth) : specs.map((spec) => resolveTarget(spec, bandwidth));
-  const seen = new Set<string>();
-  for (const target of targets) {
-    if (seen.has(target.id)) {
-      throw new RangeError(
-        `Target "${target.id}" is given twice: name each target once (a custom one by its own name= or id=).`,
-      );
-    }
-    seen.add(target.id);
-  }
-  return targets;
 }

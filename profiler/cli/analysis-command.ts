@@ -1,32 +1,15 @@
 import { Option, type Command } from 'commander';
-import { TrialSpecSchema, type DeviceTarget, type KvPressureReport, type LatencyGoal } from '../api';
-import { deviceTargets } from '../../common/analysis/device-targets';
-import { kvElementBytes, kvModelFromSpec, kvPressure } from '../../common/analysis/kv-pressure';
-import { analyzeRun } from '../../common/analysis/run-analysis';
-import { estimateTrial } from '../bench/sweep-planner';
-import { parseOverrides, resolveModel, type ResolvedModel } from '../../common/catalog';
-import {
-  analysisSections,
-  maxContextCell,
-  targetNotes,
-  targetsTable,
-  type ReportBlock,
-  type ReportSection,
-  type ReportTable,
-} from '../store/exporters';
-import { resolvePreset } from '../../common/quant-presets';
-import { kvVariantLabel, variantLabel } from '../../common/labels';
+import type { KvPressureReport, LatencyGoal } from '../api';
+import { kvElementBytes } from '../../common/analysis/kv-pressure';
+import { parseOverrides, resolveModel } from '../../common/catalog';
+import { kvVariantLabel, maxContextText } from '../../common/labels';
 import { formatContext, formatPercent, wholeNumber } from '../../common/number-format';
+import type { ReportBlock, ReportSection, ReportTable } from '../../common/report-blocks';
 import { formatBytesPrecise } from '../../common/units';
-import {
-  goalOption,
-  resolveTargets,
-  targetMachine,
-  targetOption,
-  thisMachineBandwidth,
-} from './analysis-command-options';
+import { goalOption, targetOption } from './analysis-command-options';
+import type { EngineOf } from './cli-engine';
 import { parseNumberList } from './number-lists';
-import { openRun } from './runs-command';
+import { runSource } from './runs-command';
 import { formatBandwidth } from './system-command';
 import { formatTable } from './text-table';
 
@@ -121,49 +104,6 @@ interface KvOptions {
   json?: boolean;
 }
 
-/**
- * The KV pressure of a catalog model (with what-if overrides) at a quantization preset: weights and
- * overhead as the sweep planner estimates them, the KV cache from the architecture.
- */
-function catalogKvPressure(
-  resolved: ResolvedModel,
-  options: KvOptions,
-  targets: readonly DeviceTarget[],
-): KvPressureReport {
-  const kvDtype = options.kvDtype ?? resolvePreset(options.quant).kvDtype;
-  const spec = TrialSpecSchema.parse({
-    model: { kind: 'catalog', id: resolved.id, overrides: resolved.overrides },
-    quant: options.quant,
-    kvDtype,
-  });
-  // only the memory figures are read; the time estimate needs a bandwidth, and any positive one does
-  const estimate = estimateTrial(
-    spec,
-    { bandwidthBytesPerSecond: 1e9, bandwidthSource: 'unused' },
-    undefined,
-  );
-  const model = kvModelFromSpec({
-    // the KV dtype is the report's own column: the label names model and preset
-    label: variantLabel({ ...spec, kvDtype: undefined }),
-    spec: resolved.spec,
-    kvDtype,
-    weightsBytes: estimate.weightsBytes,
-    quant: options.quant,
-    overheadBytes: estimate.overheadBytes,
-  });
-  return kvPressure(
-    {
-      ...model,
-      basis:
-        `estimated as the sweep planner does: weights = parameters × the ${options.quant} preset's bytes ` +
-        'per parameter; overhead = 150 MiB + pre-packed weights (1× for fp32/fp16, 0.25× for packed ' +
-        'integer presets). Run a trial to measure both.',
-    },
-    targets,
-    options.context ?? [],
-  );
-}
-
 function kvText(report: KvPressureReport, shape: string): string {
   const contexts = report.contexts.map((context) => [
     wholeNumber(context.contextTokens),
@@ -175,7 +115,7 @@ function kvText(report: KvPressureReport, shape: string): string {
     fit.targetName,
     formatBytesPrecise(fit.memoryBytes),
     fit.kvRoomBytes < 0 ? 'none' : formatBytesPrecise(fit.kvRoomBytes),
-    maxContextCell(fit),
+    maxContextText(fit),
   ]);
   return [
     `${kvVariantLabel(report)}: ${wholeNumber(report.bytesPerToken)} B/token (${shape})`,
@@ -188,25 +128,21 @@ function kvText(report: KvPressureReport, shape: string): string {
   ].join('\n\n');
 }
 
-export function registerAnalysisCommands(program: Command, dataDirOf: () => string): void {
+export function registerAnalysisCommands(program: Command, engineOf: EngineOf): void {
   program
     .command('targets')
     .description('the device targets verdicts are judged against: presets and this machine')
     .option('--json', 'print the targets as JSON (DeviceTarget[])')
     .action(async (options: { json?: boolean }) => {
-      const bandwidth = await thisMachineBandwidth(dataDirOf());
-      const targets = deviceTargets(targetMachine(bandwidth));
+      const { targets, bandwidth, table, notes } = await engineOf().targetsReport();
       if (options.json) {
         process.stdout.write(`${JSON.stringify(targets, null, 2)}\n`);
         return;
       }
-      const table = targetsTable(targets);
       process.stdout.write(
         [
           formatTable(table.headers, table.rows),
-          targetNotes(targets)
-            .map((note) => wrap(note, '- ', '  '))
-            .join('\n'),
+          notes.map((note) => wrap(note, '- ', '  ')).join('\n'),
           formatBandwidth(bandwidth),
           wrap(
             'Use one with --target <id> (kv, analyze, report), or describe your own: ' +
@@ -233,16 +169,21 @@ export function registerAnalysisCommands(program: Command, dataDirOf: () => stri
     .addOption(targetOption())
     .option('--json', 'print the KV pressure report as JSON')
     .action(async (id: string, options: KvOptions) => {
-      // model and preset first: a typo should not wait for a bandwidth measurement
-      const resolved = resolveModel(id, options.override ? parseOverrides(options.override) : {});
-      resolvePreset(options.quant);
-      const targets = await resolveTargets(options.target, dataDirOf());
-      const report = catalogKvPressure(resolved, options, targets);
+      const overrides = options.override ? parseOverrides(options.override) : {};
+      // the engine checks model and preset before it resolves targets: a typo does not wait for a measurement
+      const report = await engineOf().kvPressure({
+        model: id,
+        overrides,
+        quant: options.quant,
+        ...(options.kvDtype ? { kvDtype: options.kvDtype } : {}),
+        ...(options.context ? { contexts: options.context } : {}),
+        targets: options.target,
+      });
       if (options.json) {
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         return;
       }
-      const { spec } = resolved;
+      const { spec } = resolveModel(id, overrides);
       const shape =
         `2 (K and V) · ${spec.numHiddenLayers} layers · ${spec.numKeyValueHeads} KV heads · ` +
         `${spec.headDim} head dim · ${kvElementBytes(report.kvDtype)} B`;
@@ -258,20 +199,21 @@ export function registerAnalysisCommands(program: Command, dataDirOf: () => stri
     .addOption(goalOption())
     .option('--json', 'print the analysis as JSON (RunAnalysis)')
     .action(async (run: string, options: { target: string[]; goal?: LatencyGoal; json?: boolean }) => {
-      const dataDir = dataDirOf();
-      const doc = await openRun(dataDir, run);
-      const targets = await resolveTargets(options.target, dataDir);
-      const analysis = analyzeRun(doc, { targets, ...(options.goal ? { goal: options.goal } : {}) });
+      const report = await engineOf().analysisReport(runSource(run), {
+        targets: options.target,
+        ...(options.goal ? { goal: options.goal } : {}),
+      });
+      const { analysis } = report;
       if (options.json) {
         process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
         return;
       }
       const ok = analysis.verdicts.length;
       process.stdout.write(
-        `Run ${doc.id} "${doc.name}": ${ok} measured configuration${ok === 1 ? '' : 's'} on ` +
-          `${targets.length} target${targets.length === 1 ? '' : 's'} ` +
+        `Run ${report.run.id} "${report.run.name}": ${ok} measured configuration${ok === 1 ? '' : 's'} on ` +
+          `${analysis.targets.length} target${analysis.targets.length === 1 ? '' : 's'} ` +
           `(contexts ${analysis.contextsTokens.map(formatContext).join(', ')}).\n\n` +
-          `${sectionsText(analysisSections(analysis))}\n`,
+          `${sectionsText(report.sections)}\n`,
       );
     });
 }

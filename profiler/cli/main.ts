@@ -1,9 +1,8 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { appFactsFromPackage } from '../engine/app-facts';
-import { createEngine } from '../engine/create-engine';
+import { resolveDataDir } from '../engine';
 import { assertBindAllowed } from '../serve/bind-policy';
-import { resolveDataDir } from '../store/data-dir';
 import { registerAnalysisCommands } from './analysis-command';
+import { cliEngine } from './cli-engine';
 import { registerModelsCommand } from './models-command';
 import { registerQuantizeCommands } from './quantize-command';
 import { registerRunCommand } from './run-command';
@@ -40,8 +39,7 @@ function buildProgram(): Command {
       "measure the memory's read bandwidth (the roofline's bound) and onnxruntime's GEMV again, and print both",
     )
     .action(async (options: { json?: boolean; measureBandwidth?: boolean }) => {
-      const dataDir = resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
-      const engine = createEngine(appFactsFromPackage('cli', dataDir));
+      const engine = cliEngine(resolveDataDir(program.opts<{ dataDir?: string }>().dataDir));
       const info = await engine.system();
       if (!options.measureBandwidth) {
         process.stdout.write(
@@ -86,12 +84,13 @@ function buildProgram(): Command {
     );
 
   const dataDirOf = (): string => resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
+  const engineOf = (): ReturnType<typeof cliEngine> => cliEngine(dataDirOf());
   registerModelsCommand(program, dataDirOf);
-  registerRunCommand(program, dataDirOf);
-  registerQuantizeCommands(program, dataDirOf);
-  registerSweepCommand(program, dataDirOf);
-  registerRunsCommands(program, dataDirOf);
-  registerAnalysisCommands(program, dataDirOf);
+  registerRunCommand(program, engineOf);
+  registerQuantizeCommands(program, dataDirOf, engineOf);
+  registerSweepCommand(program, engineOf);
+  registerRunsCommands(program, engineOf);
+  registerAnalysisCommands(program, engineOf);
 
   return program;
 }

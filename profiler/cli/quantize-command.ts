@@ -5,10 +5,11 @@ import type { QualityReport } from '../api';
 import { formatPercent } from '../../common/number-format';
 import { formatBytes } from '../../common/units';
 import { parseOverrides } from '../../common/catalog';
-import { prepareCatalogVariant } from '../bench/variant-cache';
 import { QUANT_PRESET_NAMES, resolvePreset, type QuantOptionsInput } from '../../common/quant-presets';
 import { quantizeVariant, type QuantizationRecord } from '../../quantization/quantize-variant';
 import { measureQuality } from '../../quantization/quality';
+import type { Engine } from '../engine';
+import type { EngineOf } from './cli-engine';
 import { createByteProgress } from './progress-bar';
 
 const whole =
@@ -36,21 +37,17 @@ interface QuantizeCommandOptions {
 /** The source folder: a model folder / .onnx as given, or a catalog model's fp32 variant (built once). */
 export async function sourceFolder(
   model: string,
-  dataDir: string,
+  engine: Engine,
   catalog: { style: 'fused' | 'standard'; override?: string; seed: number },
 ): Promise<string> {
   if (existsSync(model)) return model;
-  const variant = await prepareCatalogVariant(
-    {
-      kind: 'catalog',
-      id: model,
-      overrides: catalog.override ? parseOverrides(catalog.override) : {},
-      style: catalog.style,
-      seed: catalog.seed,
-    },
-    dataDir,
-  );
-  return variant.dir;
+  return engine.catalogModelFolder({
+    kind: 'catalog',
+    id: model,
+    overrides: catalog.override ? parseOverrides(catalog.override) : {},
+    style: catalog.style,
+    seed: catalog.seed,
+  });
 }
 
 function formatRecord(dir: string, record: QuantizationRecord, built: boolean): string {
@@ -91,7 +88,11 @@ function formatQuality(report: QualityReport): string {
   ].join('\n');
 }
 
-export function registerQuantizeCommands(program: Command, dataDirOf: () => string): void {
+export function registerQuantizeCommands(
+  program: Command,
+  dataDirOf: () => string,
+  engineOf: EngineOf,
+): void {
   program
     .command('quantize <model>')
     .description(
@@ -134,7 +135,7 @@ export function registerQuantizeCommands(program: Command, dataDirOf: () => stri
       };
       const quantOptions = resolvePreset(options.preset, overrides);
       const dataDir = dataDirOf();
-      const source = await sourceFolder(model, dataDir, options);
+      const source = await sourceFolder(model, engineOf(), options);
       const progress = createByteProgress(`Quantizing (${options.preset})`);
       const interrupt = new AbortController();
       const onInterrupt = (): void =>

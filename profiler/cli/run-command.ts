@@ -2,10 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { ExecutionProviderSchema, type TrialModel, type TrialSpecInput } from '../api';
 import { parseOverrides } from '../../common/catalog';
-import { forkTrialLauncher } from '../bench/fork-trial-host';
-import { runTrial } from '../bench/run-trial';
-import { appFactsFromPackage } from '../engine/app-facts';
-import { probeSystem } from '../runtime/system-probe';
+import type { EngineOf } from './cli-engine';
 import { formatTrialResult } from './run-format';
 import { createStepProgress } from './progress-bar';
 
@@ -125,7 +122,7 @@ function specOf(options: RunOptions): TrialSpecInput {
   };
 }
 
-export function registerRunCommand(program: Command, dataDirOf: () => string): void {
+export function registerRunCommand(program: Command, engineOf: EngineOf): void {
   program
     .command('run')
     .description(
@@ -203,7 +200,7 @@ export function registerRunCommand(program: Command, dataDirOf: () => string): v
     )
     .option('--json', 'print one JSON document (the TrialResult schema) instead of the table')
     .action(async (options: RunOptions) => {
-      const dataDir = dataDirOf();
+      const engine = engineOf();
       const spec = specOf(options);
       const progress = createStepProgress();
       const interrupt = new AbortController();
@@ -211,10 +208,7 @@ export function registerRunCommand(program: Command, dataDirOf: () => string): v
       process.once('SIGINT', onInterrupt);
       let streamedText = false;
       try {
-        const result = await runTrial(spec, {
-          launcher: forkTrialLauncher(),
-          dataDir,
-          system: () => probeSystem(appFactsFromPackage('cli', dataDir)),
+        const result = await engine.runTrial(spec, {
           signal: interrupt.signal,
           onProgress: (event) => {
             if (event.text !== undefined && !options.json) {

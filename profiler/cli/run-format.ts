@@ -3,7 +3,7 @@ import { trialLabel } from '../../common/labels';
 import { formatMeanSd, formatPercent } from '../../common/number-format';
 import { depthText, fillText, kvBufferText } from '../../common/trial-setup';
 import { formatBytes } from '../../common/units';
-import { NOISY_CV } from '../runtime/statistics';
+import { NOISY_CV } from '../../common/statistics';
 
 const ms = (value: number): string => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} ms`;
 const rate = (value: number): string => `${value < 100 ? value.toFixed(1) : value.toFixed(0)} tok/s`;

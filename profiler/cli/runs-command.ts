@@ -1,22 +1,33 @@
 import { Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
-import type { LatencyGoal, RunDocument } from '../api';
+import { ExportFormatSchema, type ExportFormat, type ExportOptions, type LatencyGoal } from '../api';
 import { formatBytes } from '../../common/units';
-import { analyzeRun } from '../../common/analysis/run-analysis';
-import { writeFileAtomic } from '../store/atomic-write';
-import { EXPORT_FORMATS, exportRun, type ExportFormat } from '../store/exporters';
-import { readRunFile } from '../store/run-parse';
-import { createRunStore } from '../store/run-store';
-import { goalOption, resolveTargets, targetOption } from './analysis-command-options';
+import { writeFileAtomic, type Engine, type RunSource } from '../engine';
+import { goalOption, targetOption } from './analysis-command-options';
+import type { EngineOf } from './cli-engine';
 import { formatTable } from './text-table';
 
-/** A run by id from the store, or a run file given by path (a colleague's). */
-export async function openRun(dataDir: string, idOrFile: string): Promise<RunDocument> {
-  if (idOrFile.endsWith('.json') && existsSync(idOrFile)) return (await readRunFile(idOrFile)).doc;
-  return createRunStore(dataDir).load(idOrFile);
+/** A run argument: a run file given by path (a colleague's, not in the store), else a run id. */
+export function runSource(idOrFile: string): RunSource {
+  return idOrFile.endsWith('.json') && existsSync(idOrFile) ? { file: idOrFile } : { runId: idOrFile };
 }
 
-export function registerRunsCommands(program: Command, dataDirOf: () => string): void {
+/** The engine's export of a run, from the store or from a run file: the same text either way. */
+async function exportOf(
+  engine: Engine,
+  run: string,
+  format: ExportFormat,
+  options: ExportOptions = {},
+): Promise<string> {
+  const source = runSource(run);
+  const exported =
+    'file' in source
+      ? await engine.exportRunFile(source.file, format, options)
+      : await engine.exportRun(source.runId, format, options);
+  return exported.text;
+}
+
+export function registerRunsCommands(program: Command, engineOf: EngineOf): void {
   const runs = program
     .command('runs')
     .description('the run store: list, show, rename, tag, delete, restore, import');
@@ -26,7 +37,7 @@ export function registerRunsCommands(program: Command, dataDirOf: () => string):
     .description('runs in the data folder, newest first')
     .option('--json', 'print the list as JSON')
     .action(async (options: { json?: boolean }) => {
-      const { runs: list, problems } = await createRunStore(dataDirOf()).list();
+      const { runs: list, problems } = await engineOf().listRuns();
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ runs: list, problems }, null, 2)}\n`);
         return;
@@ -56,16 +67,18 @@ export function registerRunsCommands(program: Command, dataDirOf: () => string):
     .description('a run as Markdown tables (or its document with --json)')
     .option('--json', 'print the run document')
     .action(async (run: string, options: { json?: boolean }) => {
-      const doc = await openRun(dataDirOf(), run);
-      process.stdout.write(options.json ? exportRun(doc, 'json') : exportRun(doc, 'md'));
+      // the run's own tables: `report` is the one that judges it on device targets
+      process.stdout.write(
+        await exportOf(engineOf(), run, options.json ? 'json' : 'md', { analysis: false }),
+      );
     });
 
   runs
     .command('rename <run> <name>')
     .description('rename a run')
     .action(async (run: string, name: string) => {
-      const doc = await createRunStore(dataDirOf()).rename(run, name);
-      process.stdout.write(`${doc.id} is now "${doc.name}".\n`);
+      const renamed = await engineOf().renameRun(run, name);
+      process.stdout.write(`${renamed.id} is now "${renamed.name}".\n`);
     });
 
   runs
@@ -73,16 +86,15 @@ export function registerRunsCommands(program: Command, dataDirOf: () => string):
     .description('add tags to a run (--remove to take them off)')
     .option('--remove', 'remove these tags instead')
     .action(async (run: string, tags: string[], options: { remove?: boolean }) => {
-      const store = createRunStore(dataDirOf());
-      const doc = options.remove ? await store.untag(run, tags) : await store.tag(run, tags);
-      process.stdout.write(`${doc.id} tags: ${doc.tags.join(', ') || '(none)'}\n`);
+      const tagged = await engineOf().tagRun(run, tags, options.remove ?? false);
+      process.stdout.write(`${tagged.id} tags: ${tagged.tags.join(', ') || '(none)'}\n`);
     });
 
   runs
     .command('delete <run>')
     .description('move a run to the trash (runs restore brings it back)')
     .action(async (run: string) => {
-      await createRunStore(dataDirOf()).delete(run);
+      await engineOf().deleteRun(run);
       process.stdout.write(`Deleted ${run} (undo: edge-workbench runs restore ${run}).\n`);
     });
 
@@ -90,17 +102,17 @@ export function registerRunsCommands(program: Command, dataDirOf: () => string):
     .command('restore <run>')
     .description('bring a deleted run back')
     .action(async (run: string) => {
-      const doc = await createRunStore(dataDirOf()).restore(run);
-      process.stdout.write(`Restored ${doc.id}.\n`);
+      const restored = await engineOf().restoreRun(run);
+      process.stdout.write(`Restored ${restored.id}.\n`);
     });
 
   runs
     .command('import <file>')
     .description('store a run file from another machine (validated first)')
     .action(async (file: string) => {
-      const { run, originalId } = await createRunStore(dataDirOf()).importFile(file);
+      const { id, originalId } = await engineOf().importRunFile(file);
       process.stdout.write(
-        `Imported ${file} as ${run.id}${run.id === originalId ? '' : ` (its id ${originalId} was taken)`}.\n`,
+        `Imported ${file} as ${id}${id === originalId ? '' : ` (its id ${originalId} was taken)`}.\n`,
       );
     });
 
@@ -110,7 +122,9 @@ export function registerRunsCommands(program: Command, dataDirOf: () => string):
       'export a run (id, or a run .json file) as a self-contained HTML report, Markdown, CSV or JSON',
     )
     .addOption(
-      new Option('--format <format>', 'html, md, csv or json').choices([...EXPORT_FORMATS]).default('html'),
+      new Option('--format <format>', 'html, md, csv or json')
+        .choices([...ExportFormatSchema.options])
+        .default('html'),
     )
     .option('--out <file>', 'write here (default: print to stdout)')
     .addOption(targetOption('html and md: '))
@@ -120,8 +134,10 @@ export function registerRunsCommands(program: Command, dataDirOf: () => string):
         run: string,
         options: { format: ExportFormat; out?: string; target: string[]; goal?: LatencyGoal },
       ) => {
-        const dataDir = dataDirOf();
-        const doc = await openRun(dataDir, run);
+        const text = await exportOf(engineOf(), run, options.format, {
+          targets: options.target,
+          ...(options.goal ? { goal: options.goal } : {}),
+        });
         // html and md judge the run on device targets; csv and json stay the run's own data
         const judged = options.format === 'html' || options.format === 'md';
         if (!judged && (options.target.length > 0 || options.goal)) {
@@ -129,13 +145,6 @@ export function registerRunsCommands(program: Command, dataDirOf: () => string):
             `--target and --goal apply to html and md only; ${options.format} ignores them.\n`,
           );
         }
-        const analysis = judged
-          ? analyzeRun(doc, {
-              targets: await resolveTargets(options.target, dataDir),
-              ...(options.goal ? { goal: options.goal } : {}),
-            })
-          : undefined;
-        const text = exportRun(doc, options.format, analysis ? { analysis } : {});
         if (options.out) {
           await writeFileAtomic(options.out, text);
           process.stderr.write(`Wrote ${options.out}\n`);

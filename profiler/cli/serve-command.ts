@@ -1,8 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { appFactsFromPackage } from '../engine/app-facts';
-import { createEngine } from '../engine/create-engine';
-import { createModelRoots, type ModelRoots } from '../engine/model-roots';
+import { appFactsFromPackage, createEngine, createModelRoots, type ModelRoots } from '../engine';
 import { reachableUrls } from '../serve/reachable-urls';
 import { startServeServer } from '../serve/serve-server';
 

@@ -1,22 +1,17 @@
 import cliProgress from 'cli-progress';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync } from 'node:fs';
-import type { RunDocument, SweepEvent, SweepSpecInput, TrialModel } from '../api';
-import { formatBytes } from '../../common/units';
-import { parseBytes } from '../../common/units';
-import { forkTrialLauncher } from '../bench/fork-trial-host';
-import { environmentOf } from '../bench/run-trial';
-import { sweepEstimateContext } from '../bench/sweep-estimates';
-import { LARGE_SWEEP_TRIALS, planSweep } from '../bench/sweep-planner';
-import { newRunDocument, runSweep, storeSink } from '../bench/sweep-runner';
-import { qualityVariantLabel, trialLabel } from '../../common/labels';
-import { appFactsFromPackage } from '../engine/app-facts';
+import type { RunDocument, SweepEvent, SweepSpecInput, TrialModel, WorkbenchEvent } from '../api';
+import { formatBytes, parseBytes } from '../../common/units';
+import { qualityVariantLabel } from '../../common/labels';
 import { parseOverrides } from '../../common/catalog';
-import { probeSystem } from '../runtime/system-probe';
-import { writeFileAtomic } from '../store/atomic-write';
-import { createRunStore } from '../store/run-store';
+import { writeFileAtomic, type SweepRequest, type SweepStart } from '../engine';
+import type { EngineOf } from './cli-engine';
 import { parseNumberList, parseWordList } from './number-lists';
 import { readFillFile } from './run-command';
+
+/** Above this many trials a sweep needs an explicit --yes: hours of machine time are easy to ask for. */
+export const LARGE_SWEEP_TRIALS = 500;
 
 interface SweepOptions {
   model?: string[];
@@ -135,7 +130,31 @@ function trialLine(event: Extract<SweepEvent, { type: 'trial-done' }>): string {
   );
 }
 
-export function registerSweepCommand(program: Command, dataDirOf: () => string): void {
+/** What the terminal says before the first trial: what was dropped, what will run, where it is saved. */
+function announce(start: SweepStart, options: SweepOptions): void {
+  const { doc } = start;
+  if (start.resumed) {
+    process.stderr.write(
+      `Resuming ${doc.id}: ${doc.trials.length + doc.skipped.length} of ${doc.plan.length} trials already done.\n`,
+    );
+    return;
+  }
+  if (doc.plan.length > LARGE_SWEEP_TRIALS && !options.yes) {
+    throw new Error(
+      `This sweep has ${doc.plan.length} trials (more than ${LARGE_SWEEP_TRIALS}): narrow it, or pass --yes to run it.`,
+    );
+  }
+  for (const dropped of start.contradictions)
+    process.stderr.write(`skipping ${dropped.label}: ${dropped.reason}\n`);
+  const totalSeconds = doc.plan.reduce((sum, t) => sum + t.estimate.seconds, 0);
+  const wontFit = doc.plan.filter((t) => t.estimate.fit === 'will-not-fit').length;
+  process.stderr.write(
+    `Run ${doc.id}: ${doc.plan.length} trials, about ${Math.ceil(totalSeconds / 60)} min estimated` +
+      `${wontFit ? `, ${wontFit} will not fit the budget and will be skipped` : ''}. Saved to ${start.runsDir} after every trial.\n`,
+  );
+}
+
+export function registerSweepCommand(program: Command, engineOf: EngineOf): void {
   const list = (flag: string, min = 0) => parseNumberList(flag, min);
   program
     .command('sweep')
@@ -209,37 +228,10 @@ export function registerSweepCommand(program: Command, dataDirOf: () => string):
     .option('--resume <run id>', 'continue an interrupted run: only its missing trials run')
     .option('--json', 'print the run document at the end')
     .action(async (options: SweepOptions) => {
-      const dataDir = dataDirOf();
-      const store = createRunStore(dataDir);
-      const system = await probeSystem(appFactsFromPackage('cli', dataDir));
-      let doc: RunDocument;
-      if (options.resume) {
-        doc = await store.load(options.resume);
-        process.stderr.write(
-          `Resuming ${doc.id}: ${doc.trials.length + doc.skipped.length} of ${doc.plan.length} trials already done.\n`,
-        );
-      } else {
-        const environment = environmentOf(system);
-        const spec = sweepSpec(options);
-        const estimates = await sweepEstimateContext(spec, environment, dataDir);
-        const plan = planSweep(spec, estimates);
-        if (plan.trials.length > LARGE_SWEEP_TRIALS && !options.yes) {
-          throw new Error(
-            `This sweep has ${plan.trials.length} trials (more than ${LARGE_SWEEP_TRIALS}): narrow it, or pass --yes to run it.`,
-          );
-        }
-        for (const dropped of plan.contradictions)
-          process.stderr.write(`skipping ${dropped.label}: ${dropped.reason}\n`);
-        const name = options.name ?? 'sweep';
-        doc = newRunDocument(store.newRunId(name), name, plan, environment);
-        const totalSeconds = plan.trials.reduce((sum, t) => sum + t.estimate.seconds, 0);
-        const wontFit = plan.trials.filter((t) => t.estimate.fit === 'will-not-fit').length;
-        process.stderr.write(
-          `Run ${doc.id}: ${plan.trials.length} trials, about ${Math.ceil(totalSeconds / 60)} min estimated` +
-            `${wontFit ? `, ${wontFit} will not fit the budget and will be skipped` : ''}. Saved to ${store.runsDir} after every trial.\n`,
-        );
-      }
-
+      const engine = engineOf();
+      const request: SweepRequest = options.resume
+        ? { resume: options.resume }
+        : { spec: sweepSpec(options), name: options.name ?? 'sweep' };
       const bar = process.stderr.isTTY
         ? new cliProgress.SingleBar(
             {
@@ -250,44 +242,56 @@ export function registerSweepCommand(program: Command, dataDirOf: () => string):
             cliProgress.Presets.shades_classic,
           )
         : undefined;
-      const done = doc.trials.length + doc.skipped.length;
-      bar?.start(doc.plan.length, done, { etaText: '…', label: '' });
-      const interrupt = new AbortController();
+      // set when the sweep starts: its run, its plan's size and how many trials are done
+      let started: { start: SweepStart; done: number } | undefined;
       const onInterrupt = (): void => {
         process.stderr.write(
           '\nCancelling: the running trial stops; finished trials are kept (resume with --resume).\n',
         );
-        interrupt.abort();
+        if (started) void engine.cancelSweep(started.start.doc.id);
       };
-      process.once('SIGINT', onInterrupt);
       const line = (text: string): void => {
         bar?.stop();
         process.stdout.write(`${text}\n`);
-        bar?.start(doc.plan.length, doc.trials.length + doc.skipped.length, { etaText: '…', label: '' });
+        if (started) bar?.start(started.start.doc.plan.length, started.done, { etaText: '…', label: '' });
       };
+      const onSweepEvent = (event: SweepEvent): void => {
+        if (!started) return;
+        if (event.type === 'trial-start')
+          bar?.update(event.index, {
+            etaText: `${Math.ceil(event.etaSeconds / 60)} min`,
+            label: event.label,
+          });
+        else if (event.type === 'trial-done') {
+          started.done += 1;
+          line(trialLine(event));
+          bar?.update(event.index, { etaText: `${Math.ceil(event.etaSeconds / 60)} min` });
+        } else if (event.type === 'trial-skipped') {
+          started.done += 1;
+          line(`- ${event.label}: ${event.reason}`);
+        } else if (event.type === 'quality') {
+          const variant = qualityVariantLabel(started.start.doc.sweep.models, event);
+          line(event.error ? `quality ${variant}: not measured: ${event.error}` : `quality ${variant}…`);
+        }
+      };
+      // the same events the desktop app and serve's clients get
+      const unsubscribe = engine.onEvent((event: WorkbenchEvent) => {
+        if (event.kind === 'sweep' && event.runId === started?.start.doc.id) onSweepEvent(event.event);
+      });
+      let doc: RunDocument;
       try {
-        doc = await runSweep(doc, {
-          sink: storeSink(store),
-          trial: { launcher: forkTrialLauncher(), dataDir, system: async () => system },
-          signal: interrupt.signal,
-          onEvent: (event) => {
-            if (event.type === 'trial-start')
-              bar?.update(event.index, {
-                etaText: `${Math.ceil(event.etaSeconds / 60)} min`,
-                label: trialLabel(doc.plan.find((p) => p.key === event.key)!.spec),
-              });
-            else if (event.type === 'trial-done') {
-              line(trialLine(event));
-              bar?.update(event.index, { etaText: `${Math.ceil(event.etaSeconds / 60)} min` });
-            } else if (event.type === 'trial-skipped') line(`- ${event.label}: ${event.reason}`);
-            else if (event.type === 'quality') {
-              const variant = qualityVariantLabel(doc.sweep.models, event);
-              line(event.error ? `quality ${variant}: not measured: ${event.error}` : `quality ${variant}…`);
-            }
+        doc = await engine.runSweep(request, {
+          onStart: (start) => {
+            announce(start, options);
+            started = { start, done: start.doc.trials.length + start.doc.skipped.length };
+            bar?.start(start.doc.plan.length, started.done, { etaText: '…', label: '' });
+            // Ctrl+C cancels through the engine, as the desktop app's Cancel does
+            process.once('SIGINT', onInterrupt);
           },
         });
       } finally {
         bar?.stop();
+        unsubscribe();
         process.off('SIGINT', onInterrupt);
       }
       if (options.out) await writeFileAtomic(options.out, `${JSON.stringify(doc, null, 2)}\n`);

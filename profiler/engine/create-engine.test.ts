@@ -6,7 +6,7 @@ import { RunAnalysisSchema } from '../api';
 import { environmentOf } from '../bench/run-trial';
 import { probeSystem } from '../runtime/system-probe';
 import { writeBandwidthCacheStub } from '../runtime/test/bandwidth-cache-stub';
-import { exampleRunDocument } from '../store/exporters/test-fixtures';
+import { exampleRunDocument } from '../report/test-fixtures';
 import { createEngine } from './create-engine';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ew-engine-'));
@@ -72,5 +72,102 @@ describe('engine: runs, analysis and storage for the UI', () => {
     expect(usage.runsBytes).toBeGreaterThan(0);
     expect(await engine.clearModelCache()).toEqual({ freedBytes: 1000 });
     expect((await engine.storage()).modelsBytes).toBe(0);
+  });
+});
+
+describe('engine: one export and one analysis, wherever the run comes from', () => {
+  const doc = exampleRunDocument();
+  const runFile = path.join(dataDir, 'colleague-run.json');
+
+  beforeAll(async () => {
+    writeFileSync(runFile, JSON.stringify({ ...doc, id: 'not-in-the-store' }));
+    await engine.importRun(JSON.stringify(doc));
+  });
+
+  it('judges html and md on every preset and this machine unless told otherwise', async () => {
+    const md = (await engine.exportRun(doc.id, 'md')).text;
+    expect(md).toContain('## Device targets and fit');
+    expect(md).toContain('This machine');
+    const plain = (await engine.exportRun(doc.id, 'md', { analysis: false })).text;
+    expect(plain).not.toContain('## Device targets and fit');
+    const judged = await engine.exportRun(doc.id, 'md', {
+      targets: ['phone-4gb'],
+      goal: { minDecodeTokensPerSecond: 100 },
+    });
+    expect(judged.text).toContain('| configuration | Phone, 4 GB RAM (LPDDR4X, entry class) |');
+    expect(judged.text).not.toContain('This machine');
+    expect(judged).toMatchObject({ fileName: `${doc.id}.md`, mimeType: 'text/markdown; charset=utf-8' });
+  });
+
+  it('leaves csv and json the run document’s own data, whatever targets are named', async () => {
+    const csv = (await engine.exportRun(doc.id, 'csv')).text;
+    expect((await engine.exportRun(doc.id, 'csv', { targets: ['phone-4gb'] })).text).toBe(csv);
+    expect(JSON.parse((await engine.exportRun(doc.id, 'json')).text)).toEqual(
+      JSON.parse(JSON.stringify(doc)),
+    );
+  });
+
+  it('exports a run file that is not in the store exactly as one that is', async () => {
+    for (const format of ['md', 'csv', 'html'] as const) {
+      const fromFile = (await engine.exportRunFile(runFile, format)).text;
+      const fromStore = (await engine.exportRun(doc.id, format)).text;
+      expect(fromFile.replaceAll('not-in-the-store', doc.id)).toBe(fromStore);
+    }
+    await expect(engine.exportRunFile(path.join(dataDir, 'missing.json'), 'md')).rejects.toThrow(
+      /missing\.json does not exist/,
+    );
+  });
+
+  it('lays the analysis out as the reports’ sections, for a store run or a run file', async () => {
+    const report = await engine.analysisReport({ file: runFile }, { targets: ['phone-4gb'] });
+    expect(report.run).toEqual({ id: 'not-in-the-store', name: doc.name });
+    expect(report.analysis.targets.map((target) => target.id)).toEqual(['phone-4gb']);
+    expect(report.sections.map((section) => section.id)).toEqual(['fit', 'kv-pressure', 'tradeoffs']);
+    const stored = await engine.analysisReport({ runId: doc.id }, { targets: ['phone-4gb'] });
+    expect(stored.sections).toEqual(report.sections);
+  });
+
+  it('resolves named targets in order and refuses one named twice', async () => {
+    expect((await engine.deviceTargets(['phone-8gb', 'this-machine'])).map((t) => t.id)).toEqual([
+      'phone-8gb',
+      'this-machine',
+    ]);
+    await expect(engine.deviceTargets(['phone-4gb', 'phone-4gb'])).rejects.toThrow(
+      /"phone-4gb" is given twice/,
+    );
+    const { targets, bandwidth, table, notes } = await engine.targetsReport();
+    expect(targets.at(-1)?.id).toBe('this-machine');
+    expect(bandwidth).toMatchObject({ status: 'measured', bytesPerSecond: STUB_BANDWIDTH });
+    expect(table.rows.map((row) => row[1])).toEqual(targets.map((target) => target.id));
+    expect(notes).toHaveLength(targets.length);
+  });
+
+  it('answers a catalog model’s KV pressure, checking model and preset first', async () => {
+    const report = await engine.kvPressure({
+      model: 'mobilellm-r1-950m',
+      kvDtype: 'float16',
+      targets: ['phone-8gb'],
+    });
+    expect(report.bytesPerToken).toBe(33_792);
+    expect(report.targets.map((fit) => fit.targetId)).toEqual(['phone-8gb']);
+    await expect(engine.kvPressure({ model: 'mobilellm-r1-9b' })).rejects.toThrow(/Unknown model/);
+    await expect(engine.kvPressure({ model: 'mobilellm-r1-950m', quant: 'int3' })).rejects.toThrow(
+      /Unknown quantization preset "int3"/,
+    );
+  });
+
+  it('answers renames and tags with what the store now holds', async () => {
+    expect(await engine.renameRun(doc.id, '  renamed  ')).toEqual({ id: doc.id, name: 'renamed' });
+    expect(await engine.tagRun(doc.id, ['a', 'b'])).toEqual({ id: doc.id, tags: [...doc.tags, 'a', 'b'] });
+    expect(await engine.tagRun(doc.id, ['a'], true)).toEqual({ id: doc.id, tags: [...doc.tags, 'b'] });
+  });
+
+  it('imports a run file by path, naming the file when it is not a run', async () => {
+    const bad = path.join(dataDir, 'not-a-run.json');
+    writeFileSync(bad, '{"kind":"something else"}');
+    await expect(engine.importRunFile(bad)).rejects.toThrow(`${bad} is not an Edge LLM Workbench run`);
+    const imported = await engine.importRunFile(runFile);
+    expect(imported.originalId).toBe('not-in-the-store');
+    expect((await engine.loadRun(imported.id)).name).toBe(doc.name);
   });
 });

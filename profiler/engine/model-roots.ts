@@ -1,7 +1,9 @@
 import { realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { WorkbenchCallError, type SweepSpecInput } from '../api';
+import { WorkbenchCallError, type SweepSpecInput, type TrialSpecInput } from '../api';
+
+type TrialModelInput = TrialSpecInput['model'];
 
 /**
  * Which folders the engine may open models from. The CLI runs in the user's own shell and may open any
@@ -124,24 +126,29 @@ export function createModelRoots(
 }
 
 /**
- * The sweep with every model folder replaced by its real path under an allowed folder, checked before
- * anything reads it; a refusal reaches the caller as a 'forbidden' WorkbenchCallError with its message.
+ * A model with its folder replaced by its real path under an allowed folder, checked before anything
+ * reads it; a refusal reaches the caller as a 'forbidden' WorkbenchCallError with its message.
  */
-export async function resolveSweepModels<Spec extends SweepSpecInput>(
-  spec: Spec,
+export async function resolveModelFolder<Model extends TrialModelInput>(
+  model: Model,
   roots: ModelRoots,
-): Promise<Spec> {
+): Promise<Model> {
+  if (model.kind !== 'folder') return model;
   try {
-    const models = await Promise.all(
-      spec.models.map(async (model) =>
-        model.kind === 'folder' ? { ...model, path: await roots.resolve(model.path) } : model,
-      ),
-    );
-    return { ...spec, models };
+    return { ...model, path: await roots.resolve(model.path) };
   } catch (error) {
     if (error instanceof ModelPathRefused) throw new WorkbenchCallError('forbidden', error.message);
     throw error;
   }
+}
+
+/** The sweep with every model folder resolved as resolveModelFolder does. */
+export async function resolveSweepModels<Spec extends SweepSpecInput>(
+  spec: Spec,
+  roots: ModelRoots,
+): Promise<Spec> {
+  const models = await Promise.all(spec.models.map((model) => resolveModelFolder(model, roots)));
+  return { ...spec, models };
 }
 
 /** For SystemInfo.allowedModelFolders: null means any folder. */

@@ -3,7 +3,8 @@ import { shallowMount } from '@vue/test-utils';
 import { createPinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import App from './App.vue';
-import { provideBackend, type WorkbenchBackend } from './backend/workbench-backend';
+import { createFakeBackend } from '../test/fake-backend';
+import { provideBackend } from './backend/workbench-backend';
 import { THEME_STORAGE_KEY } from './stores/theme-store';
 
 // happy-dom has no canvas to warm Chart.js up on
@@ -15,11 +16,7 @@ describe('the header theme control', () => {
   beforeEach(() => {
     localStorage.clear();
     document.documentElement.removeAttribute('data-theme');
-    provideBackend({
-      kind: 'socket',
-      location: 'test',
-      onEvent: () => () => {},
-    } as unknown as WorkbenchBackend);
+    provideBackend(createFakeBackend());
   });
 
   it('offers System, Light and Dark under a label, on a control the keyboard reaches', () => {

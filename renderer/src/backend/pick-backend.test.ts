@@ -1,15 +1,14 @@
-import { describe, expect, it, vi } from 'vitest';
-import type { SystemInfo, WorkbenchApi, WorkbenchEvents } from '../../../profiler/api';
-
-/** A preload bridge with only what a test calls. */
-type Bridge = WorkbenchApi & WorkbenchEvents;
+import { describe, expect, it } from 'vitest';
+import { createFakeBackend } from '../../test/fake-backend';
+import { systemInfo } from '../../test/system-info';
 import { pickBackend } from './pick-backend';
 
 const location = { origin: 'http://127.0.0.1:7420', search: '' };
 
 describe('pickBackend', () => {
   it('uses the Electron bridge when the preload exposed one', async () => {
-    const bridge = { system: vi.fn(async () => ({}) as SystemInfo), onEvent: vi.fn() } as unknown as Bridge;
+    // the preload's bridge has the backend's methods and onEvent
+    const bridge = createFakeBackend({ system: async () => systemInfo() }, { kind: 'electron' });
     const backend = pickBackend({ workbench: bridge, location });
     expect(backend.kind).toBe('electron');
     await backend.system();
@@ -23,13 +22,16 @@ describe('pickBackend', () => {
   });
 
   it("turns Electron's IPC error wrapper back into the engine's own message", async () => {
-    const bridge = {
-      system: vi.fn(async () => {
-        throw new Error(
-          "Error invoking remote method 'workbench:system': Error: Invalid arguments for system",
-        );
-      }),
-    } as unknown as Bridge;
+    const bridge = createFakeBackend(
+      {
+        system: async () => {
+          throw new Error(
+            "Error invoking remote method 'workbench:system': Error: Invalid arguments for system",
+          );
+        },
+      },
+      { kind: 'electron' },
+    );
     await expect(pickBackend({ workbench: bridge, location }).system()).rejects.toThrow(
       /^Invalid arguments for system$/,
     );

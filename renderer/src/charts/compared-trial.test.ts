@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { comparedTrials, distinguishingLabels, isMeasured, seriesIdentity } from './compared-trial';
-import { depthRun, KEYS, measuredOf, smolRun } from './test-fixtures';
+import { depthRun, KEYS, measuredOf, smolRun } from '../../test/compare-runs';
 
 describe('compared trials', () => {
   it('gives every trial of every run an id unique across runs, and keeps failed trials out of the measured', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_KEYS, contextRun } from './context-run.fixtures';
+import { CONTEXT_KEYS, contextRun } from '../../test/context-run';
 import { distinctContexts, hasContextSweep, latencyContextData, memoryContextData } from './context-data';
 import { hasDepthSweep, latencyDepthData } from './latency-depth-data';
-import { depthRun, measuredOf, smolRun, trialByKey } from './test-fixtures';
+import { depthRun, measuredOf, smolRun, trialByKey } from '../../test/compare-runs';
 
 describe('latency and memory vs context', () => {
   const trials = measuredOf(contextRun());

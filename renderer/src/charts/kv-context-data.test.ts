@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { STANDARD_CONTEXTS_TOKENS as KV_CONTEXTS } from '../../../common/contexts';
 import { formatContext as contextLabel } from '../../../common/number-format';
 import { kvContextData, kvContextSeries } from './kv-context-data';
-import { depthRun, measuredOf, smolRun } from './test-fixtures';
+import { depthRun, measuredOf, smolRun } from '../../test/compare-runs';
 
 describe('KV cache vs context data', () => {
   it('labels 512 … 32K', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { distinctDepths, latencyDepthData, TOKEN_AXIS, TTFT_AXIS } from './latency-depth-data';
-import { depthRun, measuredOf, smolRun } from './test-fixtures';
+import { depthRun, measuredOf, smolRun } from '../../test/compare-runs';
 
 describe('latency vs depth data', () => {
   it('finds the depths the trials ran at', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { comparedTrials } from './compared-trial';
 import { memoryData, memoryParts } from './memory-data';
-import { depthRun, KEYS, trialByKey, measuredOf } from './test-fixtures';
+import { depthRun, KEYS, trialByKey, measuredOf } from '../../test/compare-runs';
 
 const MIB = 1024 * 1024;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { opsData, OTHER_OPS } from './ops-data';
-import { INT4_OPS } from './test-fixtures';
+import { INT4_OPS } from '../../test/compare-runs';
 
 describe('op breakdown data', () => {
   it('shows each operator’s share of prefill and decode in percent, heaviest first, with its ms', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { qualityPoints, qualityScatterData, runsHaveQuality } from './pareto';
-import { depthRun, measuredOf, smolRun } from './test-fixtures';
+import { depthRun, measuredOf, smolRun } from '../../test/compare-runs';
 
 describe('quality vs speed', () => {
   it('knows which runs measured quality', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rooflineData } from './roofline-data';
-import { depthRun, measuredOf } from './test-fixtures';
+import { depthRun, measuredOf } from '../../test/compare-runs';
 
 describe('roofline data', () => {
   it('puts the measured decode rate beside the memory-bandwidth bound of each configuration', () => {

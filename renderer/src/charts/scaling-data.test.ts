@@ -9,8 +9,7 @@ import {
   sortThreads,
   threadsLabel,
 } from './scaling-data';
-import { threadsRun } from './scaling-data.fixtures';
-import { depthRun, KEYS, measuredOf, smolRun } from './test-fixtures';
+import { depthRun, KEYS, measuredOf, smolRun, threadsRun } from '../../test/compare-runs';
 
 describe('scaling with threads and EPs', () => {
   it('labels and sorts thread counts numerically with the default last', () => {

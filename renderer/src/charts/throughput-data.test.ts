@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DECODE_AXIS, PREFILL_AXIS, throughputData } from './throughput-data';
-import { depthRun, KEYS, measuredOf, trialByKey } from './test-fixtures';
+import { depthRun, KEYS, measuredOf, trialByKey } from '../../test/compare-runs';
 
 describe('throughput chart data', () => {
   const trials = measuredOf(depthRun());

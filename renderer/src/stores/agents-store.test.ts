@@ -1,45 +1,21 @@
 // @vitest-environment happy-dom
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { AgentInfo, WorkbenchEvent } from '../../../profiler/api';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { AgentInfo } from '../../../profiler/api';
+import { agentInfo as agent } from '../../test/agent-info';
+import { createFakeBackend } from '../../test/fake-backend';
 import AgentsPanel from '../components/system/AgentsPanel.vue';
-import { provideBackend, type WorkbenchBackend } from '../backend/workbench-backend';
+import { provideBackend } from '../backend/workbench-backend';
 import { useAgentsStore } from './agents-store';
 
-function agent(overrides: Partial<AgentInfo> = {}): AgentInfo {
-  return {
-    id: 'agent-1',
-    name: 'raspberry-pi-5',
-    url: 'http://192.168.1.40:7420',
-    state: 'online',
-    message: null,
-    retryInMs: null,
-    system: null,
-    runningRunId: null,
-    copiedRuns: 2,
-    lastSeenAt: '2026-11-29T10:00:00.000Z',
-    ...overrides,
-  };
-}
-
 function fakeBackend(list: AgentInfo[] = []) {
-  let listener: ((event: WorkbenchEvent) => void) | undefined;
-  const backend = {
-    kind: 'socket',
-    location: 'test',
-    listAgents: vi.fn(async () => list),
-    addAgent: vi.fn(async (request: { url: string; name?: string }) =>
-      agent({ id: 'agent-2', name: request.name ?? 'board', url: request.url }),
-    ),
-    removeAgent: vi.fn(async (id: string) => ({ id })),
-    onEvent: vi.fn((next: (event: WorkbenchEvent) => void) => {
-      listener = next;
-      return () => undefined;
-    }),
-    push: (event: WorkbenchEvent) => listener?.(event),
-  };
-  provideBackend(backend as unknown as WorkbenchBackend);
+  const backend = createFakeBackend({
+    listAgents: async () => list,
+    addAgent: async (request) => agent({ id: 'agent-2', name: request.name ?? 'board', url: request.url }),
+    removeAgent: async (id) => ({ id }),
+  });
+  provideBackend(backend);
   return backend;
 }
 
@@ -51,7 +27,7 @@ describe('agents store', () => {
     const store = useAgentsStore();
     await store.load();
     expect(store.online.map((a) => a.name)).toEqual(['raspberry-pi-5']);
-    backend.push({ kind: 'agents', agents: [agent({ state: 'offline', message: 'Lost the connection.' })] });
+    backend.emit({ kind: 'agents', agents: [agent({ state: 'offline', message: 'Lost the connection.' })] });
     expect(store.agents[0]?.state).toBe('offline');
     expect(store.online).toEqual([]);
   });

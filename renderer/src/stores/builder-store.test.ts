@@ -1,18 +1,19 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
+import { builderBackend } from '../../test/builder-backend';
+import type { FakeBackend } from '../../test/fake-backend';
 import { provideBackend } from '../backend/workbench-backend';
 import { PLAN_DEBOUNCE_MS, useBuilderStore, type SweepPlanResult } from './builder-store';
-import { asBackend, fakeBackend } from './builder-store.fixtures';
 import { useLiveRunStore } from './live-run-store';
 import { useNavigationStore } from './navigation-store';
 
 describe('builder store', () => {
-  let backend: ReturnType<typeof fakeBackend>;
+  let backend: FakeBackend;
   beforeEach(() => {
     setActivePinia(createPinia());
-    backend = fakeBackend();
-    provideBackend(asBackend(backend));
+    backend = builderBackend();
+    provideBackend(backend);
   });
   afterEach(() => vi.useRealTimers());
 

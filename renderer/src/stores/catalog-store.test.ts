@@ -1,15 +1,16 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { builderBackend } from '../../test/builder-backend';
+import { catalogCard } from '../../test/catalog-summary';
 import { provideBackend } from '../backend/workbench-backend';
-import { asBackend, catalogCard, fakeBackend } from './builder-store.fixtures';
 import { useCatalogStore } from './catalog-store';
 
 describe('catalog store', () => {
   beforeEach(() => setActivePinia(createPinia()));
 
   it("holds the engine's catalog, or its message when it cannot be read", async () => {
-    const backend = fakeBackend();
-    provideBackend(asBackend(backend));
+    const backend = builderBackend();
+    provideBackend(backend);
     const catalog = useCatalogStore();
     await catalog.refresh();
     expect(catalog.models).toEqual([catalogCard]);

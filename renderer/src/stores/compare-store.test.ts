@@ -1,18 +1,20 @@
 import { createPinia, setActivePinia } from 'pinia';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunDocument } from '../../../profiler/api';
-import { provideBackend, type WorkbenchBackend } from '../backend/workbench-backend';
-import { depthRun, KEYS, smolRun } from '../charts/test-fixtures';
+import { depthRun, KEYS, smolRun } from '../../test/compare-runs';
+import { createFakeBackend, type FakeBackend } from '../../test/fake-backend';
+import { provideBackend } from '../backend/workbench-backend';
 import { useCompareStore } from './compare-store';
 
-function backendWith(runs: RunDocument[]): { backend: WorkbenchBackend; loadRun: ReturnType<typeof vi.fn> } {
-  const loadRun = vi.fn(async (id: string) => {
-    const found = runs.find((run) => run.id === id);
-    if (!found) throw new Error(`No run "${id}" in the runs folder.`);
-    return structuredClone(found);
+function backendWith(runs: RunDocument[]): { backend: FakeBackend; loadRun: FakeBackend['loadRun'] } {
+  const backend = createFakeBackend({
+    loadRun: async (id) => {
+      const found = runs.find((run) => run.id === id);
+      if (!found) throw new Error(`No run "${id}" in the runs folder.`);
+      return structuredClone(found);
+    },
   });
-  // only loadRun is called by this store
-  return { backend: { kind: 'socket', location: 'test', loadRun } as unknown as WorkbenchBackend, loadRun };
+  return { backend, loadRun: backend.loadRun };
 }
 
 describe('compare store', () => {
@@ -63,8 +65,9 @@ describe('compare store', () => {
   it('keeps the runs of the latest call when an earlier one answers last', async () => {
     let release: (run: RunDocument) => void = () => {};
     const slow = new Promise<RunDocument>((resolve) => (release = resolve));
-    const loadRun = vi.fn(async (id: string) => (id === 'r1-140m-depths' ? slow : smolRun()));
-    provideBackend({ kind: 'socket', location: 'test', loadRun } as unknown as WorkbenchBackend);
+    provideBackend(
+      createFakeBackend({ loadRun: async (id) => (id === 'r1-140m-depths' ? slow : smolRun()) }),
+    );
     const compare = useCompareStore();
     const first = compare.openRuns(['r1-140m-depths']);
     await compare.openRuns(['smol-q4f16']);

@@ -1,9 +1,12 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isReactive, watch } from 'vue';
-import type { SweepEvent, TrialProgress, TrialResult } from '../../../profiler/api';
-import type { SocketConnection, WorkbenchEvent } from '../../../profiler/api';
-import { provideBackend, type WorkbenchBackend } from '../backend/workbench-backend';
+import type { SweepEvent, TrialProgress } from '../../../profiler/api';
+import { createFakeBackend } from '../../test/fake-backend';
+import { plannedTrial } from '../../test/planned-trial';
+import { runDocument } from '../../test/run-document';
+import { measuredTrial } from '../../test/trial-result';
+import { provideBackend } from '../backend/workbench-backend';
 import { PUBLISH_INTERVAL_MS, useLiveRunStore } from './live-run-store';
 
 function send(store: ReturnType<typeof useLiveRunStore>, event: SweepEvent, runId = 'run-1'): void {
@@ -125,11 +128,11 @@ describe('live run store: a fast stream', () => {
     const store = useLiveRunStore();
     store.runId = 'run-1';
     store.trials = [{ key: 't1', label: 'a', status: 'pending' }];
-    const result = {
-      status: 'ok',
-      repetitions: [],
-      memoryTimeline: Array.from({ length: 5000 }, (_, index) => ({ tMs: index * 20, rssBytes: 1e8 })),
-    } as unknown as TrialResult;
+    const result = measuredTrial({
+      extra: {
+        memoryTimeline: Array.from({ length: 5000 }, (_, index) => ({ tMs: index * 20, rssBytes: 1e8 })),
+      },
+    });
     send(store, { type: 'trial-done', index: 0, total: 1, key: 't1', label: 'a', result, etaSeconds: 0 });
     expect(store.trials[0]!.status).toBe('done');
     expect(isReactive(store.trials[0]!.result)).toBe(false);
@@ -139,33 +142,18 @@ describe('live run store: a fast stream', () => {
 describe('live run store: catching up after a dropped connection', () => {
   beforeEach(() => setActivePinia(createPinia()));
 
-  const okResult = { status: 'ok' } as TrialResult;
-  const planned = (key: string) => ({ key, spec: { model: { kind: 'catalog', id: 'x' }, quant: 'int4' } });
-
   function backendWith(trialsDone: string[]) {
-    let connectionListener: ((connection: SocketConnection) => void) | undefined;
-    const doc = {
-      status: 'running',
-      plan: [planned('t1'), planned('t2')],
-      trials: [] as unknown[],
-      skipped: [],
-    };
-    const backend = {
-      kind: 'socket',
-      location: 'test',
-      loadRun: vi.fn(async () => ({
-        ...doc,
-        status: trialsDone.length === 2 ? 'completed' : 'running',
-        trials: trialsDone.map((key) => ({ key, result: okResult })),
-      })),
-      onEvent: vi.fn((_listener: (event: WorkbenchEvent) => void) => () => undefined),
-      onConnection: vi.fn((listener: (connection: SocketConnection) => void) => {
-        connectionListener = listener;
-        return () => undefined;
-      }),
-      connection: (connection: SocketConnection) => connectionListener?.(connection),
-    };
-    provideBackend(backend as unknown as WorkbenchBackend);
+    const plan = [plannedTrial({ key: 't1' }), plannedTrial({ key: 't2', quant: 'int4' })];
+    const backend = createFakeBackend({
+      loadRun: async () =>
+        runDocument({
+          id: 'run-1',
+          status: trialsDone.length === 2 ? 'completed' : 'running',
+          plan,
+          trials: trialsDone.map((key) => ({ key, result: measuredTrial() })),
+        }),
+    });
+    provideBackend(backend);
     return backend;
   }
 
@@ -175,9 +163,14 @@ describe('live run store: catching up after a dropped connection', () => {
     const store = useLiveRunStore();
     await store.follow('run-1');
     expect(store.trials.map((trial) => trial.status)).toEqual(['pending', 'pending']);
-    backend.connection({ state: 'closed', reason: 'Lost the connection', retryInMs: 1000, httpStatus: null });
+    backend.emitConnection({
+      state: 'closed',
+      reason: 'Lost the connection',
+      retryInMs: 1000,
+      httpStatus: null,
+    });
     done.push('t1', 't2'); // both finished while nobody listened
-    backend.connection({ state: 'open' });
+    backend.emitConnection({ state: 'open' });
     await vi.waitFor(() => expect(store.trials.map((trial) => trial.status)).toEqual(['done', 'done']));
     expect(store.status).toBe('completed');
     expect(store.progress).toBe(1);

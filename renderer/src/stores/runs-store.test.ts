@@ -1,56 +1,32 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RunSummary, WorkbenchEvent } from '../../../profiler/api';
-import { provideBackend, type WorkbenchBackend } from '../backend/workbench-backend';
+import type { RunSummary } from '../../../profiler/api';
+import { createFakeBackend } from '../../test/fake-backend';
+import { runSummary as summary } from '../../test/run-summary';
+import { provideBackend } from '../backend/workbench-backend';
 import { useNavigationStore } from './navigation-store';
 import { matchesSearch, parseTags, useRunsStore, type RunProblem } from './runs-store';
 
 const openRuns = vi.fn();
 vi.mock('./compare-store', () => ({ useCompareStore: () => ({ openRuns }) }));
 
-function summary(id: string, extra: Partial<RunSummary> = {}): RunSummary {
-  return {
-    id,
-    name: `Run ${id}`,
-    tags: [],
-    status: 'completed',
-    createdAt: '2025-03-01T10:00:00.000Z',
-    updatedAt: '2025-03-01T10:00:00.000Z',
-    trials: 4,
-    planned: 4,
-    failed: 0,
-    sizeBytes: 2048,
-    ...extra,
-  };
-}
-
 /** A backend with the run-management methods, answering from `runs`. */
 function fakeBackend(runs: RunSummary[]) {
-  const listeners: ((event: WorkbenchEvent) => void)[] = [];
-  const backend = {
-    kind: 'socket',
-    location: 'test',
-    listRuns: vi.fn(async () => ({ runs: [...runs], problems: [] as RunProblem[] })),
-    renameRun: vi.fn(async (id: string) => ({ id })),
-    tagRun: vi.fn(async (id: string) => ({ id })),
-    deleteRun: vi.fn(async (id: string) => ({ id })),
-    restoreRun: vi.fn(async (id: string) => ({ id })),
-    importRun: vi.fn(async (_text: string) => ({ id: 'imported', originalId: 'imported' })),
-    exportRun: vi.fn(async (id: string, format: string) => ({
+  const backend = createFakeBackend({
+    listRuns: async () => ({ runs: [...runs], problems: [] as RunProblem[] }),
+    renameRun: async (id, name) => ({ id, name }),
+    tagRun: async (id, tags) => ({ id, tags }),
+    deleteRun: async (id) => ({ id }),
+    restoreRun: async (id) => ({ id }),
+    importRun: async () => ({ id: 'imported', originalId: 'imported' }),
+    exportRun: async (id, format) => ({
       fileName: `${id}.${format}`,
       mimeType: 'text/plain',
       text: 'report',
-    })),
-    loadRun: vi.fn(async () => {
-      throw new Error('not in this test');
     }),
-    onEvent: vi.fn((listener: (event: WorkbenchEvent) => void) => {
-      listeners.push(listener);
-      return () => listeners.splice(listeners.indexOf(listener), 1);
-    }),
-  };
-  provideBackend(backend as unknown as WorkbenchBackend);
-  return { backend, emit: (event: WorkbenchEvent) => listeners.forEach((listener) => listener(event)) };
+  });
+  provideBackend(backend);
+  return { backend, emit: backend.emit };
 }
 
 describe('runs store', () => {

@@ -2,9 +2,10 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { StorageUsage } from '../../../profiler/api';
+import type { StorageUsage, WorkbenchApi } from '../../../profiler/api';
 import SystemPanel from '../components/SystemPanel.vue';
-import { provideBackend, type WorkbenchBackend } from '../backend/workbench-backend';
+import { createFakeBackend } from '../../test/fake-backend';
+import { provideBackend } from '../backend/workbench-backend';
 import { useStorageStore, type MemoryBandwidth } from './storage-store';
 
 const usage: StorageUsage = {
@@ -15,11 +16,9 @@ const usage: StorageUsage = {
   cacheBytes: 2.5e9,
 };
 
-function fakeBackend(overrides: Partial<WorkbenchBackend> = {}) {
-  const backend = {
-    kind: 'socket',
-    location: 'test',
-    memoryBandwidth: vi.fn(async (): Promise<MemoryBandwidth> => ({
+function fakeBackend(overrides: Partial<WorkbenchApi> = {}) {
+  const backend = createFakeBackend({
+    memoryBandwidth: async (): Promise<MemoryBandwidth> => ({
       status: 'measured',
       ep: 'cpu',
       bytesPerSecond: 4e10,
@@ -28,12 +27,12 @@ function fakeBackend(overrides: Partial<WorkbenchBackend> = {}) {
       measuredAt: '2025-01-01T00:00:00.000Z',
       kernel: { bytesPerSecond: 2.5e10, method: 'onnxruntime MatMul GEMV over 512 MiB', spread: 0.03 },
       fromCache: false,
-    })),
-    storage: vi.fn(async () => usage),
-    clearModelCache: vi.fn(async () => ({ freedBytes: 2.5e9 })),
+    }),
+    storage: async () => usage,
+    clearModelCache: async () => ({ freedBytes: 2.5e9 }),
     ...overrides,
-  };
-  provideBackend(backend as unknown as WorkbenchBackend);
+  });
+  provideBackend(backend);
   return backend;
 }
 
@@ -125,9 +124,7 @@ describe('System panel: bandwidth and data folder', () => {
   it('measures on request, shows sizes, and clears the cache after confirming', async () => {
     const pinia = createPinia();
     setActivePinia(pinia);
-    const backend = fakeBackend({
-      system: vi.fn(async () => Promise.reject(new Error('offline'))),
-    } as Partial<WorkbenchBackend>);
+    const backend = fakeBackend({ system: async () => Promise.reject(new Error('offline')) });
     const wrapper = mount(SystemPanel, { global: { plugins: [pinia] } });
     await flushPromises();
     expect(wrapper.get('[data-testid="system-error"]').text()).toContain('offline');

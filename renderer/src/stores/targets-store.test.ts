@@ -1,7 +1,9 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { provideBackend, type WorkbenchBackend } from '../backend/workbench-backend';
-import { deviceTarget, runAnalysis, runSummary } from './targets-store.fixtures';
+import { deviceTarget, runAnalysis } from '../../test/device-targets';
+import { createFakeBackend } from '../../test/fake-backend';
+import { runSummary } from '../../test/run-summary';
+import { provideBackend } from '../backend/workbench-backend';
 import { ANALYZE_DEBOUNCE_MS, useTargetsStore, validateCustomTarget } from './targets-store';
 
 const compare = { docs: [] as { id: string }[] };
@@ -14,17 +16,15 @@ const targets = [
 ];
 
 function fakeBackend() {
-  const backend = {
-    kind: 'socket',
-    location: 'test',
-    listRuns: vi.fn(async () => ({
+  const backend = createFakeBackend({
+    listRuns: async () => ({
       runs: [runSummary('old', { updatedAt: '2025-01-01T00:00:00.000Z' }), runSummary('new')],
       problems: [],
-    })),
-    deviceTargets: vi.fn(async () => targets),
-    analyzeRun: vi.fn(async (runId: string) => runAnalysis(runId, targets)),
-  };
-  provideBackend(backend as unknown as WorkbenchBackend);
+    }),
+    deviceTargets: async () => targets,
+    analyzeRun: async (runId) => runAnalysis(runId, targets),
+  });
+  provideBackend(backend);
   return backend;
 }
 

@@ -3,26 +3,29 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunDocument } from '../../../profiler/api';
-import { provideBackend, type WorkbenchBackend } from '../backend/workbench-backend';
-import { CONTEXT_KEYS, contextRun } from '../charts/context-run.fixtures';
-import { depthRun, KEYS, smolRun } from '../charts/test-fixtures';
+import { depthRun, KEYS, smolRun } from '../../test/compare-runs';
+import { CONTEXT_KEYS, contextRun } from '../../test/context-run';
+import { createFakeBackend } from '../../test/fake-backend';
+import { provideBackend } from '../backend/workbench-backend';
 import { metricDefinition } from '../../../common/metric-glossary';
 import { useCompareStore } from '../stores/compare-store';
 import CompareView from './CompareView.vue';
 
 // happy-dom has no canvas: each chart is a stub that shows its labels and datasets
-vi.mock('vue-chartjs', () => import('../components/compare/chart-stub.fixtures'));
+vi.mock('vue-chartjs', () => import('../../test/chart-stub'));
 
 function backendWith(runs: RunDocument[]) {
-  const loadRun = vi.fn(async (id: string) => structuredClone(runs.find((run) => run.id === id)!));
-  const exportRun = vi.fn(async (id: string, format: string) => ({
-    fileName: `${id}.${format}`,
-    mimeType: 'text/csv',
-    text: 'model,quant\n',
-  }));
   // the Compare screen calls only these two
-  provideBackend({ kind: 'socket', location: 'test', loadRun, exportRun } as unknown as WorkbenchBackend);
-  return { loadRun, exportRun };
+  const backend = createFakeBackend({
+    loadRun: async (id) => structuredClone(runs.find((run) => run.id === id)!),
+    exportRun: async (id, format) => ({
+      fileName: `${id}.${format}`,
+      mimeType: 'text/csv',
+      text: 'model,quant\n',
+    }),
+  });
+  provideBackend(backend);
+  return { loadRun: backend.loadRun, exportRun: backend.exportRun };
 }
 
 async function openCompare(runs: RunDocument[]) {

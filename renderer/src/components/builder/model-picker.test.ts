@@ -2,9 +2,9 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { builderBackend } from '../../../test/builder-backend';
 import { provideBackend } from '../../backend/workbench-backend';
 import { useBuilderStore } from '../../stores/builder-store';
-import { asBackend, fakeBackend } from '../../stores/builder-store.fixtures';
 import { useNavigationStore } from '../../stores/navigation-store';
 import ModelPicker from './ModelPicker.vue';
 
@@ -27,7 +27,7 @@ describe('model picker', () => {
   beforeEach(() => {
     pinia = createPinia();
     setActivePinia(pinia);
-    provideBackend(asBackend(fakeBackend()));
+    provideBackend(builderBackend());
   });
   afterEach(() => {
     delete window.workbenchDesktop;

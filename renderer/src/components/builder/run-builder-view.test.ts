@@ -2,21 +2,24 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { boardAgent } from '../../../test/agent-info';
+import { builderBackend } from '../../../test/builder-backend';
+import type { FakeBackend } from '../../../test/fake-backend';
+import { budgetPlan } from '../../../test/planned-trial';
 import { provideBackend } from '../../backend/workbench-backend';
 import { PLAN_DEBOUNCE_MS } from '../../stores/builder-store';
-import { asBackend, boardAgent, budgetPlan, fakeBackend } from '../../stores/builder-store.fixtures';
 import { useLiveRunStore } from '../../stores/live-run-store';
 import { useNavigationStore } from '../../stores/navigation-store';
 import RunBuilderView from '../../views/RunBuilderView.vue';
 
 describe('Run builder screen', () => {
-  let backend: ReturnType<typeof fakeBackend>;
+  let backend: FakeBackend;
   let pinia: Pinia;
   beforeEach(() => {
     pinia = createPinia();
     setActivePinia(pinia);
-    backend = fakeBackend();
-    provideBackend(asBackend(backend));
+    backend = builderBackend();
+    provideBackend(backend);
   });
   afterEach(() => vi.useRealTimers());
 

@@ -3,7 +3,8 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunDocument } from '../../../../profiler/api';
-import { provideBackend, type WorkbenchBackend } from '../../backend/workbench-backend';
+import { createFakeBackend } from '../../../test/fake-backend';
+import { provideBackend } from '../../backend/workbench-backend';
 import ExportBar from './ExportBar.vue';
 
 const doc = { id: 'run-1', name: 'sweep' } as RunDocument; // the bar reads only id and name
@@ -24,7 +25,7 @@ function desktop(saveReportPdf: (runId: string) => Promise<string | null>): unkn
 describe('export bar', () => {
   beforeEach(() => {
     setActivePinia(createPinia());
-    provideBackend({ kind: 'electron', location: 'test' } as unknown as WorkbenchBackend);
+    provideBackend(createFakeBackend({}, { kind: 'electron' }));
   });
   afterEach(() => {
     delete window.workbenchDesktop;

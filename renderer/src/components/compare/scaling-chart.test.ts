@@ -3,19 +3,19 @@ import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { nextTick } from 'vue';
-import { provideBackend, type WorkbenchBackend } from '../../backend/workbench-backend';
-import { threadsRun } from '../../charts/scaling-data.fixtures';
-import { depthRun, smolRun } from '../../charts/test-fixtures';
+import { depthRun, smolRun, threadsRun } from '../../../test/compare-runs';
+import { createFakeBackend } from '../../../test/fake-backend';
+import { provideBackend } from '../../backend/workbench-backend';
 import { useCompareStore } from '../../stores/compare-store';
 import CompareCharts from './CompareCharts.vue';
 
 // happy-dom has no canvas: each chart is a stub that shows its labels and dataset names
-vi.mock('vue-chartjs', () => import('./chart-stub.fixtures'));
+vi.mock('vue-chartjs', () => import('../../../test/chart-stub'));
 
 describe('scaling chart card', () => {
   beforeEach(() => {
     setActivePinia(createPinia());
-    provideBackend({ kind: 'socket', location: 'test' } as unknown as WorkbenchBackend);
+    provideBackend(createFakeBackend());
   });
 
   it('says how to sweep threads when no model × preset ran at two thread counts or EPs', () => {

@@ -2,8 +2,9 @@
 import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { provideBackend, type WorkbenchBackend } from '../../backend/workbench-backend';
-import { depthRun, smolRun } from '../../charts/test-fixtures';
+import { depthRun, smolRun } from '../../../test/compare-runs';
+import { createFakeBackend } from '../../../test/fake-backend';
+import { provideBackend } from '../../backend/workbench-backend';
 import { useCompareStore } from '../../stores/compare-store';
 import { useLiveRunStore } from '../../stores/live-run-store';
 import DemoMode from '../../views/DemoMode.vue';
@@ -26,7 +27,7 @@ describe('demo mode cycling through the open comparison', () => {
     vi.useFakeTimers();
     pinia = createPinia();
     setActivePinia(pinia);
-    provideBackend({ kind: 'socket', location: 'test' } as unknown as WorkbenchBackend);
+    provideBackend(createFakeBackend());
   });
   afterEach(() => {
     vi.useRealTimers();

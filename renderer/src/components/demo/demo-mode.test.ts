@@ -3,19 +3,16 @@ import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TrialResult } from '../../../../profiler/api';
-import { provideBackend, type WorkbenchBackend } from '../../backend/workbench-backend';
+import { createFakeBackend } from '../../../test/fake-backend';
+import { failedTrial, measuredTrial } from '../../../test/trial-result';
+import { provideBackend } from '../../backend/workbench-backend';
 import { useLiveRunStore } from '../../stores/live-run-store';
 import DemoMode from '../../views/DemoMode.vue';
 import { decodeTokensPerSecond, formatGaugeNumber, lastTrialFacts } from './demo-gauges';
 
+/** A trial of one repetition with this TTFT (ms) and peak RSS (bytes). */
 function okResult(ttftMedian: number, peak: number): TrialResult {
-  return {
-    status: 'ok',
-    repetitions: [],
-    memoryTimeline: [],
-    peakRssBytes: peak,
-    summary: { ttftMs: { median: ttftMedian, mean: ttftMedian } },
-  } as unknown as TrialResult;
+  return measuredTrial({ samples: { ttftMs: [ttftMedian] }, peakRssBytes: peak });
 }
 
 let pinia: Pinia;
@@ -39,7 +36,7 @@ describe('demo mode', () => {
   beforeEach(() => {
     pinia = createPinia();
     setActivePinia(pinia);
-    provideBackend({ kind: 'socket', location: 'test' } as unknown as WorkbenchBackend);
+    provideBackend(createFakeBackend());
   });
 
   it('shows an empty state when no sweep runs', () => {
@@ -94,14 +91,13 @@ describe('demo gauges', () => {
 
   it('takes TTFT and peak memory from the last finished trial, the timeline when no peak was read', () => {
     expect(lastTrialFacts([])).toEqual({ label: null, ttftMs: null, peakBytes: null });
-    const failed = {
-      status: 'failed',
-      repetitions: [],
+    const failed = failedTrial({
+      failure: { kind: 'crash', message: 'the trial process exited with code 1' },
       memoryTimeline: [
         { tMs: 0, rssBytes: 5 },
         { tMs: 20, rssBytes: 9 },
       ],
-    } as unknown as TrialResult;
+    });
     expect(lastTrialFacts([{ key: 'x', label: 'x', status: 'failed', result: failed }])).toEqual({
       label: 'x',
       ttftMs: null,

@@ -3,32 +3,20 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunSummary } from '../../../../profiler/api';
-import { provideBackend, type WorkbenchBackend } from '../../backend/workbench-backend';
+import { createFakeBackend } from '../../../test/fake-backend';
+import { runSummary } from '../../../test/run-summary';
+import { provideBackend } from '../../backend/workbench-backend';
 import { useNavigationStore } from '../../stores/navigation-store';
 import HistoryView from '../../views/HistoryView.vue';
 
-const run: RunSummary = {
-  id: 'r1',
-  name: 'Baseline',
-  tags: [],
-  status: 'completed',
-  createdAt: '2025-03-01T10:00:00.000Z',
-  updatedAt: '2025-03-01T10:00:00.000Z',
-  trials: 4,
-  planned: 4,
-  failed: 0,
-  sizeBytes: 2048,
-};
+const run: RunSummary = runSummary('r1', { name: 'Baseline' });
 
 let runs: RunSummary[];
-const backend = {
-  kind: 'electron',
-  location: 'test',
-  listRuns: vi.fn(async () => ({ runs: structuredClone(runs), problems: [] })),
-  exportRun: vi.fn(),
-  importRun: vi.fn(),
-  onEvent: vi.fn(() => () => {}),
-};
+// exportRun and importRun are not stubbed: in the desktop app main does both
+const backend = createFakeBackend(
+  { listRuns: async () => ({ runs: structuredClone(runs), problems: [] }) },
+  { kind: 'electron' },
+);
 
 function exposeDesktop() {
   const desktop = {
@@ -53,7 +41,7 @@ describe('History in the desktop app', () => {
     setActivePinia(pinia);
     runs = [run];
     vi.clearAllMocks();
-    provideBackend(backend as unknown as WorkbenchBackend);
+    provideBackend(backend);
   });
   afterEach(() => {
     delete window.workbenchDesktop;

@@ -3,60 +3,47 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunSummary } from '../../../../profiler/api';
-import { provideBackend, type WorkbenchBackend } from '../../backend/workbench-backend';
+import { createFakeBackend } from '../../../test/fake-backend';
+import { runSummary } from '../../../test/run-summary';
+import { provideBackend } from '../../backend/workbench-backend';
 import { useCompareStore } from '../../stores/compare-store';
 import { useNavigationStore } from '../../stores/navigation-store';
 import HistoryView from '../../views/HistoryView.vue';
 
-function summary(id: string, extra: Partial<RunSummary> = {}): RunSummary {
-  return {
-    id,
-    name: `Run ${id}`,
-    tags: [],
-    status: 'completed',
-    createdAt: '2025-03-01T10:00:00.000Z',
-    updatedAt: '2025-03-01T10:00:00.000Z',
-    trials: 3,
-    planned: 4,
-    failed: 1,
-    sizeBytes: 20480,
-    ...extra,
-  };
-}
+/** Runs of four planned trials, one of which failed, 20 KiB each. */
+const summary = (id: string, extra: Partial<RunSummary> = {}): RunSummary =>
+  runSummary(id, { trials: 3, planned: 4, failed: 1, sizeBytes: 20480, ...extra });
 
 let pinia: Pinia;
 let runs: RunSummary[];
 let problems: { file: string; reason: string }[];
 
-const backend = {
-  kind: 'socket',
-  location: 'test',
-  listRuns: vi.fn(async () => ({ runs: structuredClone(runs), problems })),
-  renameRun: vi.fn(async (id: string, name: string) => {
+const backend = createFakeBackend({
+  listRuns: async () => ({ runs: structuredClone(runs), problems }),
+  renameRun: async (id, name) => {
     runs = runs.map((run) => (run.id === id ? { ...run, name } : run));
-    return { id };
-  }),
-  tagRun: vi.fn(async (id: string) => ({ id })),
-  deleteRun: vi.fn(async (id: string) => {
+    return { id, name };
+  },
+  tagRun: async (id, tags) => ({ id, tags }),
+  deleteRun: async (id) => {
     runs = runs.filter((run) => run.id !== id);
     return { id };
-  }),
-  restoreRun: vi.fn(async (id: string) => {
+  },
+  restoreRun: async (id) => {
     runs = [...runs, summary(id)];
     return { id };
-  }),
-  exportRun: vi.fn(async (id: string, format: string) => ({
+  },
+  exportRun: async (id, format) => ({
     fileName: `${id}.${format}`,
     mimeType: 'text/markdown',
     text: '# report',
-  })),
-  importRun: vi.fn(async (text: string) => {
+  }),
+  importRun: async (text) => {
     const id = (JSON.parse(text) as { id: string }).id;
     runs = [...runs, summary(`${id}-2`)];
     return { id: `${id}-2`, originalId: id };
-  }),
-  onEvent: vi.fn(() => () => {}),
-};
+  },
+});
 
 async function mountView() {
   const view = mount(HistoryView, { global: { plugins: [pinia] }, attachTo: document.body });
@@ -71,7 +58,7 @@ describe('History view', () => {
     runs = [summary('r1', { name: 'Baseline', tags: ['laptop'] }), summary('r2', { name: 'Quantized' })];
     problems = [];
     vi.clearAllMocks();
-    provideBackend(backend as unknown as WorkbenchBackend);
+    provideBackend(backend);
   });
   afterEach(() => {
     document.body.innerHTML = '';

@@ -3,7 +3,9 @@ import { mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TrialResult } from '../../../../profiler/api';
-import { provideBackend, type WorkbenchBackend } from '../../backend/workbench-backend';
+import { createFakeBackend } from '../../../test/fake-backend';
+import { failedTrial } from '../../../test/trial-result';
+import { provideBackend } from '../../backend/workbench-backend';
 import { useCompareStore } from '../../stores/compare-store';
 import { useLiveRunStore, type LiveTrial } from '../../stores/live-run-store';
 import { useNavigationStore } from '../../stores/navigation-store';
@@ -14,19 +16,18 @@ vi.mock('./use-live-chart', () => ({ useLiveChart: () => undefined }));
 const plotted = (view: ReturnType<typeof mountView>, testid: string): string | undefined =>
   view.get(`[data-testid="${testid}"]`).attributes('data-points');
 
-const cancelSweep = vi.fn(async () => ({ cancelled: true }));
+const backend = createFakeBackend({ cancelSweep: async () => ({ cancelled: true }) });
+const cancelSweep = backend.cancelSweep;
 
 function failedResult(): TrialResult {
-  return {
-    status: 'failed',
+  return failedTrial({
     failure: { kind: 'out-of-memory', message: 'ran out of memory at 3.1 GiB' },
-    repetitions: [],
     memoryTimeline: [
       { tMs: 0, rssBytes: 1e8 },
       { tMs: 20, rssBytes: 3e9 },
     ],
     peakRssBytes: 3e9,
-  } as unknown as TrialResult;
+  });
 }
 
 const trials: LiveTrial[] = [
@@ -62,7 +63,7 @@ describe('Live run view', () => {
     pinia = createPinia();
     setActivePinia(pinia);
     cancelSweep.mockClear();
-    provideBackend({ kind: 'socket', location: 'test', cancelSweep } as unknown as WorkbenchBackend);
+    provideBackend(backend);
   });
 
   it('says what to do when no sweep is followed', () => {

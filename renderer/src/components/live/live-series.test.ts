@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrialResult } from '../../../../profiler/api';
+import { failedTrial, measuredTrial } from '../../../test/trial-result';
 import type { LiveTrial } from '../../stores/live-run-store';
 import {
   lastFinishedTrial,
@@ -10,13 +11,12 @@ import {
   memorySource,
 } from './live-series';
 
+/** A trial whose repetitions took these decode steps (ms; none given: the builder's), with this timeline. */
 function result(decodeStepMs: number[][], memoryTimeline: TrialResult['memoryTimeline'] = []): TrialResult {
-  // only the fields the series read
-  return {
-    status: 'ok',
-    repetitions: decodeStepMs.map((steps) => ({ decodeStepMs: steps })),
-    memoryTimeline,
-  } as unknown as TrialResult;
+  return measuredTrial({
+    samples: decodeStepMs.length > 0 ? { decodeStepMs } : {},
+    extra: { memoryTimeline },
+  });
 }
 
 const trial = (key: string, status: LiveTrial['status'], extra: Partial<LiveTrial> = {}): LiveTrial => ({
@@ -69,7 +69,10 @@ describe('memorySeries', () => {
 
 describe('which trial the charts show', () => {
   it('the memory chart shows the last trial with a result, failed ones included', () => {
-    const failed = trial('b', 'failed', { result: result([]), reason: 'out of memory' });
+    const failed = trial('b', 'failed', {
+      result: failedTrial({ failure: { kind: 'out-of-memory', message: 'out of memory' } }),
+      reason: 'out of memory',
+    });
     const trials = [trial('a', 'done', { result: result([[1]]) }), failed, trial('c', 'running')];
     expect(lastFinishedTrial(trials)).toBe(failed);
     expect(lastFinishedTrial([trial('a', 'pending')])).toBeUndefined();

@@ -3,9 +3,11 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunSummary } from '../../../../profiler/api';
-import { provideBackend, type WorkbenchBackend } from '../../backend/workbench-backend';
+import { deviceTarget, runAnalysis } from '../../../test/device-targets';
+import { createFakeBackend } from '../../../test/fake-backend';
+import { runSummary } from '../../../test/run-summary';
+import { provideBackend } from '../../backend/workbench-backend';
 import { ANALYZE_DEBOUNCE_MS } from '../../stores/targets-store';
-import { deviceTarget, runAnalysis, runSummary } from '../../stores/targets-store.fixtures';
 import TargetsView from '../../views/TargetsView.vue';
 
 const targets = [
@@ -17,13 +19,11 @@ const targets = [
 let pinia: Pinia;
 let runs: RunSummary[];
 
-const backend = {
-  kind: 'socket',
-  location: 'test',
-  listRuns: vi.fn(async () => ({ runs, problems: [] })),
-  deviceTargets: vi.fn(async () => targets),
-  analyzeRun: vi.fn(async (runId: string) => runAnalysis(runId, targets)),
-};
+const backend = createFakeBackend({
+  listRuns: async () => ({ runs, problems: [] }),
+  deviceTargets: async () => targets,
+  analyzeRun: async (runId) => runAnalysis(runId, targets),
+});
 
 async function mountView() {
   const view = mount(TargetsView, { global: { plugins: [pinia] }, attachTo: document.body });
@@ -40,7 +40,7 @@ describe('TargetsView', () => {
     setActivePinia(pinia);
     runs = [runSummary('r1')];
     vi.clearAllMocks();
-    provideBackend(backend as unknown as WorkbenchBackend);
+    provideBackend(backend);
   });
   afterEach(() => {
     vi.useRealTimers();
