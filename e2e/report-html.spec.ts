@@ -11,7 +11,7 @@ import {
   exampleRunDocument,
   exampleRunWithQuality,
   type FixtureOptions,
-} from '../profiler/report/test-fixtures';
+} from '../profiler/report/test/example-run';
 
 /**
  * The exported HTML report, opened from disk the way a colleague opens an emailed file: no server, no

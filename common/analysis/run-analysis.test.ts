@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RunAnalysisSchema } from '../schemas';
-import { runFixture, trialFixture } from './analysis-fixtures';
+import { runFixture, trialFixture } from './test/analysis-fixtures';
 import { customTarget, presetTargets, thisMachineTarget } from './device-targets';
 import { analyzeRun } from './run-analysis';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile } from '../../common/statistics';
+import { percentile } from '../statistics';
 import { measuredTrial, timings, withMedian } from './trial-result';
 
 describe('the trial builder', () => {

@@ -6,7 +6,7 @@ import { RunAnalysisSchema } from '../api';
 import { environmentOf } from '../bench/run-trial';
 import { probeSystem } from '../runtime/system-probe';
 import { writeBandwidthCacheStub } from '../runtime/test/bandwidth-cache-stub';
-import { exampleRunDocument } from '../report/test-fixtures';
+import { exampleRunDocument } from '../report/test/example-run';
 import { createEngine } from './create-engine';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ew-engine-'));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { contextRunDocument, NO_BANDWIDTH_REASON } from './context-test-fixtures';
+import { contextRun, NO_BANDWIDTH_REASON } from '../../common/test/context-run';
 import { csvField, csvLine, exportCsv } from './csv-export';
 import { TRIAL_COLUMNS } from './report-metrics';
-import { FIXTURE_FAILURE_MESSAGE, FIXTURE_SKIP_REASON, exampleRunDocument } from './test-fixtures';
+import { FIXTURE_FAILURE_MESSAGE, FIXTURE_SKIP_REASON, exampleRunDocument } from './test/example-run';
 
 /** A strict RFC 4180 reader, written independently of the writer, to read the export back. */
 function parseCsv(text: string): string[][] {
@@ -134,7 +134,7 @@ describe('exportCsv', () => {
   });
 
   it('leaves "noisy" empty for one repetition, and carries why a roofline is missing', () => {
-    const [contextHeader, ...contextRows] = parseCsv(exportCsv(contextRunDocument()));
+    const [contextHeader, ...contextRows] = parseCsv(exportCsv(contextRun()));
     const at = (name: string) => contextHeader!.indexOf(name);
     const once = contextRows.find((row) => row[at('reps_measured')] === '1')!;
     expect(once[at('noisy')]).toBe('');

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { RunDocumentSchema } from '../api';
-import { contextRunDocument, NO_BANDWIDTH_REASON } from './context-test-fixtures';
+import { contextRun, NO_BANDWIDTH_REASON } from '../../common/test/context-run';
 import { CONTEXT_CHART_IDS, type BarChartSpec, type ChartSpec, type LineChartSpec } from './report-charts';
 import { escapeHtml, exportHtml, jsonForScript, loadChartJsBundle } from './html-export';
 import { SYNTHETIC_QUALITY_NOTE } from './report-metrics';
-import { exampleRunDocument } from './test-fixtures';
+import { exampleRunDocument } from './test/example-run';
 
 const hostileName = '</script><script>alert(1)</script>';
 const hostileFailure = '<img src=x onerror="alert(2)"> & </SCRIPT ><!--';
@@ -89,7 +89,7 @@ describe('exportHtml', () => {
   });
 
   it('charts latency and memory against the measured contexts in a section of their own', () => {
-    const contextDoc = contextRunDocument();
+    const contextDoc = contextRun();
     const out = exportHtml(contextDoc, { chartJsSource: 'window.Chart = function () {};' });
     const match = /<script type="application\/json" id="chart-data">(.*?)<\/script>/s.exec(out)!;
     const charts = JSON.parse(match[1]!) as ChartSpec[];
@@ -116,7 +116,7 @@ describe('exportHtml', () => {
   });
 
   it('shows one repetition as n = 1 with no error bar, and the reports say why there is no roofline', () => {
-    const contextDoc = contextRunDocument();
+    const contextDoc = contextRun();
     const out = exportHtml(contextDoc, { chartJsSource: 'window.Chart = function () {};' });
     const match = /<script type="application\/json" id="chart-data">(.*?)<\/script>/s.exec(out)!;
     const decode = (JSON.parse(match[1]!) as ChartSpec[])[0] as BarChartSpec;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { contextRunDocument } from './context-test-fixtures';
+import { contextRun } from '../../common/test/context-run';
 import { exportMarkdown, markdownText } from './markdown-export';
 import { METRIC_GLOSSARY } from '../../common/metric-glossary';
 import { SYNTHETIC_QUALITY_NOTE } from './report-metrics';
-import { FIXTURE_SKIP_REASON, exampleRunDocument } from './test-fixtures';
+import { FIXTURE_SKIP_REASON, exampleRunDocument } from './test/example-run';
 
 const doc = exampleRunDocument({ failureMessage: 'bad | allocation\nexit code 134 <oom>' });
 const markdown = exportMarkdown(doc);
@@ -56,8 +56,10 @@ describe('exportMarkdown', () => {
   });
 
   it('costs an all-positions logits export and a host round trip beside the trial that had them', () => {
-    const context = exportMarkdown(contextRunDocument());
-    const webgpu = context.split('\n').find((line) => line.startsWith('| qwen3-0.6b-onnx · fp32 | 2048 |'))!;
+    const context = exportMarkdown(contextRun());
+    const webgpu = context
+      .split('\n')
+      .find((line) => line.startsWith('| qwen3-0.6b-onnx (q4) · fp32 | 2048 |'))!;
     expect(webgpu).toContain(
       "every position's logits: 74.2 MiB per prefill where the last position needs 594 KiB; " +
         'the KV cache came back to host memory after every step',
@@ -65,7 +67,7 @@ describe('exportMarkdown', () => {
   });
 
   it('writes a single repetition as "(n = 1)", never "± 0.00" nor quiet', () => {
-    const context = exportMarkdown(contextRunDocument());
+    const context = exportMarkdown(contextRun());
     const once = context
       .split('\n')
       .find((line) => line.includes('mobilellm-r1-140m · fp32') && line.includes('(n = 1)'))!;
@@ -74,7 +76,7 @@ describe('exportMarkdown', () => {
   });
 
   it('states beside quality from synthetic weights that it is valid for speed and memory only', () => {
-    const context = exportMarkdown(contextRunDocument());
+    const context = exportMarkdown(contextRun());
     expect(context).toContain(`> **${SYNTHETIC_QUALITY_NOTE}**`);
     expect(context).toContain('| mobilellm-r1-140m | synthetic (seeded) | int4 |');
     // no quality measured: nothing to warn about

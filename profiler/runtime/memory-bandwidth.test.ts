@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import type { ExecutionProvider, TrialEnvironment } from '../api';
-import { useTempDir } from '../onnx/test-fixtures';
+import { useTempDir } from '../onnx/test/fixtures';
 import { measureGemvBandwidth } from './bandwidth/gemv';
 import type { FigureOutcome } from './bandwidth/steady-passes';
 import { measureStreamingBandwidth } from './bandwidth/streaming-read';

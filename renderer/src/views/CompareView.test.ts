@@ -4,7 +4,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunDocument } from '../../../profiler/api';
 import { depthRun, KEYS, smolRun } from '../../test/compare-runs';
-import { CONTEXT_KEYS, contextRun } from '../../test/context-run';
+import { CONTEXT_KEYS, contextRun } from '../../../common/test/context-run';
 import { createFakeBackend } from '../../test/fake-backend';
 import { provideBackend } from '../backend/workbench-backend';
 import { metricDefinition } from '../../../common/metric-glossary';

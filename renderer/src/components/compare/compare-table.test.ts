@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { comparedTrials } from '../../charts/compared-trial';
 import { depthRun, KEYS, smolRun } from '../../../test/compare-runs';
-import { CONTEXT_KEYS, contextRun } from '../../../test/context-run';
+import { CONTEXT_KEYS, contextRun } from '../../../../common/test/context-run';
 import { COMPARE_COLUMNS, sortTrials, statusText, type ColumnId } from './compare-table';
 
 const column = (id: ColumnId) => COMPARE_COLUMNS.find((candidate) => candidate.id === id)!;

@@ -4,7 +4,7 @@ import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { TrialResult } from '../../../../profiler/api';
 import { createFakeBackend } from '../../../test/fake-backend';
-import { failedTrial, measuredTrial } from '../../../test/trial-result';
+import { failedTrial, measuredTrial } from '../../../../common/test/trial-result';
 import { provideBackend } from '../../backend/workbench-backend';
 import { useLiveRunStore } from '../../stores/live-run-store';
 import DemoMode from '../../views/DemoMode.vue';
