@@ -112,13 +112,16 @@ function cliTrial(dataDir: string, ...args: string[]): TrialResult {
 }
 
 function runnerRows(dir: string): Row[] {
-  const trial = (style: string): TrialResult =>
+  // MobileLLM-R1 140M at depth 0 (the runner's own cost, no context), fp32 or a quantization preset
+  const trial = (style: string, quant = 'fp32'): TrialResult =>
     cliTrial(
       dir,
       '--model',
       'mobilellm-r1-140m',
       '--style',
       style,
+      '--quant',
+      quant,
       '--prompt',
       '128',
       '--gen',
@@ -130,24 +133,7 @@ function runnerRows(dir: string): Row[] {
     );
   const fused = trial('fused');
   const standard = trial('standard');
-  const int4 = (style: string): TrialResult =>
-    cliTrial(
-      dir,
-      '--model',
-      'mobilellm-r1-140m',
-      '--style',
-      style,
-      '--quant',
-      'int4',
-      '--prompt',
-      '128',
-      '--gen',
-      '64',
-      '--depth',
-      '0',
-      '--reps',
-      '5',
-    );
+  const int4 = (style: string): TrialResult => trial(style, 'int4');
   const fusedInt4 = int4('fused');
   const standardInt4 = int4('standard');
   const decode = (result: TrialResult): number => result.summary!.decodeTokensPerSecond.median;
