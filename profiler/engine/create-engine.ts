@@ -204,7 +204,8 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
       const model = kvWhatIfModel(request); // model and preset first: a typo does not wait for a measurement
       return catalogKvPressure(model, request, await here.resolve(request.targets ?? []));
     },
-    memoryBandwidth: (request) => here.bandwidth(request?.measure ?? false),
+    memoryBandwidth: (request) =>
+      here.bandwidth(request?.measure ?? false, { cachedOnly: request?.cachedOnly ?? false }),
     storage: () => storageUsage(facts.dataDir),
     clearModelCache: async () => {
       if (sweeps.running())
