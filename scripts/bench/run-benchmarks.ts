@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunDocument, TrialResult } from '../../profiler/api';
+import { planRows } from './plan-benchmarks';
 
 interface TaskResult {
   wallMs: number;
@@ -270,7 +271,7 @@ function contextRows(dir: string): Row[] {
   return rows;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const dirFlag = process.argv.indexOf('--dir');
   const parent = dirFlag > 0 ? path.resolve(process.argv[dirFlag + 1]!) : os.tmpdir();
   const dir = mkdtempSync(path.join(parent, 'ew-bench-'));
@@ -282,6 +283,7 @@ function main(): void {
     if (!only || only === 'models') rows.push(...buildVersusWrite(dir));
     if (!only || only === 'runner') rows.push(...runnerRows(dir));
     if (!only || only === 'context') rows.push(...contextRows(dir));
+    if (!only || only === 'plan') rows.push(...(await planRows(repoRoot, dir)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -296,4 +298,4 @@ function main(): void {
   process.exitCode = rows.every((row) => row.pass) ? 0 : 1;
 }
 
-main();
+await main();
