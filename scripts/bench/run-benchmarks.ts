@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the speed and memory targets, measured side by side in one run (ratios, since these
- * machines are noisy). Results print as a Markdown table for the README. Needs ~8 GB of free disk in
+ * machines are noisy), and how long the run builder waits for a plan (plan-benchmarks.ts). Results print
+ * as a Markdown table for the README. Needs ~8 GB of free disk in
  * the bench folder (default: a temp folder; --dir to choose, e.g. the disk models will live on).
  */
 import { spawnSync } from 'node:child_process';
