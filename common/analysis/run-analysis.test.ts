@@ -109,3 +109,14 @@ describe('analyzeRun', () => {
     expect(onThisMachine.every((v) => v.ranOnTarget && !v.decode.projected)).toBe(true);
   });
 });
+
+describe('a folder model on the verdict matrix', () => {
+  it("is named by the folder's name, the same label as every screen, with its whole path for hover", () => {
+    const model = { kind: 'folder' as const, path: '/home/me/models/ui-tiny' };
+    const doc = runFixture([trialFixture({ spec: { model, quant: 'fp32', contextTokens: 512 } })]);
+    const [row] = analyzeRun(doc, { targets: [board] }).verdicts;
+    expect(row?.label).toMatch(/^ui-tiny · fp32 · ctx 512 · /);
+    expect(row?.label).not.toContain('/home/me');
+    expect(row?.title).toMatch(/^\/home\/me\/models\/ui-tiny · fp32 · ctx 512 · /);
+  });
+});

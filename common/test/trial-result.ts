@@ -220,10 +220,13 @@ const sequenceTokens = (spec: TrialSpec) => spec.depthTokens + spec.promptTokens
 /** A trial that ran: see the file comment. Its repetition count is the samples'. */
 export function measuredTrial(input: MeasuredTrialInput = {}): TrialResult {
   const given = Object.values(input.samples ?? {})[0];
+  const required = ['ttftMs', 'prefillTokensPerSecond', 'decodeTokensPerSecond', 'decodeStepMs'] as const;
+  // the quiet defaults only fill what was not given (a few short repetitions cannot hold their percentiles)
+  const complete = required.every((name) => input.samples?.[name] !== undefined);
   const samples: RepetitionSamples = {
-    ...quietSamples(given?.length, input.spec?.generateTokens),
+    ...(complete ? {} : quietSamples(given?.length, input.spec?.generateTokens)),
     ...input.samples,
-  };
+  } as RepetitionSamples;
   const repetitions = repetitionsOf(samples);
   // an ok trial ran every repetition its spec asked for
   const spec = trialSpec({ ...input.spec, repetitions: repetitions.length });

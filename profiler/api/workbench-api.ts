@@ -192,10 +192,14 @@ export const workbenchMethods = {
   kvPressure: { args: z.tuple([KvPressureRequestSchema]), result: KvPressureReportSchema },
   /**
    * this machine's memory read bandwidth (the roofline's bound) and onnxruntime's GEMV beside it: cached,
-   * or measured (a few seconds); `measure: true` measures again whatever the cache holds
+   * or measured (a few seconds); `measure: true` measures again whatever the cache holds; `cachedOnly: true`
+   * never measures (the cached figure, or 'not-measured' saying it was not measured yet): what a screen shows
+   * on opening
    */
   memoryBandwidth: {
-    args: z.tuple([z.object({ measure: z.boolean().optional() }).strict().optional()]),
+    args: z.tuple([
+      z.object({ measure: z.boolean().optional(), cachedOnly: z.boolean().optional() }).strict().optional(),
+    ]),
     result: RooflineBandwidthSchema,
   },
   /** what the data folder holds, bytes per part */

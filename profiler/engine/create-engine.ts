@@ -23,6 +23,7 @@ import { runTrial } from '../bench/run-trial';
 import type { TrialProcessLauncher } from '../bench/trial-host';
 import { prepareCatalogVariant } from '../bench/variant-cache';
 import { targetNotes, targetsTable } from '../report';
+import { withProviderChecks } from '../runtime/provider-check';
 import { probeSystem, type HostFacts } from '../runtime/system-probe';
 import { readRunFile } from '../store/run-parse';
 import { createRunStore } from '../store/run-store';
@@ -152,8 +153,9 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
   };
 
   return {
+    // each installed provider other than the CPU tried once here (cached): a bundled one may not run
     system: async () => ({
-      ...(await probeSystem(facts)),
+      ...(await withProviderChecks(await probeSystem(facts), facts.dataDir)),
       allowedModelFolders: allowedModelFolders(modelRoots),
     }),
     catalog: async () => catalogSummaries(),
@@ -204,7 +206,8 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
       const model = kvWhatIfModel(request); // model and preset first: a typo does not wait for a measurement
       return catalogKvPressure(model, request, await here.resolve(request.targets ?? []));
     },
-    memoryBandwidth: (request) => here.bandwidth(request?.measure ?? false),
+    memoryBandwidth: (request) =>
+      here.bandwidth(request?.measure ?? false, { cachedOnly: request?.cachedOnly ?? false }),
     storage: () => storageUsage(facts.dataDir),
     clearModelCache: async () => {
       if (sweeps.running())

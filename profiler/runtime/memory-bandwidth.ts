@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -10,6 +9,7 @@ import {
   type TrialEnvironment,
 } from '../api';
 import { measureGemvBandwidth } from './bandwidth/gemv';
+import { writeJsonAtomically } from './cache-file';
 import type { FigureOutcome, MeasuredFigure } from './bandwidth/steady-passes';
 import { measureStreamingBandwidth } from './bandwidth/streaming-read';
 import { listBackends } from './onnxruntime-backends';
@@ -295,14 +295,5 @@ async function readCache(file: string): Promise<CacheFile | undefined> {
 
 /** temp file + rename, so a reader never sees half a file */
 async function writeCacheAtomically(file: string, cache: CacheFile): Promise<void> {
-  const tempFile = `${file}.${randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(tempFile, `${JSON.stringify(cache, null, 2)}\n`);
-    await rename(tempFile, file);
-  } catch (error) {
-    await rm(tempFile, { force: true });
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`Could not write the memory bandwidth cache ${file}: ${detail}`, { cause: error });
-  }
+  await writeJsonAtomically(file, cache, 'memory bandwidth cache');
 }

@@ -242,3 +242,28 @@ export function trialByKey(trials: readonly MeasuredTrial[], key: string): Measu
   if (!found) throw new Error(`fixture has no trial ${key}`);
   return found;
 }
+
+/**
+ * Run 4: a tiny folder model (2 MiB of weights: it decodes from the CPU's caches, at a few percent of
+ * what the memory-bandwidth bound allows) beside MobileLLM-R1 140M fp32, on the same 61.4 GB/s.
+ */
+export function tinyBesideR1Run(): RunDocument {
+  return runDocument({
+    id: 'tiny-beside-140m',
+    schemaVersion: 1,
+    trials: [
+      { key: KEYS.fp32d0, result: measuredTrial(DEPTH_TRIALS.fp32d0) },
+      {
+        key: 'tiny',
+        result: measuredTrial(
+          laptopTrial('mobilellm-r1-140m', 'fp32', 0, {
+            spec: { model: { kind: 'folder', path: '/models/ui-tiny' } },
+            model: { ...R1_140M_FP32, weightsBytes: 2 * MIB, label: 'ui-tiny · fp32' },
+            samples: quietSamples(),
+            peakRssBytes: 90 * MIB,
+          }),
+        ),
+      },
+    ],
+  });
+}

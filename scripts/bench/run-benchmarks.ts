@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the speed and memory targets, measured side by side in one run (ratios, since these
- * machines are noisy). Results print as a Markdown table for the README. Needs ~8 GB of free disk in
+ * machines are noisy), and how long the run builder waits for a plan (plan-benchmarks.ts). Results print
+ * as a Markdown table for the README. Needs ~8 GB of free disk in
  * the bench folder (default: a temp folder; --dir to choose, e.g. the disk models will live on).
  */
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunDocument, TrialResult } from '../../profiler/api';
+import { planRows } from './plan-benchmarks';
 
 interface TaskResult {
   wallMs: number;
@@ -256,7 +258,7 @@ function contextRows(dir: string): Row[] {
   return rows;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const dirFlag = process.argv.indexOf('--dir');
   const parent = dirFlag > 0 ? path.resolve(process.argv[dirFlag + 1]!) : os.tmpdir();
   const dir = mkdtempSync(path.join(parent, 'ew-bench-'));
@@ -268,6 +270,7 @@ function main(): void {
     if (!only || only === 'models') rows.push(...buildVersusWrite(dir));
     if (!only || only === 'runner') rows.push(...runnerRows(dir));
     if (!only || only === 'context') rows.push(...contextRows(dir));
+    if (!only || only === 'plan') rows.push(...(await planRows(repoRoot, dir)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -282,4 +285,4 @@ function main(): void {
   process.exitCode = rows.every((row) => row.pass) ? 0 : 1;
 }
 
-main();
+await main();

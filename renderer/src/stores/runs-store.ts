@@ -5,6 +5,7 @@ import { useBackend } from '../backend/workbench-backend';
 import { useCompareStore } from './compare-store';
 import { useLiveRunStore } from './live-run-store';
 import { useNavigationStore } from './navigation-store';
+import { useStorageStore } from './storage-store';
 
 export type ExportFormat = 'html' | 'md' | 'csv' | 'json';
 export type ExportedRun = WorkbenchMethodResult<'exportRun'>;
@@ -187,6 +188,7 @@ export const useRunsStore = defineStore('runs', () => {
       const text = await file.text();
       const imported = await useBackend().importRun(text);
       importMessage.value = importedText(imported);
+      useStorageStore().sizesChanged();
       return imported;
     } catch (cause) {
       importError.value = `Could not import “${file.name}”: ${message(cause)}`;
