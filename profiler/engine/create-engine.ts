@@ -40,6 +40,7 @@ import {
 import { createRunReports, type AnalysisReport } from './run-reports';
 import { clearModelCache, storageUsage } from './storage';
 import { createSweepService, type SweepHooks, type SweepRequest } from './sweep-service';
+import { createSystemFacts } from './system-facts';
 
 export interface EngineOptions {
   /** how trial processes start: child_process.fork by default, Electron's utilityProcess in the app */
@@ -119,8 +120,8 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
   const store = createRunStore(facts.dataDir);
   const modelRoots = options.modelRoots ?? createModelRoots('any');
   const launcher = options.launcher ?? forkTrialLauncher();
-  let system: ReturnType<typeof probeSystem> | undefined;
-  const systemOnce = (): ReturnType<typeof probeSystem> => (system ??= probeSystem(facts));
+  const systemFacts = createSystemFacts(() => probeSystem(facts));
+  const systemOnce = systemFacts.get;
   const emit = (event: WorkbenchEvent): void => {
     for (const listener of listeners) listener(event);
   };
@@ -152,8 +153,9 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
   };
 
   return {
-    system: async () => ({
-      ...(await probeSystem(facts)),
+    system: async (request) => ({
+      ...(await (request?.refresh ? systemFacts.refresh() : systemFacts.get())),
+      // read per call: the desktop app allows more folders as the user picks them
       allowedModelFolders: allowedModelFolders(modelRoots),
     }),
     catalog: async () => catalogSummaries(),

@@ -9,7 +9,15 @@ import {
 } from '../api';
 
 function send(socket: WebSocket, reply: SocketReply): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(reply));
+  if (socket.readyState !== socket.OPEN) return;
+  let text: string;
+  try {
+    text = JSON.stringify(reply);
+  } catch (error) {
+    // a result JSON cannot carry: the client still gets an answer to its id, and serve goes on
+    text = JSON.stringify(errorReply(reply.id, error));
+  }
+  socket.send(text);
 }
 
 function errorReply(id: number | null, error: unknown): SocketReply {
@@ -21,8 +29,25 @@ function errorReply(id: number | null, error: unknown): SocketReply {
   return { id, ok: false, error: { code: 'failed', message } };
 }
 
-/** Serve WorkbenchApi calls arriving on one authenticated WebSocket, and push the engine's events. */
-export function attachSocketSession(socket: WebSocket, api: WorkbenchApi & WorkbenchEvents): void {
+/**
+ * Serve WorkbenchApi calls arriving on one authenticated WebSocket, and push the engine's events.
+ * `peer` (the client's address) only names the client in the log.
+ */
+export function attachSocketSession(
+  socket: WebSocket,
+  api: WorkbenchApi & WorkbenchEvents,
+  peer: string,
+): void {
+  // ws reports what a client did wrong on the wire (a message over maxPayload, invalid UTF-8 in a text
+  // frame, an unknown opcode, reserved bits set) as an 'error' on this socket, after it has already sent
+  // the close frame (1009, 1007, 1002). With no listener that error would end the whole process and the
+  // sweep it runs: here it ends this client only, with one line in the log.
+  socket.on('error', (error: Error & { code?: string }) => {
+    console.warn(
+      `[serve] closed the connection of ${peer}: ${error.message}${error.code ? ` (${error.code})` : ''}`,
+    );
+    if (socket.readyState === socket.OPEN) socket.close(1011);
+  });
   const unsubscribe = api.onEvent((payload) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ event: 'workbench', payload }));
   });
