@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { RunDocumentSchema, WorkbenchEventSchema, type SocketReply, type WorkbenchEvent } from '../api';
+import { environmentOf } from '../bench/run-trial';
+import { startServeProcess, type ServeProcess } from '../cli/test/serve-process';
+import { appFactsFromPackage } from '../engine';
+import { writeAgentsFile } from '../engine/agents-file';
+import { sendsGarbage, startHostileAgent, type HostileAgent } from '../engine/test/hostile-agent';
+import { frame, openRawClient, OPCODE } from '../engine/test/raw-websocket';
+import { probeSystem } from '../runtime/system-probe';
+import { writeBandwidthCacheStub } from '../runtime/test/bandwidth-cache-stub';
+
+/**
+ * `serve` as its own process, against clients that send what no WebSocket library would: a 20 MiB
+ * message, invalid UTF-8, a reserved opcode, reserved bits, an unmasked frame. Each such client is
+ * closed with the code RFC 6455 gives (and one line in serve's log); the process, the sweep it is
+ * running and its other clients go on. Meanwhile its agent hub dials an agent that sends garbage.
+ */
+const root = mkdtempSync(path.join(os.tmpdir(), 'ew-serve-hostile-'));
+const masked = { mask: true };
+let serve: ServeProcess;
+
+beforeAll(async () => {
+  const dataDir = path.join(root, 'serve');
+  // the planner's bandwidth, cached, so the first trial does not stop to measure it
+  const facts = appFactsFromPackage('serve', dataDir);
+  writeBandwidthCacheStub(dataDir, environmentOf(await probeSystem(facts)), { bytesPerSecond: 20e9 });
+  serve = await startServeProcess(dataDir);
+}, 60_000);
+
+afterAll(async () => {
+  await serve?.stop();
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** `promise`, or a failure saying how serve ended if it ends first (rather than a test timeout). */
+function whileAlive<T>(promise: Promise<T>, process = serve): Promise<T> {
+  return Promise.race([
+    promise,
+    process.exited.then((code): never => {
+      throw new Error(`serve ended (${code}):\n${process.output()}`);
+    }),
+  ]);
+}
+
+/** A well-behaved client: the `ws` library, following events. */
+async function politeClient(
+  port = serve.port,
+  token = serve.token,
+): Promise<{
+  socket: WebSocket;
+  events: WorkbenchEvent[];
+  call: (method: string, args?: unknown[]) => Promise<SocketReply>;
+}> {
+  const socket = new WebSocket(`ws://127.0.0.1:${port}/api?token=${token}`);
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  const events: WorkbenchEvent[] = [];
+  const waiting = new Map<number, (reply: SocketReply) => void>();
+  socket.on('message', (data) => {
+    const message = JSON.parse(data.toString()) as { event?: string; payload?: unknown; id?: number };
+    if (message.event === 'workbench') events.push(WorkbenchEventSchema.parse(message.payload));
+    else waiting.get(message.id!)?.(message as SocketReply);
+  });
+  let nextId = 1;
+  return {
+    socket,
+    events,
+    call: (method, args = []) =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        waiting.set(id, resolve);
+        socket.send(JSON.stringify({ id, method, args }));
+      }),
+  };
+}
+
+async function until<T>(check: () => T, what: string, ms: number, process = serve): Promise<NonNullable<T>> {
+  const started = Date.now();
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
+    await whileAlive(new Promise((resolve) => setTimeout(resolve, 50)), process);
+  }
+}
+
+const tiny = { num_hidden_layers: 2, hidden_size: 64, intermediate_size: 96, vocab_size: 256 };
+const sweep = {
+  models: [{ kind: 'catalog', id: 'smollm2-135m', overrides: { ...tiny, max_context_tokens: 128 } }],
+  contexts: [64],
+  prompts: [8],
+  gens: [4, 8, 16],
+  repetitions: 1,
+  warmupRuns: 0,
+};
+
+const MiB = 1024 * 1024;
+const hostileFrames: [what: string, bytes: () => Buffer, closeCode: number][] = [
+  ['a single 20 MiB message', () => frame(0x80 | OPCODE.text, Buffer.alloc(20 * MiB, 0x61), masked), 1009],
+  ['invalid UTF-8 in a text frame', () => frame(0x80 | OPCODE.text, Buffer.from([0xc3, 0x28]), masked), 1007],
+  ['a reserved opcode', () => frame(0x83, Buffer.from('{}'), masked), 1002],
+  ['RSV1 set (no extension was agreed)', () => frame(0xc0 | OPCODE.text, Buffer.from('{}'), masked), 1002],
+  ['RSV2 set', () => frame(0xa0 | OPCODE.text, Buffer.from('{}'), masked), 1002],
+  ['RSV3 set', () => frame(0x90 | OPCODE.text, Buffer.from('{}'), masked), 1002],
+  ['an unmasked frame', () => frame(0x80 | OPCODE.text, Buffer.from('{}'), { mask: false }), 1002],
+];
+
+describe('no client frame ends serve', () => {
+  it('closes each hostile client with its RFC 6455 code while the sweep it runs finishes', async () => {
+    const watcher = await politeClient();
+    const started = await whileAlive(watcher.call('startSweep', [sweep, 'under fire']));
+    if (!started.ok) throw new Error(started.error.message);
+    const { runId } = started.result as { runId: string };
+    const doneEvent = (): WorkbenchEvent | undefined =>
+      watcher.events.find(
+        (event) => event.kind === 'sweep' && event.runId === runId && event.event.type === 'done',
+      );
+
+    for (const [what, bytes, closeCode] of hostileFrames) {
+      const raw = await whileAlive(openRawClient(serve.port, `/api?token=${serve.token}`));
+      raw.socket.write(bytes());
+      expect(await whileAlive(raw.closeCode), what).toBe(closeCode);
+      raw.socket.end();
+      await whileAlive(raw.ended);
+      expect(serve.alive(), `serve after ${what}`).toBe(true);
+    }
+    // the frames arrived while the sweep was running, not after it
+    expect(doneEvent()).toBeUndefined();
+
+    // one log line per hostile client, naming what it did
+    const log = serve.output().split('\n');
+    expect(log.filter((line) => line.startsWith('[serve] closed the connection of 127.0.0.1'))).toHaveLength(
+      hostileFrames.length,
+    );
+    expect(serve.output()).toContain('Max payload size exceeded');
+
+    // the polite client is still served, and the sweep runs to its end
+    expect(await whileAlive(watcher.call('listRuns'))).toMatchObject({ ok: true });
+    const done = await until(doneEvent, 'the sweep to finish', 90_000);
+    expect(done).toMatchObject({ event: { type: 'done', status: 'completed' } });
+    const loaded = await whileAlive(watcher.call('loadRun', [runId]));
+    if (!loaded.ok) throw new Error(loaded.error.message);
+    const doc = RunDocumentSchema.parse(loaded.result);
+    expect(doc.trials).toHaveLength(3);
+    expect(doc.trials.map((trial) => trial.result.status)).toEqual(['ok', 'ok', 'ok']);
+    watcher.socket.close();
+    expect(serve.alive()).toBe(true);
+  }, 120_000);
+});
+
+describe('no agent ends the serve that holds the hub', () => {
+  let hubServe: ServeProcess | undefined;
+  let badAgent: HostileAgent | undefined;
+  afterAll(async () => {
+    await hubServe?.stop();
+    await badAgent?.close();
+  });
+
+  it('keeps serving while its agent hub is fed garbage by an agent, and keeps dialing it back', async () => {
+    const dataDir = path.join(root, 'hub');
+    badAgent = await startHostileAgent(sendsGarbage);
+    await writeAgentsFile(dataDir, [
+      { id: 'agent-bad', url: badAgent.url, token: 'x'.repeat(32), copied: [] },
+    ]);
+    // the hub dials the agents it remembers as it starts
+    hubServe = await startServeProcess(dataDir);
+    const bad = badAgent;
+    // dropped each time, it is dialled again after 1 s, then 2 s…
+    await until(() => bad.connections.length >= 2, 'the hub to dial the bad agent again', 15_000, hubServe);
+    const client = await whileAlive(politeClient(hubServe.port, hubServe.token), hubServe);
+    const agents = await whileAlive(client.call('listAgents'), hubServe);
+    client.socket.close();
+    expect(agents).toMatchObject({ ok: true, result: [{ id: 'agent-bad', system: null }] });
+    expect(hubServe.alive()).toBe(true);
+  }, 60_000);
+});
