@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,6 +150,35 @@ describe('no client frame ends serve', () => {
     watcher.socket.close();
     expect(serve.alive()).toBe(true);
   }, 120_000);
+});
+
+describe('no client that hangs up ends serve', () => {
+  /** An upgrade request, then a TCP reset `afterMs` later: as a client that crashes or is killed. */
+  function upgradeThenReset(query: string, afterMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const socket = net.connect(serve.port, '127.0.0.1', () => {
+        socket.write(
+          `GET /api${query} HTTP/1.1\r\nHost: 127.0.0.1:${serve.port}\r\nUpgrade: websocket\r\n` +
+            'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+        );
+        setTimeout(() => {
+          socket.resetAndDestroy();
+          setTimeout(resolve, 20);
+        }, afterMs);
+      });
+      socket.on('error', () => undefined);
+    });
+  }
+
+  it('survives clients that reset the connection while their upgrade is refused or accepted', async () => {
+    // a refused upgrade's socket had no error listener: an unauthenticated client could end serve
+    for (const query of ['', '?token=wrong', `?token=${serve.token}`])
+      for (const afterMs of [0, 0, 5, 5]) await whileAlive(upgradeThenReset(query, afterMs));
+    const client = await whileAlive(politeClient());
+    expect(await whileAlive(client.call('listRuns'))).toMatchObject({ ok: true });
+    client.socket.close();
+    expect(serve.alive()).toBe(true);
+  });
 });
 
 describe('no agent ends the serve that holds the hub', () => {
