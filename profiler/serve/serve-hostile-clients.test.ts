@@ -10,7 +10,7 @@ import { startServeProcess, type ServeProcess } from '../cli/test/serve-process'
 import { appFactsFromPackage } from '../engine';
 import { writeAgentsFile } from '../engine/agents-file';
 import { sendsGarbage, startHostileAgent, type HostileAgent } from '../engine/test/hostile-agent';
-import { frame, openRawClient, OPCODE } from '../engine/test/raw-websocket';
+import { frame, openRawClient, OPCODE, textFrame } from '../engine/test/raw-websocket';
 import { probeSystem } from '../runtime/system-probe';
 import { writeBandwidthCacheStub } from '../runtime/test/bandwidth-cache-stub';
 
@@ -179,6 +179,27 @@ describe('no client that hangs up ends serve', () => {
     client.socket.close();
     expect(serve.alive()).toBe(true);
   });
+});
+
+describe('a client that stops reading', () => {
+  it('is dropped once 32 MiB of answers wait for it, and serve goes on', async () => {
+    const raw = await whileAlive(openRawClient(serve.port, `/api?token=${serve.token}`));
+    raw.socket.pause(); // reads nothing from here on
+    // 2,500 catalog calls: ~17 KB each, some 40 MiB of answers in all
+    const calls = Array.from({ length: 2_500 }, (_, i) =>
+      textFrame(JSON.stringify({ id: i + 1, method: 'catalog', args: [] }), masked),
+    );
+    raw.socket.write(Buffer.concat(calls));
+    await until(
+      () => serve.output().includes('it stopped reading (over 32 MiB unread)'),
+      'serve to drop the client that stopped reading',
+      30_000,
+    );
+    raw.socket.destroy();
+    const client = await whileAlive(politeClient());
+    expect(await whileAlive(client.call('listRuns'))).toMatchObject({ ok: true });
+    client.socket.close();
+  }, 60_000);
 });
 
 describe('no agent ends the serve that holds the hub', () => {

@@ -8,7 +8,28 @@ import {
   type WorkbenchEvents,
 } from '../api';
 
-function send(socket: WebSocket, reply: SocketReply): void {
+/**
+ * bytes a client may leave unread (queued in ws and the kernel's send buffer) before it is dropped. A
+ * client that asks and asks but never reads would otherwise grow serve's memory until the board runs
+ * out, taking the sweep with it. A single large answer (a big run document) still goes out whole: the
+ * check is made before each message is queued.
+ */
+export const MAX_UNREAD_BYTES = 32 * 1024 * 1024;
+
+/** Queue `text` for the client, unless the client has stopped reading: then it is dropped. */
+function deliver(socket: WebSocket, text: string, peer: string): void {
+  if (socket.readyState !== socket.OPEN) return;
+  if (socket.bufferedAmount > MAX_UNREAD_BYTES) {
+    console.warn(
+      `[serve] dropped the connection of ${peer}: it stopped reading (over ${MAX_UNREAD_BYTES / 2 ** 20} MiB unread)`,
+    );
+    socket.terminate();
+    return;
+  }
+  socket.send(text);
+}
+
+function send(socket: WebSocket, reply: SocketReply, peer: string): void {
   if (socket.readyState !== socket.OPEN) return;
   let text: string;
   try {
@@ -17,7 +38,7 @@ function send(socket: WebSocket, reply: SocketReply): void {
     // a result JSON cannot carry: the client still gets an answer to its id, and serve goes on
     text = JSON.stringify(errorReply(reply.id, error));
   }
-  socket.send(text);
+  deliver(socket, text, peer);
 }
 
 function errorReply(id: number | null, error: unknown): SocketReply {
@@ -49,7 +70,8 @@ export function attachSocketSession(
     if (socket.readyState === socket.OPEN) socket.close(1011);
   });
   const unsubscribe = api.onEvent((payload) => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ event: 'workbench', payload }));
+    if (socket.readyState === socket.OPEN)
+      deliver(socket, JSON.stringify({ event: 'workbench', payload }), peer);
   });
   socket.on('close', unsubscribe);
   socket.on('message', (data, isBinary) => {
@@ -58,19 +80,23 @@ export function attachSocketSession(
       if (isBinary) throw new Error('binary frames are not part of the protocol');
       request = SocketRequestSchema.parse(JSON.parse(data.toString()));
     } catch {
-      send(socket, {
-        id: null,
-        ok: false,
-        error: { code: 'bad-request', message: 'Expected a JSON request {id, method, args}.' },
-      });
+      send(
+        socket,
+        {
+          id: null,
+          ok: false,
+          error: { code: 'bad-request', message: 'Expected a JSON request {id, method, args}.' },
+        },
+        peer,
+      );
       return;
     }
     const { id, method, args } = request;
     dispatchWorkbenchCall(api, method, args).then(
-      (result) => send(socket, { id, ok: true, result }),
+      (result) => send(socket, { id, ok: true, result }, peer),
       (error: unknown) => {
         if (!(error instanceof WorkbenchCallError)) console.error(`[serve] ${method} failed:`, error);
-        send(socket, errorReply(id, error));
+        send(socket, errorReply(id, error), peer);
       },
     );
   });
