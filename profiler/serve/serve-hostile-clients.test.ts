@@ -3,16 +3,13 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { RunDocumentSchema, WorkbenchEventSchema, type SocketReply, type WorkbenchEvent } from '../api';
-import { environmentOf } from '../bench/run-trial';
+import { RunDocumentSchema, type WorkbenchEvent } from '../api';
 import { startServeProcess, type ServeProcess } from '../cli/test/serve-process';
-import { appFactsFromPackage } from '../engine';
 import { writeAgentsFile } from '../engine/agents-file';
+import { connectApiClient, type ApiClient } from '../engine/test/api-client';
 import { sendsGarbage, startHostileAgent, type HostileAgent } from '../engine/test/hostile-agent';
 import { frame, openRawClient, OPCODE, textFrame } from '../engine/test/raw-websocket';
-import { probeSystem } from '../runtime/system-probe';
-import { writeBandwidthCacheStub } from '../runtime/test/bandwidth-cache-stub';
+import { stubServeBandwidth, tinySweep } from '../engine/test/tiny-sweep';
 
 /**
  * `serve` as its own process, against clients that send what no WebSocket library would: a 20 MiB
@@ -26,9 +23,7 @@ let serve: ServeProcess;
 
 beforeAll(async () => {
   const dataDir = path.join(root, 'serve');
-  // the planner's bandwidth, cached, so the first trial does not stop to measure it
-  const facts = appFactsFromPackage('serve', dataDir);
-  writeBandwidthCacheStub(dataDir, environmentOf(await probeSystem(facts)), { bytesPerSecond: 20e9 });
+  await stubServeBandwidth(dataDir);
   serve = await startServeProcess(dataDir);
 }, 60_000);
 
@@ -48,34 +43,8 @@ function whileAlive<T>(promise: Promise<T>, process = serve): Promise<T> {
 }
 
 /** A well-behaved client: the `ws` library, following events. */
-async function politeClient(
-  port = serve.port,
-  token = serve.token,
-): Promise<{
-  socket: WebSocket;
-  events: WorkbenchEvent[];
-  call: (method: string, args?: unknown[]) => Promise<SocketReply>;
-}> {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}/api?token=${token}`);
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  const events: WorkbenchEvent[] = [];
-  const waiting = new Map<number, (reply: SocketReply) => void>();
-  socket.on('message', (data) => {
-    const message = JSON.parse(data.toString()) as { event?: string; payload?: unknown; id?: number };
-    if (message.event === 'workbench') events.push(WorkbenchEventSchema.parse(message.payload));
-    else waiting.get(message.id!)?.(message as SocketReply);
-  });
-  let nextId = 1;
-  return {
-    socket,
-    events,
-    call: (method, args = []) =>
-      new Promise((resolve) => {
-        const id = nextId++;
-        waiting.set(id, resolve);
-        socket.send(JSON.stringify({ id, method, args }));
-      }),
-  };
+function politeClient(port = serve.port, token = serve.token): Promise<ApiClient> {
+  return connectApiClient(port, token);
 }
 
 async function until<T>(check: () => T, what: string, ms: number, process = serve): Promise<NonNullable<T>> {
@@ -88,15 +57,7 @@ async function until<T>(check: () => T, what: string, ms: number, process = serv
   }
 }
 
-const tiny = { num_hidden_layers: 2, hidden_size: 64, intermediate_size: 96, vocab_size: 256 };
-const sweep = {
-  models: [{ kind: 'catalog', id: 'smollm2-135m', overrides: { ...tiny, max_context_tokens: 128 } }],
-  contexts: [64],
-  prompts: [8],
-  gens: [4, 8, 16],
-  repetitions: 1,
-  warmupRuns: 0,
-};
+const sweep = tinySweep([4, 8, 16]);
 
 const MiB = 1024 * 1024;
 const hostileFrames: [what: string, bytes: () => Buffer, closeCode: number][] = [
@@ -147,7 +108,7 @@ describe('no client frame ends serve', () => {
     const doc = RunDocumentSchema.parse(loaded.result);
     expect(doc.trials).toHaveLength(3);
     expect(doc.trials.map((trial) => trial.result.status)).toEqual(['ok', 'ok', 'ok']);
-    watcher.socket.close();
+    await watcher.close();
     expect(serve.alive()).toBe(true);
   }, 120_000);
 });
@@ -176,7 +137,7 @@ describe('no client that hangs up ends serve', () => {
       for (const afterMs of [0, 0, 5, 5]) await whileAlive(upgradeThenReset(query, afterMs));
     const client = await whileAlive(politeClient());
     expect(await whileAlive(client.call('listRuns'))).toMatchObject({ ok: true });
-    client.socket.close();
+    await client.close();
     expect(serve.alive()).toBe(true);
   });
 });
@@ -198,7 +159,7 @@ describe('a client that stops reading', () => {
     raw.socket.destroy();
     const client = await whileAlive(politeClient());
     expect(await whileAlive(client.call('listRuns'))).toMatchObject({ ok: true });
-    client.socket.close();
+    await client.close();
   }, 60_000);
 });
 
@@ -223,7 +184,7 @@ describe('no agent ends the serve that holds the hub', () => {
     await until(() => bad.connections.length >= 2, 'the hub to dial the bad agent again', 15_000, hubServe);
     const client = await whileAlive(politeClient(hubServe.port, hubServe.token), hubServe);
     const agents = await whileAlive(client.call('listAgents'), hubServe);
-    client.socket.close();
+    await client.close();
     expect(agents).toMatchObject({ ok: true, result: [{ id: 'agent-bad', system: null }] });
     expect(hubServe.alive()).toBe(true);
   }, 60_000);

@@ -2,13 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { WorkbenchEventSchema, type SocketReply, type SweepWorkbenchEvent } from '../api';
-import { environmentOf } from '../bench/run-trial';
+import type { SocketReply } from '../api';
 import { openFilesOf, rssBytesOf, startServeProcess, type ServeProcess } from '../cli/test/serve-process';
-import { appFactsFromPackage } from '../engine';
-import { probeSystem } from '../runtime/system-probe';
-import { writeBandwidthCacheStub } from '../runtime/test/bandwidth-cache-stub';
+import { connectApiClient, type ApiClient } from '../engine/test/api-client';
+import { stubServeBandwidth, tinySweep } from '../engine/test/tiny-sweep';
 
 /**
  * A bounded soak of serve as its own process, on loopback: 50 clients make mixed calls (facts, runs,
@@ -39,58 +36,16 @@ afterAll(async () => {
 
 beforeAll(async () => {
   // the planner's bandwidth, cached, so the first trial does not stop to measure it
-  const facts = appFactsFromPackage('serve', dataDir);
-  writeBandwidthCacheStub(dataDir, environmentOf(await probeSystem(facts)), { bytesPerSecond: 20e9 });
+  await stubServeBandwidth(dataDir);
   serve = await startServeProcess(dataDir);
 }, 60_000);
 
-const tiny = { num_hidden_layers: 2, hidden_size: 64, intermediate_size: 96, vocab_size: 256 };
-const sweep = {
-  models: [{ kind: 'catalog', id: 'smollm2-135m', overrides: { ...tiny, max_context_tokens: 128 } }],
-  contexts: [64],
-  prompts: [8],
-  gens: [4, 8, 16],
-  repetitions: 1,
-  warmupRuns: 0,
-};
+const sweep = tinySweep([4, 8, 16]);
 
-interface Client {
-  socket: WebSocket;
-  sweepEvents: SweepWorkbenchEvent[];
-  call(method: string, args?: unknown[]): Promise<SocketReply>;
-}
-
-async function connect(): Promise<Client> {
-  const socket = new WebSocket(`ws://127.0.0.1:${serve.port}/api?token=${serve.token}`);
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  const sweepEvents: SweepWorkbenchEvent[] = [];
-  const waiting = new Map<number, (reply: SocketReply) => void>();
-  socket.on('message', (data) => {
-    const message = JSON.parse(data.toString()) as { event?: string; payload?: unknown; id?: number };
-    if (message.event === 'workbench') {
-      const event = WorkbenchEventSchema.parse(message.payload);
-      if (event.kind === 'sweep') sweepEvents.push(event);
-      return;
-    }
-    const answer = waiting.get(message.id!);
-    waiting.delete(message.id!);
-    answer?.(message as SocketReply);
-  });
-  let nextId = 1;
-  return {
-    socket,
-    sweepEvents,
-    call: (method, args = []) =>
-      new Promise((resolve) => {
-        const id = nextId++;
-        waiting.set(id, resolve);
-        socket.send(JSON.stringify({ id, method, args }));
-      }),
-  };
-}
+const connect = (): Promise<ApiClient> => connectApiClient(serve.port, serve.token);
 
 /** One round of what a UI does: facts, lists, a plan, the run being measured, and a malformed call. */
-function round(client: Client, runId: string): Promise<SocketReply>[] {
+function round(client: ApiClient, runId: string): Promise<SocketReply>[] {
   return [
     client.call('system'),
     client.call('catalog'),
@@ -112,16 +67,8 @@ async function settled<T>(read: () => T, ok: (value: T) => boolean, ms = 10_000)
   return value;
 }
 
-const closeAll = (clients: Client[]): Promise<unknown> =>
-  Promise.all(
-    clients.map(
-      ({ socket }) =>
-        new Promise((resolve) => {
-          socket.once('close', resolve);
-          socket.close();
-        }),
-    ),
-  );
+const closeAll = (clients: ApiClient[]): Promise<unknown> =>
+  Promise.all(clients.map((client) => client.close()));
 
 describe.skipIf(process.platform !== 'linux')(
   'serve soak (Linux: reads /proc for RSS and descriptors)',
@@ -147,8 +94,10 @@ describe.skipIf(process.platform !== 'linux')(
         const started = await clients[0]!.call('startSweep', [sweep, 'soak']);
         if (!started.ok) throw new Error(started.error.message);
         const { runId, trials } = started.result as { runId: string; trials: number };
-        const sawEnd = (client: Client): boolean =>
-          client.sweepEvents.some((event) => event.runId === runId && event.event.type === 'done');
+        const sawEnd = (client: ApiClient): boolean =>
+          client.events.some(
+            (event) => event.kind === 'sweep' && event.runId === runId && event.event.type === 'done',
+          );
 
         let calls = 0;
         const answers = await Promise.all(
@@ -172,7 +121,9 @@ describe.skipIf(process.platform !== 'linux')(
         expect(refused).toHaveLength(calls / 7);
 
         for (const client of clients) {
-          const ofRun = client.sweepEvents.filter((event) => event.runId === runId);
+          const ofRun = client.events.flatMap((event) =>
+            event.kind === 'sweep' && event.runId === runId ? [event] : [],
+          );
           expect(ofRun.filter((event) => event.event.type === 'trial-done')).toHaveLength(trials);
           expect(ofRun.at(-1)?.event).toEqual({ type: 'done', status: 'completed' });
         }

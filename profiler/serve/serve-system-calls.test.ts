@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import si from 'systeminformation';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
 import { SystemInfoSchema, type SocketReply } from '../api';
+import { connectApiClient, type ApiClient } from '../engine/test/api-client';
 import { createEngine } from '../engine/create-engine';
 import { startServeServer, type RunningServer } from './serve-server';
 
@@ -21,7 +21,7 @@ const cpuReads = vi.spyOn(si, 'cpu');
 const graphicsReads = vi.spyOn(si, 'graphics');
 
 let server: RunningServer;
-const clients: WebSocket[] = [];
+const clients: ApiClient[] = [];
 
 beforeAll(async () => {
   server = await startServeServer({
@@ -33,34 +33,16 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  for (const client of clients) client.close();
+  await Promise.all(clients.map((client) => client.close()));
   await server.close();
   vi.restoreAllMocks();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function connect(): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/api?token=${server.token}`);
-    socket.once('open', () => resolve(socket));
-    socket.once('error', reject);
-    clients.push(socket);
-  });
-}
-
-let nextId = 1;
-function call(socket: WebSocket, method: string, args: unknown[] = []): Promise<SocketReply> {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    const onMessage = (data: WebSocket.RawData): void => {
-      const reply = JSON.parse(data.toString()) as SocketReply;
-      if (reply.id !== id) return;
-      socket.off('message', onMessage);
-      resolve(reply);
-    };
-    socket.on('message', onMessage);
-    socket.send(JSON.stringify({ id, method, args }));
-  });
+async function connect(): Promise<ApiClient> {
+  const client = await connectApiClient(server.port, server.token);
+  clients.push(client);
+  return client;
 }
 
 function resultOf(reply: SocketReply): unknown {
@@ -72,7 +54,7 @@ describe('system() with a hundred clients', () => {
   it('probes the hardware once for a hundred clients asking at the same time', async () => {
     const sockets = await Promise.all(Array.from({ length: 100 }, connect));
     const replies = await Promise.all(
-      sockets.flatMap((socket) => [call(socket, 'system'), call(socket, 'listRuns')]),
+      sockets.flatMap((client) => [client.call('system'), client.call('listRuns')]),
     );
     expect(replies.every((reply) => reply.ok)).toBe(true);
     const facts = replies
@@ -87,11 +69,11 @@ describe('system() with a hundred clients', () => {
     const [socket] = clients;
     const before = cpuReads.mock.calls.length;
     const refreshed = await Promise.all(
-      Array.from({ length: 5 }, () => call(socket!, 'system', [{ refresh: true }])),
+      Array.from({ length: 5 }, () => socket!.call('system', [{ refresh: true }])),
     );
     expect(refreshed.every((reply) => reply.ok)).toBe(true);
     expect(cpuReads.mock.calls.length).toBe(before + 1);
-    resultOf(await call(socket!, 'system'));
+    resultOf(await socket!.call('system'));
     expect(cpuReads.mock.calls.length).toBe(before + 1);
   });
 
@@ -105,13 +87,13 @@ describe('system() with a hundred clients', () => {
       return { controllers: [], displays: [] };
     });
     let refreshAnswered = false;
-    const refreshing = call(asker!, 'system', [{ refresh: true }]).then((reply) => {
+    const refreshing = asker!.call('system', [{ refresh: true }]).then((reply) => {
       refreshAnswered = true;
       return reply;
     });
     await vi.waitFor(() => expect(graphicsReads).toHaveBeenCalledTimes(3));
     // the known facts and the runs come back while the probe waits
-    const [system, runs] = await Promise.all([call(other!, 'system'), call(other!, 'listRuns')]);
+    const [system, runs] = await Promise.all([other!.call('system'), other!.call('listRuns')]);
     expect(system.ok && runs.ok).toBe(true);
     expect(refreshAnswered).toBe(false);
     release();
@@ -120,7 +102,7 @@ describe('system() with a hundred clients', () => {
   });
 
   it('refuses a system() argument it does not know, naming it', async () => {
-    const reply = await call(clients[0]!, 'system', [{ fresh: true }]);
+    const reply = await clients[0]!.call('system', [{ fresh: true }]);
     expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-arguments' } });
     if (!reply.ok) expect(reply.error.message).toMatch(/fresh/);
   });
