@@ -52,9 +52,9 @@ function resultOf(reply: SocketReply): unknown {
 
 describe('system() with a hundred clients', () => {
   it('probes the hardware once for a hundred clients asking at the same time', async () => {
-    const sockets = await Promise.all(Array.from({ length: 100 }, connect));
+    const hundred = await Promise.all(Array.from({ length: 100 }, connect));
     const replies = await Promise.all(
-      sockets.flatMap((client) => [client.call('system'), client.call('listRuns')]),
+      hundred.flatMap((client) => [client.call('system'), client.call('listRuns')]),
     );
     expect(replies.every((reply) => reply.ok)).toBe(true);
     const facts = replies
@@ -66,14 +66,14 @@ describe('system() with a hundred clients', () => {
   });
 
   it('probes again on refresh (once for several asking together), and keeps the new facts', async () => {
-    const [socket] = clients;
+    const [client] = clients;
     const before = cpuReads.mock.calls.length;
     const refreshed = await Promise.all(
-      Array.from({ length: 5 }, () => socket!.call('system', [{ refresh: true }])),
+      Array.from({ length: 5 }, () => client!.call('system', [{ refresh: true }])),
     );
     expect(refreshed.every((reply) => reply.ok)).toBe(true);
     expect(cpuReads.mock.calls.length).toBe(before + 1);
-    resultOf(await socket!.call('system'));
+    resultOf(await client!.call('system'));
     expect(cpuReads.mock.calls.length).toBe(before + 1);
   });
 
