@@ -15,7 +15,8 @@ import { stubServeBandwidth, tinySweep } from '../engine/test/tiny-sweep';
  * `serve` as its own process, against clients that send what no WebSocket library would: a 20 MiB
  * message, invalid UTF-8, a reserved opcode, reserved bits, an unmasked frame. Each such client is
  * closed with the code RFC 6455 gives (and one line in serve's log); the process, the sweep it is
- * running and its other clients go on. Meanwhile its agent hub dials an agent that sends garbage.
+ * running and its other clients go on. So it does for clients that reset the connection mid-upgrade or
+ * stop reading, and for an agent that feeds its hub garbage (a second serve).
  */
 const root = mkdtempSync(path.join(os.tmpdir(), 'ew-serve-hostile-'));
 const masked = { mask: true };
@@ -33,11 +34,11 @@ afterAll(async () => {
 });
 
 /** `promise`, or a failure saying how serve ended if it ends first (rather than a test timeout). */
-function whileAlive<T>(promise: Promise<T>, process = serve): Promise<T> {
+function whileAlive<T>(promise: Promise<T>, running = serve): Promise<T> {
   return Promise.race([
     promise,
-    process.exited.then((code): never => {
-      throw new Error(`serve ended (${code}):\n${process.output()}`);
+    running.exited.then((code): never => {
+      throw new Error(`serve ended (${code}):\n${running.output()}`);
     }),
   ]);
 }
@@ -47,13 +48,13 @@ function politeClient(port = serve.port, token = serve.token): Promise<ApiClient
   return connectApiClient(port, token);
 }
 
-async function until<T>(check: () => T, what: string, ms: number, process = serve): Promise<NonNullable<T>> {
+async function until<T>(check: () => T, what: string, ms: number, running = serve): Promise<NonNullable<T>> {
   const started = Date.now();
   for (;;) {
     const value = check();
     if (value) return value;
     if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
-    await whileAlive(new Promise((resolve) => setTimeout(resolve, 50)), process);
+    await whileAlive(new Promise((resolve) => setTimeout(resolve, 50)), running);
   }
 }
 
