@@ -70,11 +70,13 @@ describe('the agent hub against a misbehaving agent', () => {
     await until(() => bad.connections.length >= 5 && bad.connections[3]!.closedAtMs !== null, '5 dials');
     // it never got the agent's facts: nothing the agent sent was taken for an answer
     expect(await engine.listAgents()).toMatchObject([{ id: 'agent-bad', system: null }]);
-    // the waits double (50, 100, 200, 400 ms): a connection dropped at once does not reset the back-off
-    const [first, , , fourth] = waits(bad.connections);
-    expect(first).toBeLessThan(300);
-    expect(fourth).toBeGreaterThanOrEqual(4 * first!);
-    expect(fourth).toBeGreaterThanOrEqual(reconnect.minMs * 2 ** 3 * 0.9);
+    // the waits double (50, 100, 200, 400 ms): a connection dropped at once does not reset the back-off.
+    // Lower bounds only (timers fire late on a busy machine, never early); without the back-off every
+    // wait would be about 50 ms.
+    const scheduled = [1, 2, 3].map((failures) => reconnect.minMs * 2 ** failures);
+    expect(waits(bad.connections).slice(1, 4)).toEqual(
+      scheduled.map((ms) => expect.toSatisfy((wait: number) => wait >= ms * 0.9, `at least ${ms * 0.9} ms`)),
+    );
     // the hub still answers, and its other work goes on
     expect((await engine.listRuns()).runs).toEqual([]);
   });
