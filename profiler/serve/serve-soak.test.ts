@@ -20,7 +20,7 @@ const MIN_ROUNDS = 3;
 const ROUND_PAUSE_MS = 50;
 /**
  * bytes serve's RSS may grow over the soak, from idle after a warm-up burst to idle after the soak.
- * Measured on the 2-core dev VM (loaded by other work): 23-32 MiB over 5,000-7,000 calls. Run
+ * Measured on the 2-core dev VM (loaded by other work): 23-34 MiB over 5,000-7,000 calls. Run
  * in-process with --expose-gc, five such soaks in a row left the V8 heap in use after a full GC flat at
  * 22 MiB while RSS wandered between 170 and 210 MiB: the heap and malloc arenas settling at the size such
  * a burst needs, not a leak. A leak of 10 KB per call (one reply or listener kept) would fail it.
