@@ -138,7 +138,14 @@ export type KvPressureRequest = z.infer<typeof KvPressureRequestSchema>;
 const sweepStarted = z.object({ runId: z.string(), trials: z.number().int() });
 
 export const workbenchMethods = {
-  system: { args: z.tuple([]), result: SystemInfoSchema },
+  /**
+   * this machine's facts: probed once and kept (the hardware does not change under a running engine);
+   * `refresh: true` probes again (the System screen's Refresh)
+   */
+  system: {
+    args: z.tuple([z.object({ refresh: z.boolean().optional() }).strict().optional()]),
+    result: SystemInfoSchema,
+  },
   /** the model catalog, for the run builder */
   catalog: { args: z.tuple([]), result: z.array(CatalogSummarySchema) },
   /** the trials a sweep would run, with their estimates (on the agent when one is named); nothing runs */

@@ -41,6 +41,7 @@ import {
 import { createRunReports, type AnalysisReport } from './run-reports';
 import { clearModelCache, storageUsage } from './storage';
 import { createSweepService, type SweepHooks, type SweepRequest } from './sweep-service';
+import { createSystemFacts } from './system-facts';
 
 export interface EngineOptions {
   /** how trial processes start: child_process.fork by default, Electron's utilityProcess in the app */
@@ -120,8 +121,11 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
   const store = createRunStore(facts.dataDir);
   const modelRoots = options.modelRoots ?? createModelRoots('any');
   const launcher = options.launcher ?? forkTrialLauncher();
-  let system: ReturnType<typeof probeSystem> | undefined;
-  const systemOnce = (): ReturnType<typeof probeSystem> => (system ??= probeSystem(facts));
+  // each installed provider other than the CPU is tried once (cached on disk): a bundled one may not run
+  const systemFacts = createSystemFacts(async () =>
+    withProviderChecks(await probeSystem(facts), facts.dataDir),
+  );
+  const systemOnce = systemFacts.get;
   const emit = (event: WorkbenchEvent): void => {
     for (const listener of listeners) listener(event);
   };
@@ -153,9 +157,9 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
   };
 
   return {
-    // each installed provider other than the CPU tried once here (cached): a bundled one may not run
-    system: async () => ({
-      ...(await withProviderChecks(await probeSystem(facts), facts.dataDir)),
+    system: async (request) => ({
+      ...(await (request?.refresh ? systemFacts.refresh() : systemFacts.get())),
+      // read per call: the desktop app allows more folders as the user picks them
       allowedModelFolders: allowedModelFolders(modelRoots),
     }),
     catalog: async () => catalogSummaries(),
