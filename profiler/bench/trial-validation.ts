@@ -30,6 +30,14 @@ export function parseTrialSpec(input: TrialSpecInput): TrialSpec {
         '(more threads than cores only adds contention to the measurement).',
     );
   }
+  if (spec.promptTokens < 1 || spec.generateTokens < 1)
+    throw new TrialInputError(
+      `--prompt and --gen must be at least 1 (got ${spec.promptTokens} and ${spec.generateTokens}): a trial times both.`,
+    );
+  if (spec.runtime === 'llama.cpp')
+    throw new TrialInputError(
+      'runtime llama.cpp: this build runs onnxruntime trials only; llama.cpp results come in with `runs import <llama-bench output>`.',
+    );
   if (spec.promptIds && spec.promptIds.length === 0)
     throw new TrialInputError('--prompt-ids is empty: give at least one id.');
   if (spec.promptIds) spec.promptTokens = spec.promptIds.length;

@@ -5,13 +5,13 @@ import {
   TRIAL_RESULT_VERSION,
   TrialResultSchema,
   type RunDocument,
-  type TrialEnvironment,
+  type MeasuredEnvironment,
   type TrialResult,
 } from '../api';
 
 /** Valid documents for tests: the schemas fill every default, so only what a test varies is spelled. */
 
-export const TEST_ENVIRONMENT: TrialEnvironment = {
+export const TEST_ENVIRONMENT: MeasuredEnvironment = {
   cpu: 'Test CPU',
   physicalCores: 4,
   logicalCores: 8,

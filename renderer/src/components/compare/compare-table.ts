@@ -1,6 +1,6 @@
 import type { TrialResult } from '../../../../profiler/api';
 import { formatBytes, formatGBps } from '../../../../common/units';
-import { formatFixed, formatMeanSd, NO_VALUE } from '../../../../common/number-format';
+import { formatFixed, formatMeanSd, NO_VALUE, NOT_MEASURED } from '../../../../common/number-format';
 import type { ComparedTrial } from '../../charts/compared-trial';
 import type { MetricId } from '../../../../common/metric-glossary';
 import { trialLabel } from '../../../../common/labels';
@@ -66,11 +66,13 @@ function rate(pick: (summary: Summary) => Summary['decodeTokensPerSecond']) {
   return {
     sortValue: (trial: ComparedTrial) => {
       const summary = summaryOf(trial);
-      return summary ? pick(summary).mean : null;
+      return summary ? (pick(summary)?.mean ?? null) : null;
     },
     cell: (trial: ComparedTrial) => {
       const summary = summaryOf(trial);
-      return summary ? formatMeanSd(pick(summary), (value) => formatFixed(value, 1)) : NO_VALUE;
+      if (!summary) return NO_VALUE;
+      const stats = pick(summary);
+      return stats ? formatMeanSd(stats, (value) => formatFixed(value, 1)) : NOT_MEASURED;
     },
   };
 }
@@ -102,7 +104,8 @@ function number(value: (trial: ComparedTrial) => number | undefined, show: (valu
 export function statusText(result: TrialResult): string {
   if (result.status === 'failed') return `failed (${result.failure?.kind ?? 'error'})`;
   const summary = result.summary;
-  if (summary && summary.decodeTokensPerSecond.n <= 1) return 'ok · n = 1';
+  if (summary && (summary.decodeTokensPerSecond ?? summary.prefillTokensPerSecond)?.n === 1)
+    return 'ok · n = 1';
   return summary?.noisy ? 'ok · noisy' : 'ok';
 }
 
@@ -172,7 +175,7 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     metric: 'ttft',
     numeric: true,
     ...number(
-      (trial) => summaryOf(trial)?.ttftMs.median,
+      (trial) => summaryOf(trial)?.ttftMs?.median,
       (value) => formatFixed(value, 1),
     ),
   },
@@ -183,7 +186,7 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     metric: 'perTokenLatency',
     numeric: true,
     ...number(
-      (trial) => summaryOf(trial)?.perTokenMs.p50,
+      (trial) => summaryOf(trial)?.perTokenMs?.p50,
       (value) => formatFixed(value, 2),
     ),
   },
@@ -194,7 +197,7 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     metric: 'perTokenLatency',
     numeric: true,
     ...number(
-      (trial) => summaryOf(trial)?.perTokenMs.p99,
+      (trial) => summaryOf(trial)?.perTokenMs?.p99,
       (value) => formatFixed(value, 2),
     ),
   },

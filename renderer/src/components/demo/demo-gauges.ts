@@ -22,7 +22,7 @@ export function lastTrialFacts(trials: readonly LiveTrial[]): {
   const timelinePeak = timeline.length ? Math.max(...timeline.map((sample) => sample.rssBytes)) : null;
   return {
     label: trial?.label ?? null,
-    ttftMs: result?.summary?.ttftMs.median ?? null,
+    ttftMs: result?.summary?.ttftMs?.median ?? null,
     peakBytes: result?.peakRssBytes ?? timelinePeak,
   };
 }
@@ -47,8 +47,8 @@ export function measuredTrialFacts(result: TrialResult): {
   const timeline = result.memoryTimeline ?? [];
   const timelinePeak = timeline.length ? Math.max(...timeline.map((sample) => sample.rssBytes)) : null;
   return {
-    decodeTokensPerSecond: result.summary?.decodeTokensPerSecond.median ?? null,
-    ttftMs: result.summary?.ttftMs.median ?? null,
+    decodeTokensPerSecond: result.summary?.decodeTokensPerSecond?.median ?? null,
+    ttftMs: result.summary?.ttftMs?.median ?? null,
     peakBytes: result.peakRssBytes ?? timelinePeak,
   };
 }
