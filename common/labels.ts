@@ -29,6 +29,8 @@ export interface LabelledConfiguration {
   fill?: string | undefined;
   ep: string;
   threads?: number | undefined;
+  /** named where it is not onnxruntime (an imported llama-bench result) */
+  runtime?: string | undefined;
 }
 
 /** "num_hidden_layers=4, hidden_size=256": a catalog model's what-if overrides, or '' */
@@ -228,6 +230,7 @@ function configurationLine(
   // synthetic is the default fill; a depth of 0 fills nothing
   if (spec.fill === 'model' && (spec.depthTokens ?? 0) > 0) parts.push('model fill');
   parts.push(providerText(spec));
+  if (spec.runtime !== undefined && spec.runtime !== 'onnxruntime') parts.push(spec.runtime);
   return parts.join(' · ');
 }
 

@@ -21,8 +21,14 @@ export const GgufTypeSchema = z
   .string()
   .regex(/^(F32|F16|BF16|I?Q\d\w*( - \w+)?)$/, 'expected a GGUF type such as Q4_0, Q8_0, F16 or F32');
 
-/** What a trial's weights are stored as: a preset (onnxruntime) or a GGUF type (llama.cpp). */
-export const TrialQuantSchema = z.union([QuantPresetNameSchema, GgufTypeSchema]);
+/**
+ * What a trial's weights are stored as: a preset (onnxruntime) or a GGUF type (llama.cpp). Anything else
+ * is refused with the list of presets, as a typo of one is the likely mistake.
+ */
+export const TrialQuantSchema = z.string().refine(
+  (name) => QuantPresetNameSchema.safeParse(name).success || GgufTypeSchema.safeParse(name).success,
+  { error: (issue) => unknownPresetMessage(issue.input) },
+);
 export type TrialQuant = z.infer<typeof TrialQuantSchema>;
 
 /** the preset a quant names, or undefined for a GGUF type (nothing here quantizes to those) */

@@ -1,4 +1,4 @@
-import { LLAMA_BENCH_FIELDS, type LlamaBenchRecord } from './records';
+import { inFieldOrder, LLAMA_BENCH_FIELDS, type LlamaBenchRecord } from './records';
 
 /**
  * llama-bench's output formats (`-o md|csv|json|jsonl`), printed as records arrive: csv and jsonl a line
@@ -97,11 +97,6 @@ function quoted(value: unknown): string {
 
 const CSV_FIELDS = LLAMA_BENCH_FIELDS.filter((field) => field !== 'samples_ns' && field !== 'samples_ts');
 
-/** llama-bench's key order, then ours */
-function ordered(record: LlamaBenchRecord): Record<string, unknown> {
-  return Object.fromEntries(LLAMA_BENCH_FIELDS.map((field) => [field, record[field]]));
-}
-
 /**
  * A printer of one format. `expected`: the records the output will hold, or a sweep's planned ones with
  * what is known before they run — md decides its columns from them before the first row.
@@ -113,7 +108,11 @@ export function recordPrinter(
   const printed: LlamaBenchRecord[] = [];
   switch (format) {
     case 'jsonl':
-      return { start: () => '', record: (record) => `${JSON.stringify(ordered(record))}\n`, end: () => '' };
+      return {
+        start: () => '',
+        record: (record) => `${JSON.stringify(inFieldOrder(record))}\n`,
+        end: () => '',
+      };
     case 'csv':
       return {
         start: () => `${CSV_FIELDS.join(',')}\n`,
@@ -127,7 +126,7 @@ export function recordPrinter(
           printed.push(record);
           return '';
         },
-        end: () => `${JSON.stringify(printed.map(ordered), null, 2)}\n`,
+        end: () => `${JSON.stringify(printed.map(inFieldOrder), null, 2)}\n`,
       };
     case 'md': {
       const columns = markdownColumns(expected);

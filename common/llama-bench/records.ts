@@ -84,7 +84,7 @@ function phase(samplesNs: readonly number[], samplesTs: readonly number[], stats
  */
 export function trialRecords(result: TrialResult): LlamaBenchRecord[] {
   if (result.status !== 'ok' || !result.summary) return [];
-  if (result.imported) return [result.imported.record];
+  if (result.imported) return [inFieldOrder(result.imported.record)];
   const { spec, environment, summary } = result;
   const common = {
     build_commit: buildCommitOf(environment),
@@ -144,7 +144,14 @@ export function trialRecords(result: TrialResult): LlamaBenchRecord[] {
       ttft_ms: null,
     });
   }
-  return records;
+  return records.map(inFieldOrder);
+}
+
+/** The record with its keys in llama-bench's order, then ours (JSON output and CSV columns follow it). */
+export function inFieldOrder(record: LlamaBenchRecord): LlamaBenchRecord {
+  return Object.fromEntries(
+    LLAMA_BENCH_FIELDS.map((field) => [field, record[field]]),
+  ) as unknown as LlamaBenchRecord;
 }
 
 /** Every record of a run's finished trials, in the order they finished. */
