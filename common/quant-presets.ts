@@ -25,10 +25,11 @@ export const GgufTypeSchema = z
  * What a trial's weights are stored as: a preset (onnxruntime) or a GGUF type (llama.cpp). Anything else
  * is refused with the list of presets, as a typo of one is the likely mistake.
  */
-export const TrialQuantSchema = z.string().refine(
-  (name) => QuantPresetNameSchema.safeParse(name).success || GgufTypeSchema.safeParse(name).success,
-  { error: (issue) => unknownPresetMessage(issue.input) },
-);
+export const TrialQuantSchema = z
+  .string()
+  .refine((name) => QuantPresetNameSchema.safeParse(name).success || GgufTypeSchema.safeParse(name).success, {
+    error: (issue) => unknownPresetMessage(issue.input),
+  });
 export type TrialQuant = z.infer<typeof TrialQuantSchema>;
 
 /** the preset a quant names, or undefined for a GGUF type (nothing here quantizes to those) */

@@ -47,7 +47,9 @@ export const NOISY_CV = 0.05;
 
 export type TrialSummary = NonNullable<TrialResult['summary']>;
 /** A summary measured here: every figure present (only imported llama-bench records lack some). */
-export type MeasuredSummary = Required<Pick<TrialSummary, 'ttftMs' | 'prefillTokensPerSecond' | 'decodeTokensPerSecond' | 'perTokenMs'>> &
+export type MeasuredSummary = Required<
+  Pick<TrialSummary, 'ttftMs' | 'prefillTokensPerSecond' | 'decodeTokensPerSecond' | 'perTokenMs'>
+> &
   TrialSummary;
 
 const meanOf = (samples: readonly number[]): number =>

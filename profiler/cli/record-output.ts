@@ -33,6 +33,8 @@ export interface RecordOutputOptions {
  * only records.
  */
 export function createRecordOutput(options: RecordOutputOptions & { json?: boolean }) {
+  if (options.json && options.output)
+    throw new Error('--json and -o both print on stdout: pick one (or send the records to stderr with -oe).');
   const streams: { printer?: RecordPrinter; format: RecordFormat; write: (text: string) => void }[] = [];
   if (options.output) streams.push({ format: options.output, write: (text) => process.stdout.write(text) });
   if (options.outputErr)

@@ -71,7 +71,9 @@ describe('exportHtml', () => {
     expect(decode.datasets[0]!.values).toEqual(
       ok.map((result) => result.summary!.decodeTokensPerSecond!.mean),
     );
-    expect(decode.datasets[0]!.errors).toEqual(ok.map((result) => result.summary!.decodeTokensPerSecond!.std));
+    expect(decode.datasets[0]!.errors).toEqual(
+      ok.map((result) => result.summary!.decodeTokensPerSecond!.std),
+    );
     const tallest = Math.max(
       ...ok.map((r) => r.summary!.decodeTokensPerSecond!.mean + r.summary!.decodeTokensPerSecond!.std),
     );

@@ -210,7 +210,12 @@ export const TRIAL_COLUMNS: readonly TrialColumn[] = [
   { name: 'threads', value: threadsOf },
   { name: 'warmup_runs', value: (entry) => entry.spec.warmupRuns },
   { name: 'reps', value: (entry) => entry.spec.repetitions },
-  { name: 'reps_measured', value: fromResultValue((result) => (result.summary?.decodeTokensPerSecond ?? result.summary?.prefillTokensPerSecond)?.n) },
+  {
+    name: 'reps_measured',
+    value: fromResultValue(
+      (result) => (result.summary?.decodeTokensPerSecond ?? result.summary?.prefillTokensPerSecond)?.n,
+    ),
+  },
   { name: 'load_ms', value: fromResultValue((result) => result.loadMs) },
   ...statsColumns('ttft_ms', (entry) => entry.result?.summary?.ttftMs),
   ...statsColumns('prefill_tok_s', (entry) => entry.result?.summary?.prefillTokensPerSecond),

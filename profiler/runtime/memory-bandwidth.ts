@@ -40,7 +40,10 @@ export const BandwidthMachineSchema = z.object({
 });
 export type BandwidthMachine = z.infer<typeof BandwidthMachineSchema>;
 
-export function bandwidthMachineOf(environment: MeasuredEnvironment, kernel = os.release()): BandwidthMachine {
+export function bandwidthMachineOf(
+  environment: MeasuredEnvironment,
+  kernel = os.release(),
+): BandwidthMachine {
   return {
     cpu: environment.cpu,
     logicalCores: environment.logicalCores,

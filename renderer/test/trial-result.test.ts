@@ -13,7 +13,7 @@ describe('the trial builder', () => {
       },
     });
     expect(trial.spec.repetitions).toBe(3);
-    expect(trial.summary?.decodeTokensPerSecond!).toMatchObject({
+    expect(trial.summary!.decodeTokensPerSecond).toMatchObject({
       n: 3,
       mean: 60,
       median: 60,

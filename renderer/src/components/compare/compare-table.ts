@@ -97,6 +97,22 @@ function number(value: (trial: ComparedTrial) => number | undefined, show: (valu
   };
 }
 
+/** A summary figure: "not measured" where the trial has a summary without it (an imported pp or tg record). */
+function summaryNumber(value: (summary: Summary) => number | undefined, show: (value: number) => string) {
+  return {
+    sortValue: (trial: ComparedTrial) => {
+      const summary = summaryOf(trial);
+      return (summary && value(summary)) ?? null;
+    },
+    cell: (trial: ComparedTrial) => {
+      const summary = summaryOf(trial);
+      if (!summary) return NO_VALUE;
+      const found = value(summary);
+      return found === undefined ? NOT_MEASURED : show(found);
+    },
+  };
+}
+
 /**
  * "ok", "ok · noisy", "ok · n = 1", "failed (out-of-memory)". One repetition has no spread: it is
  * neither noisy nor quiet, and says so.
@@ -174,8 +190,8 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     unit: 'ms, median',
     metric: 'ttft',
     numeric: true,
-    ...number(
-      (trial) => summaryOf(trial)?.ttftMs?.median,
+    ...summaryNumber(
+      (summary) => summary.ttftMs?.median,
       (value) => formatFixed(value, 1),
     ),
   },
@@ -185,8 +201,8 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     unit: 'ms',
     metric: 'perTokenLatency',
     numeric: true,
-    ...number(
-      (trial) => summaryOf(trial)?.perTokenMs?.p50,
+    ...summaryNumber(
+      (summary) => summary.perTokenMs?.p50,
       (value) => formatFixed(value, 2),
     ),
   },
@@ -196,8 +212,8 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     unit: 'ms',
     metric: 'perTokenLatency',
     numeric: true,
-    ...number(
-      (trial) => summaryOf(trial)?.perTokenMs?.p99,
+    ...summaryNumber(
+      (summary) => summary.perTokenMs?.p99,
       (value) => formatFixed(value, 2),
     ),
   },
