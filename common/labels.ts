@@ -156,6 +156,9 @@ export function testName(spec: {
   generateTokens: number;
   depthTokens?: number | undefined;
 }): string {
+  // an imported llama-bench record timed one of the two: its own name, as llama-bench wrote it
+  if (spec.generateTokens === 0) return prefillTestName(spec);
+  if (spec.promptTokens === 0) return decodeTestName(spec);
   const depth =
     spec.depthTokens !== undefined && spec.depthTokens > 0 ? ` @ ${depthMark(spec.depthTokens)}` : '';
   return `pp${spec.promptTokens}+tg${spec.generateTokens}${depth}`;

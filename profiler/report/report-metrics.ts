@@ -1,5 +1,5 @@
-import type { RunDocument, Stats, TrialResult, TrialSpec } from '../api';
-import { modelName, variantLabel } from '../../common/labels';
+import { trialRuntime, type RunDocument, type Stats, type TrialResult, type TrialSpec } from '../api';
+import { modelName, testName, variantLabel } from '../../common/labels';
 import { kvDtypeOf as kvDtypeRan, threadsOf as threadsRan } from '../../common/trial-dimensions';
 import { hasSyntheticWeights, kvBufferOf as kvBufferRan } from '../../common/trial-setup';
 
@@ -206,6 +206,9 @@ export const TRIAL_COLUMNS: readonly TrialColumn[] = [
   { name: 'depth_tokens', value: (entry) => entry.spec.depthTokens },
   { name: 'prompt_tokens', value: (entry) => entry.spec.promptTokens },
   { name: 'gen_tokens', value: (entry) => entry.spec.generateTokens },
+  // llama-bench's name of the timed work, as every table and chart names it
+  { name: 'test', value: (entry) => testName(entry.spec) },
+  { name: 'runtime', value: (entry) => trialRuntime(entry.spec) },
   { name: 'ep', value: (entry) => entry.spec.ep },
   { name: 'threads', value: threadsOf },
   { name: 'warmup_runs', value: (entry) => entry.spec.warmupRuns },
