@@ -32,12 +32,6 @@ export const TrialQuantSchema = z
   });
 export type TrialQuant = z.infer<typeof TrialQuantSchema>;
 
-/** the preset a quant names, or undefined for a GGUF type (nothing here quantizes to those) */
-export function presetOf(quant: string): QuantPresetName | undefined {
-  const preset = QuantPresetNameSchema.safeParse(quant);
-  return preset.success ? preset.data : undefined;
-}
-
 export const QuantOptionsSchema = z.object({
   /** how MatMul weights are stored: kept fp32, fp16, MatMulNBits 4/8-bit, or DynamicQuantizeMatMul int8 */
   weights: z.enum(['float32', 'float16', 'nbits', 'dynamic-int8']),
