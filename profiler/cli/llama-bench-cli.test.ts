@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,33 +37,51 @@ describe("the CLI speaks llama-bench's language", () => {
     );
   });
 
-  it('sweep -o jsonl: stdout is only records, one pp and one tg per ok trial; a failed trial exits 1', () => {
+  it("sweep -o jsonl: stdout is only records, each trial's as it finishes; a failed trial exits 1", async () => {
     const out = path.join(dataDir, 'swept.json');
     // -p given twice adds; -t 999 is more threads than any test machine has: those trials fail
-    const swept = cli(
-      'sweep',
-      '-m',
-      'smollm2-135m',
-      '--override',
-      tiny,
-      '--context',
-      '64',
-      '-p',
-      '8',
-      '-p',
-      '16',
-      '-n',
-      '4',
-      '-t',
-      '1,999',
-      '-r',
-      '2',
-      '--no-warmup',
-      '-o',
-      'jsonl',
-      '--out',
-      out,
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        '--data-dir',
+        dataDir,
+        'sweep',
+        '-m',
+        'smollm2-135m',
+        '--override',
+        tiny,
+        '--context',
+        '64',
+        '-p',
+        '8',
+        '-p',
+        '16',
+        '-n',
+        '4',
+        '-t',
+        '1,999',
+        '-r',
+        '2',
+        '--no-warmup',
+        '-o',
+        'jsonl',
+        '--out',
+        out,
+      ],
+      { cwd: repoRoot, env: { ...process.env, EDGE_WORKBENCH_DEBUG: '' } },
     );
+    const swept = { stdout: '', stderr: '', status: null as number | null };
+    // what stderr had said when the first record came: the first trial only, not the last ones
+    let stderrAtFirstRecord: string | undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stderrAtFirstRecord ??= swept.stderr;
+      swept.stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (swept.stderr += chunk.toString()));
+    swept.status = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(stderrAtFirstRecord).toMatch(/✓ \[1\/4\]/);
+    expect(stderrAtFirstRecord).not.toMatch(/\[3\/4\]/);
     expect(swept.status, swept.stderr).toBe(1);
     const records = swept.stdout
       .trim()
