@@ -195,7 +195,7 @@ export function registerRunsCommands(program: Command, engineOf: EngineOf): void
       'export a run (id, or a run .json file) as a self-contained HTML report, Markdown, CSV or JSON',
     )
     .addOption(
-      new Option('--format <format>', 'html, md, csv or json')
+      new Option('--format <format>', "html, md, csv, json, or jsonl (llama-bench's records)")
         .choices([...ExportFormatSchema.options])
         .default('html'),
     )
