@@ -131,7 +131,7 @@ test('the HTML report opens offline from a file and draws every chart', async ({
   await expectChartsDrawn(page, RUN_CHART_IDS);
 
   // the tables a reader compares: both measured configurations and the failed trial's reason
-  const decode = doc.trials[0]!.result.summary!.decodeTokensPerSecond;
+  const decode = doc.trials[0]!.result.summary!.decodeTokensPerSecond!;
   await expect(page.locator('#results')).toContainText(
     `${decode.mean.toFixed(2)} ± ${decode.std.toFixed(2)}`,
   );

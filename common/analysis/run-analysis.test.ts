@@ -103,7 +103,7 @@ describe('analyzeRun', () => {
   });
 
   it('projects nothing on this machine, where the trials ran', () => {
-    const here = thisMachineTarget(61.4e9, doc.environment.totalMemoryBytes);
+    const here = thisMachineTarget(61.4e9, doc.environment.totalMemoryBytes!);
     const computed = analyzeRun(doc, { targets: [here] });
     const onThisMachine = computed.verdicts.map((row) => row.verdicts[0]!);
     expect(onThisMachine.every((v) => v.ranOnTarget && !v.decode.projected)).toBe(true);

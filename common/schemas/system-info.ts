@@ -39,7 +39,8 @@ export type GpuInfo = z.infer<typeof GpuInfoSchema>;
 
 /** What `system()` answers: the facts every measurement is recorded against. */
 export const SystemInfoSchema = z.object({
-  app: z.object({ name: z.string(), version: z.string() }),
+  /** commit: the source commit of this build, where the app runs from a git checkout */
+  app: z.object({ name: z.string(), version: z.string(), commit: z.string().optional() }),
   /** which machine this is: named with `serve --name`, else by its hostname (absent from older agents) */
   device: z.object({ name: z.string(), hostname: z.string() }).optional(),
   onnxruntime: z.object({

@@ -283,7 +283,7 @@ function rooflineOf(
     bytesPerDecodeToken,
     boundTokensPerSecond,
     // as the engine: the median decode rate
-    efficiency: summary.decodeTokensPerSecond.median / boundTokensPerSecond,
+    efficiency: summary.decodeTokensPerSecond!.median / boundTokensPerSecond,
   };
 }
 

@@ -156,7 +156,7 @@ function htmlOutline(html: string): string[] {
 }
 
 describe('one run, exported through every door', () => {
-  it.each(['md', 'csv', 'json'] as const)(
+  it.each(['md', 'csv', 'json', 'jsonl'] as const)(
     '%s is byte-identical from the CLI, serve and the desktop app',
     async (format) => {
       const [cli, serve, ipc, saved] = await Promise.all([

@@ -94,7 +94,8 @@ export type RooflineBandwidth = z.infer<typeof RooflineBandwidthSchema>;
 export const ExportedRunSchema = z.object({ fileName: z.string(), mimeType: z.string(), text: z.string() });
 
 /** The formats a run exports to: a self-contained HTML report, Markdown, tidy CSV, the run document. */
-export const ExportFormatSchema = z.enum(['html', 'md', 'csv', 'json']);
+/** html, md, csv, json: reports of the run; jsonl: llama-bench's records of its tests, one JSON object a line */
+export const ExportFormatSchema = z.enum(['html', 'md', 'csv', 'json', 'jsonl']);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 
 /**

@@ -46,6 +46,8 @@ export function planSweep(input: SweepSpecInput, estimates: EstimateContext): Sw
   const parsed = SweepSpecSchema.safeParse(input);
   if (!parsed.success) throw new SweepSpecError(`Invalid sweep: ${describeZodError(parsed.error, 'sweep')}`);
   const sweep = parsed.data;
+  if ([...sweep.prompts, ...sweep.gens].some((tokens) => tokens < 1))
+    throw new SweepSpecError('Prompt and generate lengths must be at least 1: a trial times both.');
   for (const quant of sweep.quants) {
     try {
       resolvePreset(quant);
@@ -68,8 +70,7 @@ export function planSweep(input: SweepSpecInput, estimates: EstimateContext): Sw
     sweep.kvDtypes,
     sweep.contexts,
     sweep.depths,
-    sweep.prompts,
-    sweep.gens,
+    sweep.promptGens ?? sweep.prompts.flatMap((prompt) => sweep.gens.map((gen) => ({ prompt, gen }))),
     sweep.eps,
     sweep.threads,
     sweep.kvBuffers,
@@ -78,14 +79,13 @@ export function planSweep(input: SweepSpecInput, estimates: EstimateContext): Sw
   const contradictions: SweepPlan['contradictions'] = [];
   const seen = new Set<string>();
   for (const combo of product(dimensions as unknown[][])) {
-    const [model, quant, kvDtype, context, depth, prompt, gen, ep, threads, kvBuffer] = combo as [
+    const [model, quant, kvDtype, context, depth, { prompt, gen }, ep, threads, kvBuffer] = combo as [
       TrialModel,
       string,
       SweepSpec['kvDtypes'][number],
       number,
       SweepSpec['depths'][number],
-      number,
-      number,
+      { prompt: number; gen: number },
       TrialSpec['ep'],
       number | null,
       SweepSpec['kvBuffers'][number],

@@ -155,11 +155,11 @@ describe('exportCsv', () => {
     for (const { result } of doc.trials.filter((trial) => trial.result.status === 'ok')) {
       const row = rowOf('ok', result.model!.label);
       const summary = result.summary!;
-      expect(Number(row[column('decode_tok_s_median')])).toBe(summary.decodeTokensPerSecond.median);
-      expect(Number(row[column('decode_tok_s_std')])).toBe(summary.decodeTokensPerSecond.std);
-      expect(Number(row[column('prefill_tok_s_mean')])).toBe(summary.prefillTokensPerSecond.mean);
-      expect(Number(row[column('ttft_ms_mean')])).toBe(summary.ttftMs.mean);
-      expect(Number(row[column('per_token_ms_p50')])).toBe(summary.perTokenMs.p50);
+      expect(Number(row[column('decode_tok_s_median')])).toBe(summary.decodeTokensPerSecond!.median);
+      expect(Number(row[column('decode_tok_s_std')])).toBe(summary.decodeTokensPerSecond!.std);
+      expect(Number(row[column('prefill_tok_s_mean')])).toBe(summary.prefillTokensPerSecond!.mean);
+      expect(Number(row[column('ttft_ms_mean')])).toBe(summary.ttftMs!.mean);
+      expect(Number(row[column('per_token_ms_p50')])).toBe(summary.perTokenMs!.p50);
       expect(Number(row[column('peak_rss_bytes')])).toBe(result.peakRssBytes);
       expect(Number(row[column('kv_exact_bytes')])).toBe(result.kvCache!.exactBytes);
       expect(row[column('quant')]).toBe(result.spec.quant);

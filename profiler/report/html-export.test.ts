@@ -69,11 +69,13 @@ describe('exportHtml', () => {
       'mobilellm-r1-140m · int4 · shared KV buffer',
     ]);
     expect(decode.datasets[0]!.values).toEqual(
-      ok.map((result) => result.summary!.decodeTokensPerSecond.mean),
+      ok.map((result) => result.summary!.decodeTokensPerSecond!.mean),
     );
-    expect(decode.datasets[0]!.errors).toEqual(ok.map((result) => result.summary!.decodeTokensPerSecond.std));
+    expect(decode.datasets[0]!.errors).toEqual(
+      ok.map((result) => result.summary!.decodeTokensPerSecond!.std),
+    );
     const tallest = Math.max(
-      ...ok.map((r) => r.summary!.decodeTokensPerSecond.mean + r.summary!.decodeTokensPerSecond.std),
+      ...ok.map((r) => r.summary!.decodeTokensPerSecond!.mean + r.summary!.decodeTokensPerSecond!.std),
     );
     expect(decode.yMax).toBeGreaterThan(tallest);
     const perToken = charts[4] as LineChartSpec;
@@ -101,7 +103,7 @@ describe('exportHtml', () => {
     const int4 = contextDoc.trials.filter((trial) => trial.result.spec.quant === 'int4');
     expect(decode.datasets[0]!.label).toBe('mobilellm-r1-140m · int4 · shared KV buffer · cpu');
     expect(decode.datasets[0]!.points).toEqual(
-      int4.map(({ result }) => ({ x: result.spec.contextTokens, y: result.summary!.perTokenMs.p50 })),
+      int4.map(({ result }) => ({ x: result.spec.contextTokens, y: result.summary!.perTokenMs!.p50 })),
     );
     const memory = byId('chart-memory-context');
     const kv = memory.datasets.find((dataset) =>
@@ -134,7 +136,7 @@ describe('exportHtml', () => {
   });
 
   it('shows tables, environment, settings, definitions and failed/skipped trials with reasons', () => {
-    const decode = doc.trials[0]!.result.summary!.decodeTokensPerSecond;
+    const decode = doc.trials[0]!.result.summary!.decodeTokensPerSecond!;
     expect(html).toContain(`${decode.mean.toFixed(2)} ± ${decode.std.toFixed(2)}`);
     expect(html).toContain(escapeHtml(doc.environment.cpu));
     expect(html).toContain('<td>repetitions (R)</td><td>5</td>');

@@ -25,14 +25,14 @@ describe('exportMarkdown', () => {
       const value = (name: string): string => cells(row)[columns.indexOf(name)]!;
       const meanSd = (mean: number, std: number): string => `${mean.toFixed(2)} ± ${std.toFixed(2)}`;
       expect(value('prefill t/s')).toBe(
-        meanSd(summary.prefillTokensPerSecond.mean, summary.prefillTokensPerSecond.std),
+        meanSd(summary.prefillTokensPerSecond!.mean, summary.prefillTokensPerSecond!.std),
       );
       expect(value('decode t/s')).toBe(
-        meanSd(summary.decodeTokensPerSecond.mean, summary.decodeTokensPerSecond.std),
+        meanSd(summary.decodeTokensPerSecond!.mean, summary.decodeTokensPerSecond!.std),
       );
-      expect(value('TTFT ms')).toBe(meanSd(summary.ttftMs.mean, summary.ttftMs.std));
-      expect(value('p50 ms')).toBe(summary.perTokenMs.p50.toFixed(2));
-      expect(value('p99 ms')).toBe(summary.perTokenMs.p99.toFixed(2));
+      expect(value('TTFT ms')).toBe(meanSd(summary.ttftMs!.mean, summary.ttftMs!.std));
+      expect(value('p50 ms')).toBe(summary.perTokenMs!.p50.toFixed(2));
+      expect(value('p99 ms')).toBe(summary.perTokenMs!.p99.toFixed(2));
       expect(value('peak RSS')).toMatch(/MiB$/);
       expect(value('n')).toBe('5');
     }

@@ -91,6 +91,7 @@ describe('exportRun', () => {
       md: '# MobileLLM-R1',
       csv: 'trial_key,status,',
       json: '{',
+      jsonl: '{"build_commit":"edge-workbench ',
     };
     for (const format of EXPORT_FORMATS) expect(exportRun(doc, format).startsWith(starts[format])).toBe(true);
   });

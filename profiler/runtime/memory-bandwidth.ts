@@ -6,7 +6,7 @@ import {
   BandwidthFigureSchema,
   type ExecutionProvider,
   type RooflineBandwidth,
-  type TrialEnvironment,
+  type MeasuredEnvironment,
 } from '../api';
 import { measureGemvBandwidth } from './bandwidth/gemv';
 import { writeJsonAtomically } from './cache-file';
@@ -40,7 +40,10 @@ export const BandwidthMachineSchema = z.object({
 });
 export type BandwidthMachine = z.infer<typeof BandwidthMachineSchema>;
 
-export function bandwidthMachineOf(environment: TrialEnvironment, kernel = os.release()): BandwidthMachine {
+export function bandwidthMachineOf(
+  environment: MeasuredEnvironment,
+  kernel = os.release(),
+): BandwidthMachine {
   return {
     cpu: environment.cpu,
     logicalCores: environment.logicalCores,
@@ -126,7 +129,7 @@ export interface BandwidthOptions {
  */
 export async function bandwidthForRoofline(
   dataDir: string,
-  environment: TrialEnvironment,
+  environment: MeasuredEnvironment,
   options: BandwidthOptions & { ep?: ExecutionProvider } = {},
 ): Promise<RooflineBandwidth> {
   const { ep = 'cpu', ...rest } = options;
@@ -138,7 +141,7 @@ export async function bandwidthForRoofline(
 /** Host RAM: the streaming read (the bound) and onnxruntime's CPU GEMV beside it. */
 export async function hostBandwidth(
   dataDir: string,
-  environment: TrialEnvironment,
+  environment: MeasuredEnvironment,
   options: BandwidthOptions = {},
 ): Promise<RooflineBandwidth> {
   const { streaming = () => measureStreamingBandwidth(), gemv = defaultGemv } = options.measurers ?? {};
@@ -157,7 +160,7 @@ export async function hostBandwidth(
  */
 export async function deviceBandwidth(
   dataDir: string,
-  environment: TrialEnvironment,
+  environment: MeasuredEnvironment,
   ep: Exclude<ExecutionProvider, 'cpu'>,
   options: BandwidthOptions = {},
 ): Promise<RooflineBandwidth> {
@@ -216,7 +219,7 @@ function missingProvider(ep: ExecutionProvider): string | undefined {
 
 async function cached(
   dataDir: string,
-  environment: TrialEnvironment,
+  environment: MeasuredEnvironment,
   ep: ExecutionProvider,
   options: BandwidthOptions,
   measure: () => Promise<EntryOutcome>,

@@ -138,14 +138,14 @@ function runnerRows(dir: string): Row[] {
   const int4 = (style: string): TrialResult => trial(style, 'int4');
   const fusedInt4 = int4('fused');
   const standardInt4 = int4('standard');
-  const decode = (result: TrialResult): number => result.summary!.decodeTokensPerSecond.median;
-  const prefill = (result: TrialResult): number => result.summary!.prefillTokensPerSecond.median;
+  const decode = (result: TrialResult): number => result.summary!.decodeTokensPerSecond!.median;
+  const prefill = (result: TrialResult): number => result.summary!.prefillTokensPerSecond!.median;
   const standardFolder = path.dirname(path.dirname(standard.model!.modelFile));
   const bare = runTask('runner-vs-bare', standardFolder) as unknown as Record<string, number>;
   const tjs = runTask('runner-vs-transformers-js', standardFolder) as unknown as Record<string, number>;
   const overhead = bare.workbenchTokensPerSecond! / bare.bareTokensPerSecond!;
   const versusTjs = tjs.workbenchTokensPerSecond! / tjs.transformersJsTokensPerSecond!;
-  const cv = fused.summary!.decodeTokensPerSecond.cv;
+  const cv = fused.summary!.decodeTokensPerSecond!.cv;
   const rate = (value: number): string => `${value.toFixed(1)} tok/s`;
   return [
     {
@@ -243,7 +243,7 @@ function contextRows(dir: string): Row[] {
         `MobileLLM-R1-950M int4 at context ${context} (depth ${trial.spec.depthTokens}, ${inside?.fill} fill, ` +
         `${inside?.buffer} KV buffer; P=128, G=32, 3 reps): decode, per-token p50, peak RSS`,
       measured:
-        `decode ${s.decodeTokensPerSecond.median.toFixed(1)} tok/s, per token ${s.perTokenMs.p50.toFixed(0)} ms, ` +
+        `decode ${s.decodeTokensPerSecond!.median.toFixed(1)} tok/s, per token ${s.perTokenMs!.p50.toFixed(0)} ms, ` +
         `peak ${gib(trial.peakRssBytes!)} (KV ${gib(trial.kvCache!.exactBytes)})`,
       target: 'reported',
       pass: true,

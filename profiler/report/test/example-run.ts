@@ -252,7 +252,7 @@ export function fixtureTargets(customName = 'Test board'): DeviceTarget[] {
     preset('raspberry-pi-5-8gb'),
     customTarget(`name=${customName},id=board,ram=1GB,bandwidth=100GB/s,budget=600MB`),
     // the bandwidth the example trials' roofline measured, and their machine's RAM: nothing projected
-    thisMachineTarget(61.4e9, FIXTURE_ENVIRONMENT.totalMemoryBytes),
+    thisMachineTarget(61.4e9, FIXTURE_ENVIRONMENT.totalMemoryBytes!),
   ];
 }
 

@@ -33,7 +33,9 @@ export const NOT_MEMORY_BOUND_EFFICIENCY = 0.1;
  */
 export function rooflineData(trials: readonly MeasuredTrial[]): RooflineChartData {
   const withRoofline = trials.flatMap((trial) =>
-    trial.result.roofline ? [{ trial, roofline: trial.result.roofline }] : [],
+    trial.result.roofline && trial.result.summary.decodeTokensPerSecond
+      ? [{ trial, roofline: trial.result.roofline, decode: trial.result.summary.decodeTokensPerSecond }]
+      : [],
   );
   const bars = (label: string, data: number[], colorIndex: number): ChartDataset<'bar', number[]> => ({
     label,
@@ -49,7 +51,7 @@ export function rooflineData(trials: readonly MeasuredTrial[]): RooflineChartDat
     datasets: [
       bars(
         'measured decode tok/s',
-        withRoofline.map(({ trial }) => trial.result.summary.decodeTokensPerSecond.median),
+        withRoofline.map(({ decode }) => decode.median),
         0,
       ),
       bars(

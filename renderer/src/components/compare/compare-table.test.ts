@@ -35,6 +35,22 @@ describe('compare table', () => {
     expect(column('ttft').unit).toBe('ms, median');
   });
 
+  it('says "not measured" where an imported llama-bench record lacks a figure, never 0', () => {
+    // a llama-bench pp record: prefill measured by llama.cpp; no decode, TTFT or per-token figures
+    const run = depthRun();
+    const result = run.trials[0]!.result;
+    result.spec.runtime = 'llama.cpp';
+    result.spec.generateTokens = 0;
+    delete result.summary!.decodeTokensPerSecond;
+    delete result.summary!.ttftMs;
+    delete result.summary!.perTokenMs;
+    const imported = comparedTrials([run]).find((trial) => trial.key === run.trials[0]!.key)!;
+    for (const id of ['decode', 'ttft', 'p50', 'p99'] as const)
+      expect(column(id).cell(imported)).toBe('not measured');
+    expect(column('prefill').cell(imported)).toBe('842.3 ± 20.5');
+    expect(statusText(imported.result)).toBe('ok');
+  });
+
   it('says why a trial failed and when one was noisy', () => {
     expect(statusText(byKey(KEYS.big).result)).toBe('failed (out-of-memory)');
     expect(statusText(byKey(KEYS.fp32d2048).result)).toBe('ok · noisy');
