@@ -210,3 +210,23 @@ export async function writeTinyCheckpoint(
   }
   return { dir, config, values, shapes };
 }
+
+/**
+ * A character-level tokenizer.json for the tiny vocabulary: id = the character's code (< 256), so a
+ * test's text tokenizes predictably with the real @huggingface/tokenizers code path.
+ */
+export function tinyCharTokenizer(): object {
+  const vocab: Record<string, number> = {};
+  for (let id = 0; id < TINY_VOCAB; id += 1) vocab[String.fromCharCode(id < 32 ? 0x100 + id : id)] = id;
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [],
+    normalizer: null,
+    pre_tokenizer: { type: 'Split', pattern: { Regex: '.' }, behavior: 'Isolated', invert: false },
+    post_processor: null,
+    decoder: null,
+    model: { type: 'WordLevel', vocab, unk_token: '?' },
+  };
+}
