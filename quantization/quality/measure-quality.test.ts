@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QualityReportSchema, type QualityReport } from '../../profiler/api';
+import { QualityReportSchema } from '../../profiler/api';
 import { seededTokenIds } from '../../profiler/runtime/prompt-ids';
 import { resolveModel, type OverrideValues } from '../../common/catalog';
 import { buildSyntheticModel, modelFileOf } from '../../profiler/models/synthetic/synthetic-builder';
