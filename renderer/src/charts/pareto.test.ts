@@ -70,7 +70,10 @@ describe('quality vs speed', () => {
       { x: 62.1, y: 0 },
       { x: 119.0, y: 0.0213 },
     ]);
-    expect(atDepth0!.pointLabels).toEqual(['facebook_MobileLLM-R1-140M-fused · fp32 · d0', 'facebook_MobileLLM-R1-140M-fused · int4 · d0']);
+    expect(atDepth0!.pointLabels).toEqual([
+      'facebook_MobileLLM-R1-140M-fused · fp32 · d0',
+      'facebook_MobileLLM-R1-140M-fused · int4 · d0',
+    ]);
     expect(atDepth2048!.data).toEqual([
       { x: 47.9, y: 0 },
       { x: 84.6, y: 0.0213 },
