@@ -126,6 +126,7 @@ export function planSweep(input: SweepSpecInput, estimates: EstimateContext): Sw
       generateTokens: gen,
       ...(sweep.fill ? { fill: sweep.fill } : {}),
       ...(sweep.fillText === undefined ? {} : { fillText: sweep.fillText }),
+      ...(sweep.promptText === undefined ? {} : { promptText: sweep.promptText }),
       kvBuffer,
       ep,
       ...(threads === null ? {} : { threads }),

@@ -24,6 +24,7 @@ interface SweepOptions {
   depth: ('end' | number)[];
   fill?: 'synthetic' | 'model';
   fillFile?: string;
+  promptText?: string;
   kvBuffer: string[];
   prompt: number[];
   gen: number[];
@@ -103,6 +104,7 @@ function sweepSpec(options: SweepOptions): SweepSpecInput {
     depths: options.depth,
     ...(options.fill ? { fill: options.fill } : {}),
     ...(options.fillFile === undefined ? {} : { fillText: readFillFile(options.fillFile) }),
+    ...(options.promptText === undefined ? {} : { promptText: options.promptText }),
     kvBuffers: options.kvBuffer as SweepSpecInput['kvBuffers'],
     prompts: options.prompt,
     gens: options.gen,
@@ -192,6 +194,10 @@ export function registerSweepCommand(program: Command, engineOf: EngineOf): void
         '--fill <how>',
         'how depths are filled: synthetic (seeded values, the default) or model',
       ).choices(['synthetic', 'model']),
+    )
+    .option(
+      '--prompt-text <text>',
+      "real text as every trial's prompt (model folders with a tokenizer, e.g. models import); --prompt then only sizes the estimates",
     )
     .option(
       '--fill-file <path>',
