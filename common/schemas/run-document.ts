@@ -44,6 +44,8 @@ export const SweepSpecSchema = z.object({
    * imported real weights); `prompts` then only sizes the plan's estimates: the text's token count runs
    */
   promptText: z.string().min(1).optional(),
+  /** wrap promptText in the model's chat template */
+  chat: z.boolean().optional(),
   /** how the KV cache is held (TrialSpec.kvBuffer) */
   kvBuffers: z.array(KvBufferSchema).min(1).default(['auto']),
   prompts: z.array(positive).min(1).default([128]),

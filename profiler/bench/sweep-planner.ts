@@ -127,6 +127,7 @@ export function planSweep(input: SweepSpecInput, estimates: EstimateContext): Sw
       ...(sweep.fill ? { fill: sweep.fill } : {}),
       ...(sweep.fillText === undefined ? {} : { fillText: sweep.fillText }),
       ...(sweep.promptText === undefined ? {} : { promptText: sweep.promptText }),
+      ...(sweep.chat ? { chat: true } : {}),
       kvBuffer,
       ep,
       ...(threads === null ? {} : { threads }),

@@ -72,6 +72,7 @@ interface RunOptions {
   reps: number;
   promptIds?: number[];
   promptText?: string;
+  chat?: boolean;
   profileOps?: boolean;
   graphOpt: 'disabled' | 'basic' | 'extended' | 'all';
   memArena: boolean;
@@ -113,6 +114,7 @@ function specOf(options: RunOptions): TrialSpecInput {
     repetitions: options.reps,
     ...(options.promptIds ? { promptIds: options.promptIds } : {}),
     ...(options.promptText !== undefined ? { promptText: options.promptText } : {}),
+    ...(options.chat ? { chat: true } : {}),
     profileOps: options.profileOps ?? false,
     graphOptimizationLevel: options.graphOpt,
     enableCpuMemArena: options.memArena,
@@ -180,6 +182,7 @@ export function registerRunCommand(program: Command, engineOf: EngineOf): void {
       '--prompt-text <text>',
       'a text prompt (model folders with a tokenizer.json); the output is decoded',
     )
+    .option('--chat', "wrap --prompt-text in the model's chat template (tokenizer_config.json's chat_template)")
     .option(
       '--profile-ops',
       "add an untimed, profiled repetition: time per operator and node (onnxruntime's profiler)",

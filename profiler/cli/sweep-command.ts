@@ -25,6 +25,7 @@ interface SweepOptions {
   fill?: 'synthetic' | 'model';
   fillFile?: string;
   promptText?: string;
+  chat?: boolean;
   kvBuffer: string[];
   prompt: number[];
   gen: number[];
@@ -105,6 +106,7 @@ function sweepSpec(options: SweepOptions): SweepSpecInput {
     ...(options.fill ? { fill: options.fill } : {}),
     ...(options.fillFile === undefined ? {} : { fillText: readFillFile(options.fillFile) }),
     ...(options.promptText === undefined ? {} : { promptText: options.promptText }),
+    ...(options.chat ? { chat: true } : {}),
     kvBuffers: options.kvBuffer as SweepSpecInput['kvBuffers'],
     prompts: options.prompt,
     gens: options.gen,
@@ -199,6 +201,7 @@ export function registerSweepCommand(program: Command, engineOf: EngineOf): void
       '--prompt-text <text>',
       "real text as every trial's prompt (model folders with a tokenizer, e.g. models import); --prompt then only sizes the estimates",
     )
+    .option('--chat', "wrap --prompt-text in the model's chat template")
     .option(
       '--fill-file <path>',
       'a text file to fill depths with (model folders with a tokenizer); implies --fill model',
