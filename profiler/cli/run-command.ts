@@ -182,7 +182,10 @@ export function registerRunCommand(program: Command, engineOf: EngineOf): void {
       '--prompt-text <text>',
       'a text prompt (model folders with a tokenizer.json); the output is decoded',
     )
-    .option('--chat', "wrap --prompt-text in the model's chat template (tokenizer_config.json's chat_template)")
+    .option(
+      '--chat',
+      "wrap --prompt-text in the model's chat template (tokenizer_config.json's chat_template)",
+    )
     .option(
       '--profile-ops',
       "add an untimed, profiled repetition: time per operator and node (onnxruntime's profiler)",

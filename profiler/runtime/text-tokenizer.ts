@@ -30,7 +30,11 @@ function readJson(file: string): Record<string, unknown> {
 /** A special token as tokenizer_config.json writes it: a string or an AddedToken object. */
 function tokenText(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null && typeof (value as { content?: unknown }).content === 'string')
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { content?: unknown }).content === 'string'
+  )
     return (value as { content: string }).content;
   return '';
 }

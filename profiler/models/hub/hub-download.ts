@@ -161,7 +161,8 @@ class HubClient {
       .replace(/^W\//, '')
       .replace(/"/g, '');
     const size = Number(response.headers.get('x-linked-size') ?? response.headers.get('content-length'));
-    if (!etag || !Number.isSafeInteger(size)) {
+    // the ETag names a file in blobs/: only a plain name, never a path (a hostile mirror could send one)
+    if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(etag) || !Number.isSafeInteger(size)) {
       throw new HubError(
         'http',
         `${this.resolveUrl(commit, file)} gave no ETag or size: is HF_ENDPOINT a Hugging Face hub?`,
