@@ -36,7 +36,8 @@ describe('metric definitions', () => {
     expect(definition('rooflineBound')).toContain('GEMV');
     expect(definition('rooflineBound')).toContain('not measured, with the reason');
     expect(definition('logitsCost')).toContain("every position's logits");
-    expect(definition('quality')).toContain('never for quality');
+    expect(definition('quality')).toContain('real weights only');
+    expect(definition('quality')).toContain('needs real weights');
   });
 
   it('mark code for the reports, and read as plain text on screens', () => {

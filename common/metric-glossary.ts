@@ -127,7 +127,7 @@ export const METRIC_GLOSSARY = {
     name: 'quality (quantized)',
     unit: 'nats',
     definition:
-      "against the fp32 variant on the same tokens (seeded or the user's text): KL divergence of next-token distributions, top-1 agreement, max / mean abs logit error, greedy continuation agreement. Values from synthetic (seeded) weights are valid for speed and memory, never for quality",
+      'real weights only, against the fp32 variant on the same tokens (sequences the reference samples itself at temperature 1 from a recorded seed, or the user\'s text): KL divergence of next-token distributions, top-1 agreement, max / mean abs logit error, greedy continuation agreement, and perplexity on the user\'s text (sliding window, stated stride). Synthetic (seeded) models show "needs real weights" and their published benchmark scores instead',
   },
 } as const satisfies Record<string, MetricEntry>;
 

@@ -14,12 +14,15 @@ export function isFp32Reference(spec: Pick<TrialSpec, 'quant' | 'kvDtype'>): boo
 
 /**
  * A configuration's quality against fp32: the reference itself (KL 0, agreement 1), else the run's
- * measured entry for its model and preset, else null (not measured).
+ * measured entry for its model and preset, else null (not measured). Always null for a catalog model:
+ * it runs with seeded weights, so it has no quality and no place on a quality axis ("needs real
+ * weights"), whatever an older run document recorded for it.
  */
 export function qualityOf(
   spec: Pick<TrialSpec, 'model' | 'quant' | 'kvDtype'>,
   entries: readonly RunQualityEntry[],
 ): TradeoffQuality | null {
+  if (spec.model.kind === 'catalog') return null;
   if (isFp32Reference(spec)) return { klMean: 0, top1Agreement: 1, source: 'reference' };
   const key = modelKey(spec.model);
   // quality entries are per model and preset; a KV-dtype override of the preset is not told apart

@@ -51,7 +51,7 @@ const test = base.extend<{
     const folder = mkdtempSync(path.join(os.tmpdir(), 'ew-report-'));
     await use(async (options = {}) => {
       const file = path.join(folder, 'report.html');
-      // with an analysis: a measured int4 quality too, so the trade-off section has a KL chart
+      // with an analysis: its int4 quality entry is from synthetic weights, so no KL chart is drawn
       const doc = options.analysis ? exampleRunWithQuality(options) : exampleRunDocument(options);
       writeFileSync(
         file,
@@ -212,7 +212,7 @@ test('the report with a device-target analysis draws its KV and trade-off charts
   openReport,
 }) => {
   const { page, consoleErrors } = await openReport({ analysis: true });
-  await expectChartsDrawn(page, [...RUN_CHART_IDS, 'chart-kv', 'chart-tradeoff-memory', 'chart-tradeoff-kl']);
+  await expectChartsDrawn(page, [...RUN_CHART_IDS, 'chart-kv', 'chart-tradeoff-memory']);
   // the verdict matrix says what is projected, and the basis is stated under it
   const fit = page.locator('#fit');
   await expect(fit.locator('td.verdict')).toHaveCount(2 * 4);

@@ -21,7 +21,8 @@ const tiny = {
   vocab_size: 256,
   max_context_tokens: 128,
 };
-const quality = { sequences: 2, positions: 32, continuationTokens: 8 };
+// the quantizer's own accuracy check on seeded weights: a test of the metric's use, not a quality claim
+const quality = { sequences: 2, positions: 32, continuationTokens: 8, allowSyntheticWeights: true };
 
 async function build(id: string, style: 'fused' | 'standard', name = `${id}-${style}`): Promise<string> {
   const outDir = path.join(dir, name);
@@ -42,7 +43,7 @@ async function opTypes(modelFile: string): Promise<string[]> {
   return (await readModel(modelFile)).graph.node.map((n) => n.op_type ?? '');
 }
 
-describe('quantizeVariant', () => {
+describe('quantizeVariant', { timeout: 180_000 }, () => {
   it('int4: every projection becomes MatMulNBits, the tied embedding one shared GatherBlockQuantized table; close to fp32', async () => {
     const source = await build('mobilellm-r1-140m', 'fused');
     const before = await modelFileHash(

@@ -14,6 +14,8 @@ const SIDECARS = [
   'special_tokens_map.json',
   'generation_config.json',
   'workbench.json',
+  'import.json',
+  'chat_template.jinja',
 ];
 
 /** Bump when the quantizer's output changes for the same input and options. */

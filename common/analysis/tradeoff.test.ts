@@ -10,7 +10,8 @@ import { accuracyPerCost, tradeoffAnalysis, tradeoffPoints } from './tradeoff';
 const GiB = 2 ** 30;
 
 describe('trade-off points of a run', () => {
-  const model = { kind: 'catalog' as const, id: 'mobilellm-r1-950m' };
+  // real weights imported into a folder: quality is measured for them
+  const model = { kind: 'folder' as const, path: '/models/imported/facebook_MobileLLM-R1-950M-fused' };
   const trial = (
     quant: QuantPresetName,
     decodeTokensPerSecond: number,
@@ -43,6 +44,29 @@ describe('trade-off points of a run', () => {
       null,
       { klMean: 0.05, top1Agreement: 0.9, source: 'measured' },
     ]);
+  });
+
+  it('gives a catalog model (seeded weights) no quality, even fp32 and a recorded entry: it needs real weights', () => {
+    const catalog = { kind: 'catalog' as const, id: 'mobilellm-r1-950m' };
+    const synthetic = runFixture(
+      [
+        trialFixture({ spec: { model: catalog, quant: 'fp32', contextTokens: 8192 } }),
+        trialFixture({ spec: { model: catalog, quant: 'int4', contextTokens: 8192 } }),
+      ],
+      [
+        {
+          modelKey: modelKeyOf(trialFixture({ spec: { model: catalog } }).spec.model),
+          quant: 'int4',
+          report: qualityReport(0.05, 0.9),
+        },
+      ],
+    );
+    const points = tradeoffPoints(synthetic);
+    expect(points.map((p) => [p.quality, p.syntheticWeights])).toEqual([
+      [null, true],
+      [null, true],
+    ]);
+    expect(points.every((p) => p.quality === null)).toBe(true);
   });
 
   it('marks the Pareto set within each workload', () => {

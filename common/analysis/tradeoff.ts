@@ -54,6 +54,7 @@ export function tradeoffPoints(run: RunDocument): TradeoffPoint[] {
       decodeTokensPerSecond: result.summary.decodeTokensPerSecond.median,
       memoryBytes: result.peakRssBytes,
       quality: qualityOf(spec, run.quality),
+      syntheticWeights: spec.model.kind === 'catalog',
       // points are compared only within one workload: llama-bench's test name, depth included
       workload: testName(spec),
     };

@@ -50,3 +50,5 @@ export type { WeightTensor } from './tensor-breakdown';
 export { kvBytesPerToken, weightsBytes } from './memory-bytes';
 export { OverrideKeySchema, overrideKeyHelp, parseOverrides, resolveModel } from './overrides';
 export type { OverrideKey, OverrideValues, ResolvedModel } from './overrides';
+export { NEEDS_REAL_WEIGHTS, SCORE_LABELS, publishedScoresText } from './published-scores';
+export type { ScoreKey } from './published-scores';

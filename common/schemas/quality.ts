@@ -40,6 +40,42 @@ export const QualityPositionSchema = z.object({
 });
 export type QualityPosition = z.infer<typeof QualityPositionSchema>;
 
+/** The reference's perplexity on one side of the comparison. */
+export const PerplexitySideSchema = z.object({
+  /** exp(mean negative log-likelihood of the scored tokens) */
+  perplexity: z.number().positive(),
+  /** mean negative log-likelihood per scored token, nats */
+  meanNllNats: z.number().nonnegative(),
+});
+export type PerplexitySide = z.infer<typeof PerplexitySideSchema>;
+
+/**
+ * Perplexity on the user's text with a sliding window (Hugging Face's "Perplexity of fixed-length
+ * models" method, as llama.cpp's perplexity tool): windows of `windowTokens` start every `strideTokens`;
+ * each token is scored once, in the first window that holds it after the previous window's end, with
+ * the window's earlier tokens as context. No token is added that the tokenizer does not add.
+ */
+export const PerplexitySchema = z.object({
+  windowTokens: z.number().int().positive(),
+  strideTokens: z.number().int().positive(),
+  /** tokens of the text (as the tokenizer gives them) and tokens scored (all but the first) */
+  textTokens: count,
+  scoredTokens: count,
+  reference: PerplexitySideSchema,
+  variant: PerplexitySideSchema,
+  /** variant − reference perplexity: what quantization reports usually quote */
+  difference: z.number(),
+});
+export type Perplexity = z.infer<typeof PerplexitySchema>;
+
+/** How self-sampled sequences were made: the reference samples its own text (in-distribution, no dataset). */
+export const SelfSamplingSchema = z.object({
+  temperature: z.number().positive(),
+  seed: z.number().int(),
+  /** the token each sequence starts from (the config's BOS when it names one) */
+  startTokenIds: z.array(z.number().int().nonnegative()),
+});
+
 export const QualityReportSchema = z.object({
   reference: QualityModelSchema,
   variant: QualityModelSchema,
@@ -79,9 +115,18 @@ export const QualityReportSchema = z.object({
     /** reference weights bytes ÷ variant weights bytes (4 for fp32 → 8-bit) */
     compression: z.number().nonnegative(),
   }),
-  /** seeded: ids from seededTokenIds(seed, …); user: sequences given by the caller, used as given */
-  tokenSource: z.enum(['seeded', 'user']),
-  /** the seed of the seeded ids; null for user sequences */
+  /**
+   * self-sampled: sequences the reference sampled itself (temperature 1, `seed`, see `sampling`); text:
+   * the user's text (`text`), tokenized with the models' tokenizer; user: token ids given by the caller;
+   * seeded: uniform random ids (documents from before real weights only: never in-distribution text)
+   */
+  tokenSource: z.enum(['self-sampled', 'text', 'user', 'seeded']),
+  /** the sampling (or seeded ids') seed; null for text and user sequences */
   seed: z.number().int().nullable(),
+  sampling: SelfSamplingSchema.nullable().optional(),
+  /** the text file read, and its size in tokens */
+  text: z.object({ file: z.string(), tokens: count }).nullable().optional(),
+  /** measured on `text` only; null otherwise */
+  perplexity: PerplexitySchema.nullable().optional(),
 });
 export type QualityReport = z.infer<typeof QualityReportSchema>;

@@ -40,6 +40,13 @@ export const SweepSpecSchema = z.object({
   fill: DepthFillSchema.optional(),
   /** real text to fill depths with (model folders with a tokenizer) */
   fillText: z.string().optional(),
+  /**
+   * real text as every trial's prompt, instead of seeded ids (model folders with a tokenizer, e.g.
+   * imported real weights); `prompts` then only sizes the plan's estimates: the text's token count runs
+   */
+  promptText: z.string().min(1).optional(),
+  /** wrap promptText in the model's chat template */
+  chat: z.boolean().optional(),
   /** how the KV cache is held (TrialSpec.kvBuffer) */
   kvBuffers: z.array(KvBufferSchema).min(1).default(['auto']),
   /** prompt lengths P; 0 only in a run imported from llama-bench (its tg tests time no prefill) */

@@ -253,8 +253,10 @@ export const TradeoffPointSchema = z.object({
   decodeTokensPerSecond: z.number().nonnegative(),
   /** bytes, the trial's peak RSS */
   memoryBytes: bytes,
-  /** null where the run has no quality entry for this model and quant */
+  /** null where the run has no quality entry for this model and quant, and always for synthetic weights */
   quality: TradeoffQualitySchema.nullable(),
+  /** true for a catalog model run with seeded weights: its quality "needs real weights" */
+  syntheticWeights: z.boolean().optional(),
   /** points are compared only with the same workload (depth, prompt and generate lengths) */
   workload: z.string(),
   paretoOptimal: z.boolean(),

@@ -94,6 +94,8 @@ const TrialSpecFieldsSchema = z.object({
   promptIds: z.array(z.number().int().nonnegative()).optional(),
   /** a text prompt, for model folders with a tokenizer.json */
   promptText: z.string().optional(),
+  /** wrap promptText in the model's chat template (one user turn, the assistant's turn opened) */
+  chat: z.boolean().optional(),
   /** seeds the default prompt ids, the depth's ids and the synthetic fill's values */
   promptSeed: z.number().int().nonnegative().default(0),
   ep: ExecutionProviderSchema.default('cpu'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AgentInfoSchema } from './agents';
+import { ImportEventSchema } from './model-import';
 import { RunStatusSchema } from './run-document';
 import { TrialProgressSchema, TrialResultSchema } from './trial';
 
@@ -46,6 +47,8 @@ export const WorkbenchEventSchema = z.discriminatedUnion('kind', [
   }),
   /** an agent connected, dropped, started or finished a sweep: the whole list, as listAgents answers */
   z.object({ kind: z.literal('agents'), agents: z.array(AgentInfoSchema) }),
+  /** a real-weights import's progress (download, then the graph written), and its end */
+  ImportEventSchema,
 ]);
 export type WorkbenchEvent = z.infer<typeof WorkbenchEventSchema>;
 /** A sweep's event as the doors carry it. */

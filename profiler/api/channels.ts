@@ -23,6 +23,7 @@ export const workbenchMethodNames = [
   'memoryBandwidth',
   'storage',
   'clearModelCache',
+  'importModel',
   'listAgents',
   'addAgent',
   'removeAgent',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { WorkbenchMethodName } from './channels';
 import { AddAgentRequestSchema, AgentInfoSchema } from '../../common/schemas/agents';
 import { CatalogSummarySchema } from '../../common/schemas/catalog-summary';
+import { ImportedModelSchema, ImportModelRequestSchema } from '../../common/schemas/model-import';
 import {
   PlannedTrialSchema,
   RunDocumentSchema,
@@ -214,6 +215,11 @@ export const workbenchMethods = {
   storage: { args: z.tuple([]), result: StorageUsageSchema },
   /** delete the model variant cache (synthetic builds, quantized variants); refused while a sweep runs */
   clearModelCache: { args: z.tuple([]), result: z.object({ freedBytes: z.number() }) },
+  /**
+   * import a published checkpoint's real weights (catalog id or hub repo id): downloaded into the
+   * Hugging Face cache when not there, then written into the workbench's graphs; progress as events
+   */
+  importModel: { args: z.tuple([ImportModelRequestSchema]), result: ImportedModelSchema },
   /** the remote agents this workbench knows, with their connection state and System facts */
   listAgents: { args: z.tuple([]), result: z.array(AgentInfoSchema) },
   /** connect to an agent (`edge-workbench serve` on a board) and remember it; refused tokens are errors */

@@ -177,6 +177,30 @@ describe('runTrial on a real (tiny) model in its own process', () => {
     expect(result.promptTokenIds).toEqual([5, 17, 99]);
     expect(result.generatedText).toBe(result.generatedTokenIds.map((id) => `w${id}`).join(' '));
     expect(streamed.join('')).toBe(result.generatedText);
+
+    // --chat: the folder's chat template wraps the text as one user turn, the assistant's turn opened;
+    // the template writes BOS, the encoder adds nothing (as transformers' apply_chat_template)
+    const chatSpec = {
+      model: { kind: 'folder' as const, path: folder },
+      contextTokens: 64,
+      promptText: 'w5 w17 w99',
+      chat: true,
+      generateTokens: 2,
+      warmupRuns: 0,
+      repetitions: 1,
+    };
+    await expect(runTrial(chatSpec, deps())).rejects.toThrow(/has no chat template .*drop --chat/);
+    writeFileSync(
+      path.join(folder, 'tokenizer_config.json'),
+      JSON.stringify({
+        bos_token: 'w1',
+        chat_template:
+          '{{ bos_token }} {% for message in messages %}w7 {{ message.content }} w8 {% endfor %}' +
+          '{% if add_generation_prompt %}w9{% endif %}',
+      }),
+    );
+    const chat = await runTrial(chatSpec, deps());
+    expect(chat.promptTokenIds).toEqual([1, 7, 5, 17, 99, 8, 9]);
   });
 });
 

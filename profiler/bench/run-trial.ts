@@ -157,7 +157,17 @@ function applyPromptText(spec: TrialSpec, tokenizer: TextTokenizer | null, where
       `${where} has no tokenizer.json, so --prompt-text cannot be encoded: give --prompt-ids, or use a model folder with its tokenizer.`,
     );
   }
-  spec.promptIds = tokenizer.encode(spec.promptText);
+  if (spec.chat) {
+    const ids = tokenizer.encodeChat(spec.promptText);
+    if (!ids) {
+      throw new TrialInputError(
+        `${where} has no chat template (chat_template in tokenizer_config.json, or chat_template.jinja): drop --chat, or import the checkpoint with its tokenizer files.`,
+      );
+    }
+    spec.promptIds = ids;
+  } else {
+    spec.promptIds = tokenizer.encode(spec.promptText);
+  }
   spec.promptTokens = spec.promptIds.length;
   if (spec.promptTokens === 0)
     throw new TrialInputError('--prompt-text encodes to no tokens: give some text.');

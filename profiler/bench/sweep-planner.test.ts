@@ -143,6 +143,23 @@ describe('planSweep', () => {
     expect(int4!.estimate.kvBytes).toBe(2000 * 192); // int4's fp32 KV: twice the fp16 variant's
   });
 
+  it('gives every trial the sweep’s prompt text, whose real length is set when it is encoded', () => {
+    const plan = planSweep(
+      {
+        models: [r1],
+        quants: ['fp32', 'int4'],
+        contexts: [512],
+        prompts: [16],
+        gens: [8],
+        promptText: 'Hello there',
+      },
+      estimates,
+    );
+    expect(plan.trials.map((t) => t.spec.promptText)).toEqual(['Hello there', 'Hello there']);
+    // the depth follows the encoded prompt at run time, not the planning estimate's 16 tokens
+    expect(plan.trials.map((t) => t.spec.depthSource)).toEqual(['context', 'context']);
+  });
+
   it('keys ignore what does not define the configuration (reps, warmups)', () => {
     const [a] = planSweep({ models: [r1], repetitions: 3 }, estimates).trials;
     const [b] = planSweep({ models: [r1], repetitions: 7 }, estimates).trials;

@@ -126,6 +126,8 @@ export function planSweep(input: SweepSpecInput, estimates: EstimateContext): Sw
       generateTokens: gen,
       ...(sweep.fill ? { fill: sweep.fill } : {}),
       ...(sweep.fillText === undefined ? {} : { fillText: sweep.fillText }),
+      ...(sweep.promptText === undefined ? {} : { promptText: sweep.promptText }),
+      ...(sweep.chat ? { chat: true } : {}),
       kvBuffer,
       ep,
       ...(threads === null ? {} : { threads }),

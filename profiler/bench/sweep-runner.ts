@@ -9,6 +9,7 @@ import {
   type TrialSpec,
 } from '../api';
 import { resolvePreset } from '../../common/quant-presets';
+import { getCatalogEntry, NEEDS_REAL_WEIGHTS, publishedScoresText } from '../../common/catalog';
 import type { RunStore } from '../store/run-store';
 import { RunStoreError } from '../store/store-error';
 import { measureQuality } from '../../quantization/quality';
@@ -17,7 +18,6 @@ import { modelKey, trialLabel } from '../../common/labels';
 import type { SweepPlan } from './sweep-planner';
 import { runTrial, type RunTrialDeps } from './run-trial';
 import { TrialInputError } from './trial-validation';
-import { prepareCatalogVariant } from './variant-cache';
 
 /** Where a sweep keeps its document: the run store (atomic write after every trial). */
 export interface RunSink {
@@ -194,6 +194,16 @@ function coolDown(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/** Why a catalog model has no quality numbers, and what is published instead. */
+function syntheticQualityNote(catalogId: string): string {
+  const entry = getCatalogEntry(catalogId);
+  return (
+    `${NEEDS_REAL_WEIGHTS}: ${entry.displayName} runs with synthetic (seeded) weights here; import the real ` +
+    `checkpoint (edge-workbench models import ${entry.hfRepo}) and sweep that folder. Published: ` +
+    `${publishedScoresText(entry.scores)}.`
+  );
+}
+
 /** Each quantized variant of the sweep against its fp32 source, once per (model, preset). */
 async function measureSweepQuality(doc: RunDocument, deps: SweepDeps): Promise<void> {
   const { dataDir } = deps.trial;
@@ -203,10 +213,14 @@ async function measureSweepQuality(doc: RunDocument, deps: SweepDeps): Promise<v
       if (quant === 'fp32' || doc.quality.some((entry) => entry.modelKey === key && entry.quant === quant))
         continue;
       if (deps.signal?.aborted) return;
+      if (model.kind === 'catalog') {
+        // a catalog model runs with seeded weights: no quality is computed from them (issue 14)
+        deps.onEvent?.({ type: 'quality', modelKey: key, quant, error: syntheticQualityNote(model.id) });
+        continue;
+      }
       deps.onEvent?.({ type: 'quality', modelKey: key, quant });
       try {
-        const source =
-          model.kind === 'catalog' ? (await prepareCatalogVariant(model, dataDir)).dir : model.path;
+        const source = model.path;
         const variant = await quantizeVariant(source, {
           preset: quant,
           options: resolvePreset(quant),

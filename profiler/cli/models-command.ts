@@ -14,6 +14,8 @@ import { buildSyntheticModel } from '../models/synthetic/synthetic-builder';
 import type { GraphStyle, LogitsPositions } from '../models/synthetic/model-config-files';
 import { inspectModel } from '../models/loader';
 import { formatInspection } from './inspect-format';
+import { registerImport } from './import-command';
+import { parseLogits, parseStyle } from './model-options';
 import { createByteProgress } from './progress-bar';
 import { formatCount, wholeNumber } from '../../common/number-format';
 import { formatTable } from './text-table';
@@ -69,15 +71,6 @@ function formatModelList(): string {
   return `${formatTable(headers, rows)}\n\nContext: base/post-trained. Scores: published, post-trained models (models list --json has every score with its source).`;
 }
 
-function parseStyle(value: string): GraphStyle {
-  if (value !== 'fused' && value !== 'standard') {
-    throw new InvalidArgumentError(
-      "expected 'fused' (onnxruntime contrib ops) or 'standard' (plain ONNX ops).",
-    );
-  }
-  return value;
-}
-
 function parseSeed(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 0xffffffff)
     throw new InvalidArgumentError('expected a whole number from 0 to 4294967295.');
@@ -85,15 +78,6 @@ function parseSeed(value: string): number {
 }
 
 /** Default folder for a built model: under the data folder, named for what makes it unique. */
-function parseLogits(value: string): LogitsPositions {
-  if (value !== 'last' && value !== 'all') {
-    throw new InvalidArgumentError(
-      "expected 'last' (the last position's logits, as a deployment computes) or 'all' (every position's).",
-    );
-  }
-  return value;
-}
-
 function defaultOutDir(
   dataDir: string,
   id: string,
@@ -129,9 +113,10 @@ export function registerInspect(models: Command): void {
 export function registerModelsCommand(program: Command, dataDirOf: () => string): void {
   const models = program
     .command('models')
-    .description('the model catalog, synthetic model building, and model inspection');
+    .description('the model catalog, synthetic builds, real-weight imports, and model inspection');
 
   registerInspect(models);
+  registerImport(models, dataDirOf);
 
   models
     .command('list')

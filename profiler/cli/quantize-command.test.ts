@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { writeFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { QualityReportSchema } from '../api';
+import { tinyCharTokenizer, writeTinyCheckpoint } from '../models/checkpoint/test/tiny-checkpoints';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const bin = path.join(repoRoot, 'bin', 'edge-workbench.mjs');
@@ -20,8 +21,8 @@ function cli(...args: string[]) {
   });
 }
 
-describe('edge-workbench quantize / quality', () => {
-  it('quantizes a catalog model, says what it did, and quality compares it with its source', () => {
+describe('edge-workbench quantize / quality', { timeout: 180_000 }, () => {
+  it('quantizes a catalog model, says what it did; quality refuses its synthetic weights, quoting the published scores', () => {
     const out = path.join(dataDir, 'r1-int4');
     const quantized = cli(
       'quantize',
@@ -52,10 +53,62 @@ describe('edge-workbench quantize / quality', () => {
       '4',
       '--json',
     );
-    expect(quality.status).toBe(0);
-    const report = QualityReportSchema.parse(JSON.parse(quality.stdout));
-    expect(report.overall.top1Agreement).toBeGreaterThan(0.5);
-    expect(report.bytes.compression).toBeGreaterThan(3);
+    expect(quality.status).toBe(1);
+    expect(quality.stderr).toMatch(
+      /has synthetic \(seeded\) weights .*quality needs real weights.*models import mobilellm-r1-140m.*Published scores of MobileLLM-R1-140M: MATH500 6\.2%, GSM8K 4\.1%/,
+    );
+    expect(quality.stdout).toBe('');
+  });
+
+  it('quality of an imported checkpoint’s int8 variant on a text: self-sampled KL, perplexity with window and stride', async () => {
+    const checkpoint = await writeTinyCheckpoint(path.join(dataDir, 'ckpt'), 'smollm2', {
+      dtype: 'BF16',
+      tokenizerJson: tinyCharTokenizer(),
+    });
+    const fp32 = path.join(dataDir, 'imported');
+    expect(cli('models', 'import', checkpoint.dir, '--style', 'standard', '--out', fp32).status).toBe(0);
+    const int8 = path.join(dataDir, 'imported-int8');
+    expect(cli('quantize', fp32, '--preset', 'int8', '--out', int8).status).toBe(0);
+    const textFile = path.join(dataDir, 'text.txt');
+    writeFileSync(textFile, 'Every number is measured and means exactly what its label says. '.repeat(3));
+    const quality = cli(
+      'quality',
+      int8,
+      '--text',
+      textFile,
+      '--positions',
+      '32',
+      '--sequences',
+      '2',
+      '--continuation',
+      '4',
+      '--window',
+      '64',
+    );
+    expect(quality.stderr).toBe('');
+    expect(quality.stdout).toMatch(/tokens +2 sequences of .*text\.txt \(192 tokens\) × 32 positions/);
+    expect(quality.stdout).toMatch(
+      /perplexity +reference [\d.]+, variant [\d.]+, difference [+-][\d.]+ \([+-]?[\d.]+%\)/,
+    );
+    expect(quality.stdout).toMatch(/191 tokens scored of 192; window 64, stride 32/);
+    const json = cli(
+      'quality',
+      int8,
+      '--positions',
+      '16',
+      '--sequences',
+      '2',
+      '--continuation',
+      '4',
+      '--json',
+    );
+    const report = QualityReportSchema.parse(JSON.parse(json.stdout));
+    expect(report).toMatchObject({
+      tokenSource: 'self-sampled',
+      sampling: { temperature: 1, seed: 0 },
+      perplexity: null,
+    });
+    expect(report.bytes.compression).toBeGreaterThan(2);
   });
 
   it('run --quant measures the quantized variant', () => {

@@ -78,14 +78,38 @@ function formatQuality(report: QualityReport): string {
   const b = report.bytes;
   return [
     `Quality of ${report.variant.path} against ${report.reference.path}`,
-    `  tokens         ${report.sequences} ${report.tokenSource} sequences × ${report.positionsPerSequence} positions (seed ${report.seed})`,
+    `  tokens         ${report.sequences} ${tokenSourceText(report)} × ${report.positionsPerSequence} positions`,
     `  KL divergence  mean ${o.klMean.toExponential(3)}, p99 ${o.klP99.toExponential(3)}, max ${o.klMax.toExponential(3)} nats`,
     `  top-1 agree    ${formatPercent(o.top1Agreement)}`,
     `  logit error    max ${o.maxAbsLogitError.toExponential(3)}, mean ${o.meanAbsLogitError.toExponential(3)}`,
     `  greedy         ${formatPercent(o.identicalContinuations, 0)} of continuations identical for ${report.continuationTokens} tokens (mean identical prefix ${o.meanIdenticalPrefix.toFixed(1)})`,
     `  bytes          weights ${formatBytes(b.variantWeights)} vs ${formatBytes(b.referenceWeights)} (${b.compression.toFixed(2)}×), ` +
       `${b.variantBytesPerParameter.toFixed(3)} vs ${b.referenceBytesPerParameter.toFixed(3)} bytes/parameter; on disk ${formatBytes(b.variantOnDisk)}`,
+    ...perplexityLines(report),
   ].join('\n');
+}
+
+function tokenSourceText(report: QualityReport): string {
+  switch (report.tokenSource) {
+    case 'self-sampled':
+      return `sequences the reference sampled itself (temperature ${report.sampling?.temperature ?? 1}, seed ${report.seed}, from token ${report.sampling?.startTokenIds[0] ?? '?'})`;
+    case 'text':
+      return `sequences of ${report.text?.file ?? 'the text'} (${report.text?.tokens ?? '?'} tokens)`;
+    case 'user':
+      return 'sequences given as token ids';
+    case 'seeded':
+      return `seeded random-id sequences (seed ${report.seed})`;
+  }
+}
+
+function perplexityLines(report: QualityReport): string[] {
+  const p = report.perplexity;
+  if (!p) return ['  perplexity     not measured (give --text FILE)'];
+  return [
+    `  perplexity     reference ${p.reference.perplexity.toFixed(3)}, variant ${p.variant.perplexity.toFixed(3)}, ` +
+      `difference ${p.difference >= 0 ? '+' : ''}${p.difference.toFixed(3)} (${((p.difference / p.reference.perplexity) * 100).toFixed(2)}%)`,
+    `                 ${p.scoredTokens} tokens scored of ${p.textTokens}; window ${p.windowTokens}, stride ${p.strideTokens}`,
+  ];
 }
 
 export function registerQuantizeCommands(
@@ -167,16 +191,28 @@ export function registerQuantizeCommands(
   program
     .command('quality <variant>')
     .description(
-      'how far a quantized variant drifts from fp32: KL divergence, top-1 agreement, logit error, greedy continuations',
+      'how far a quantized variant of real weights drifts from fp32: KL divergence, top-1 agreement, logit error, greedy continuations, perplexity on --text',
     )
     .option(
       '--against <fp32 folder>',
       "the reference (default: the variant's source, from its quantization.json)",
     )
-    .option('--sequences <n>', 'seeded token sequences', whole('--sequences'), 4)
+    .option(
+      '--sequences <n>',
+      'sequences compared (self-sampled, or cut from --text)',
+      whole('--sequences'),
+      4,
+    )
     .option('--positions <n>', 'tokens per sequence (teacher-forced)', whole('--positions'), 64)
     .option('--continuation <n>', 'greedy tokens compared after each prompt', whole('--continuation'), 16)
-    .option('--seed <n>', 'token seed', whole('--seed'), 0)
+    .option('--seed <n>', "seed of the reference's self-sampling (temperature 1)", whole('--seed'), 0)
+    .option('--text <file>', "a UTF-8 text: sequences from it (the model's tokenizer), and perplexity on it")
+    .option(
+      '--window <n>',
+      'perplexity window, tokens (default: 512, or the context if shorter)',
+      whole('--window'),
+    )
+    .option('--stride <n>', 'perplexity stride, tokens (default: half the window)', whole('--stride'))
     .option('--json', 'print the QualityReport as JSON')
     .action(
       async (
@@ -187,6 +223,9 @@ export function registerQuantizeCommands(
           positions: number;
           continuation: number;
           seed: number;
+          text?: string;
+          window?: number;
+          stride?: number;
           json?: boolean;
         },
       ) => {
@@ -205,6 +244,9 @@ export function registerQuantizeCommands(
           positions: options.positions,
           continuationTokens: options.continuation,
           seed: options.seed,
+          ...(options.text ? { textFile: options.text } : {}),
+          ...(options.window ? { windowTokens: options.window } : {}),
+          ...(options.stride ? { strideTokens: options.stride } : {}),
         });
         process.stdout.write(
           options.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatQuality(report)}\n`,

@@ -82,6 +82,7 @@ interface RunOptions extends RecordOutputOptions {
   reps: number;
   promptIds?: number[];
   promptText?: string;
+  chat?: boolean;
   profileOps?: boolean;
   graphOpt: 'disabled' | 'basic' | 'extended' | 'all';
   memArena: boolean;
@@ -123,6 +124,7 @@ function specOf(options: RunOptions): TrialSpecInput {
     repetitions: options.reps,
     ...(options.promptIds ? { promptIds: options.promptIds } : {}),
     ...(options.promptText !== undefined ? { promptText: options.promptText } : {}),
+    ...(options.chat ? { chat: true } : {}),
     profileOps: options.profileOps ?? false,
     graphOptimizationLevel: options.graphOpt,
     enableCpuMemArena: options.memArena,
@@ -190,6 +192,10 @@ export function registerRunCommand(program: Command, engineOf: EngineOf): void {
     .option(
       '--prompt-text <text>',
       'a text prompt (model folders with a tokenizer.json); the output is decoded',
+    )
+    .option(
+      '--chat',
+      "wrap --prompt-text in the model's chat template (tokenizer_config.json's chat_template)",
     )
     .option(
       '--profile-ops',

@@ -26,6 +26,8 @@ interface SweepOptions extends RecordOutputOptions {
   depth: ('end' | number)[];
   fill?: 'synthetic' | 'model';
   fillFile?: string;
+  promptText?: string;
+  chat?: boolean;
   kvBuffer: string[];
   prompt: number[];
   gen: number[];
@@ -143,6 +145,8 @@ function sweepSpec(options: SweepOptions, given: (flag: 'prompt' | 'gen') => boo
     depths: options.depth,
     ...(options.fill ? { fill: options.fill } : {}),
     ...(options.fillFile === undefined ? {} : { fillText: readFillFile(options.fillFile) }),
+    ...(options.promptText === undefined ? {} : { promptText: options.promptText }),
+    ...(options.chat ? { chat: true } : {}),
     kvBuffers: options.kvBuffer as SweepSpecInput['kvBuffers'],
     ...lengthsOf(options, given),
     eps: options.ep as SweepSpecInput['eps'],
@@ -261,6 +265,11 @@ export function registerSweepCommand(program: Command, engineOf: EngineOf): void
         'how depths are filled: synthetic (seeded values, the default) or model',
       ).choices(['synthetic', 'model']),
     )
+    .option(
+      '--prompt-text <text>',
+      "real text as every trial's prompt (model folders with a tokenizer, e.g. models import); --prompt then only sizes the estimates",
+    )
+    .option('--chat', "wrap --prompt-text in the model's chat template")
     .option(
       '--fill-file <path>',
       'a text file to fill depths with (model folders with a tokenizer); implies --fill model',

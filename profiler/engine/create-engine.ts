@@ -42,6 +42,7 @@ import {
 } from './model-roots';
 import { createRunReports, type AnalysisReport } from './run-reports';
 import { clearModelCache, storageUsage } from './storage';
+import { importModelForEngine } from './model-import';
 import { createSweepService, type SweepHooks, type SweepRequest } from './sweep-service';
 import { createSystemFacts } from './system-facts';
 
@@ -232,6 +233,7 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
         );
       return { freedBytes: await clearModelCache(facts.dataDir) };
     },
+    importModel: (request) => importModelForEngine(request, facts.dataDir, emit),
     listAgents: async () => (hub ? hub.list() : []),
     addAgent: (request) => agentHub().add(request),
     removeAgent: async (agentId) => {

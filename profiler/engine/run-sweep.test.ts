@@ -141,4 +141,17 @@ describe('engine.runSweep', () => {
       unsubscribe();
     }
   });
+
+  it('measures no quality for a catalog model (seeded weights): the event says it needs real weights, with the published scores', async () => {
+    const { result: doc, events } = await watched(() =>
+      engine.runSweep({ spec: { ...spec, quants: ['int8'], measureQuality: true }, name: 'quality' }, {}),
+    );
+    expect(doc.status).toBe('completed');
+    expect(doc.quality).toEqual([]);
+    const quality = events.flatMap((event) => (event.event.type === 'quality' ? [event.event] : []));
+    expect(quality).toHaveLength(1);
+    expect(quality[0]!.error).toMatch(
+      /^needs real weights: SmolLM2-135M runs with synthetic \(seeded\) weights here; import the real checkpoint \(edge-workbench models import HuggingFaceTB\/SmolLM2-135M-Instruct\).*Published: MATH500/,
+    );
+  });
 });

@@ -121,7 +121,7 @@ function tradeoffSection(analysis: RunAnalysis, options: AnalysisSectionOptions)
       ),
       tableBlock(tradeoffTable(tradeoff)),
       note(tradeoff.basis),
-      ...(hasKl && options.syntheticQuality ? [note(SYNTHETIC_QUALITY_NOTE)] : []),
+      ...(options.syntheticQuality ? [note(SYNTHETIC_QUALITY_NOTE)] : []),
       {
         kind: 'charts',
         ids: [ANALYSIS_CHART_IDS.tradeoffMemory, ...(hasKl ? [ANALYSIS_CHART_IDS.tradeoffKl] : [])],

@@ -10,6 +10,7 @@ import type {
 import { kvVariantLabel, maxContextText, MEMORY_FIT_WORDS } from '../../common/labels';
 import { formatContext, formatFixed, formatPercent, NO_VALUE, wholeNumber } from '../../common/number-format';
 import { formatBytes, formatBytesPrecise, formatGBps } from '../../common/units';
+import { NEEDS_REAL_WEIGHTS } from '../../common/catalog/published-scores';
 import type { ReportTable } from '../../common/report-blocks';
 
 /**
@@ -196,9 +197,13 @@ export function tradeoffTable(tradeoff: TradeoffAnalysis): ReportTable {
       point.workload,
       point.decodeTokensPerSecond.toFixed(2),
       formatBytes(point.memoryBytes),
-      point.quality ? point.quality.klMean.toFixed(4) : none,
-      point.quality ? formatPercent(point.quality.top1Agreement) : none,
-      point.quality?.source ?? 'not measured',
+      point.quality ? point.quality.klMean.toFixed(4) : point.syntheticWeights ? NEEDS_REAL_WEIGHTS : none,
+      point.quality
+        ? formatPercent(point.quality.top1Agreement)
+        : point.syntheticWeights
+          ? NEEDS_REAL_WEIGHTS
+          : none,
+      point.quality?.source ?? (point.syntheticWeights ? NEEDS_REAL_WEIGHTS : 'not measured'),
       point.paretoOptimal
         ? '★ optimal'
         : `dominated by ${point.dominatedBy.map((key) => numberOf.get(key) ?? key).join(', ')}`,

@@ -6,7 +6,9 @@
 
 /** Said beside every quality number measured on a catalog (synthetic) model. */
 export const SYNTHETIC_QUALITY_NOTE =
-  'Values from synthetic (seeded) weights are valid for speed and memory, never for quality.';
+  'Values from synthetic (seeded) weights are valid for speed and memory, never for quality: catalog models ' +
+  'show "needs real weights" and their published benchmark scores instead (edge-workbench models import ' +
+  'brings in the real checkpoint).';
 
 /** How the statistics and the rounding in the tables are to be read. */
 export const REPORT_CONVENTIONS: readonly string[] = [

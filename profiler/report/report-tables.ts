@@ -1,8 +1,9 @@
 import type { RunDocument, Stats, TrialResult } from '../api';
-import { modelNameOfKey } from '../../common/labels';
+import { getCatalogEntry, NEEDS_REAL_WEIGHTS, publishedScoresText } from '../../common/catalog';
+import { modelKey, modelNameOfKey } from '../../common/labels';
 import { METRIC_GLOSSARY, METRIC_IDS } from '../../common/metric-glossary';
 import { formatBytes } from '../../common/units';
-import { formatMeanSd, formatPercent, NOT_MEASURED } from '../../common/number-format';
+import { formatMeanSd, formatPercent, NO_VALUE, NOT_MEASURED } from '../../common/number-format';
 import { kvDtypeOf, modelLabel, threadsOf, trialEntries, type TrialEntry } from './report-metrics';
 import {
   bandwidthText,
@@ -327,51 +328,110 @@ export function runFactsTable(doc: RunDocument): ReportTable {
 
 /**
  * Whether a quality entry was measured on a catalog model, whose weights are seeded: entries are keyed by
- * the folder's path for a model folder, by the catalog id otherwise.
+ * the folder's path for a model folder, by the catalog id otherwise. Only older run documents hold such
+ * entries; their numbers are never shown.
  */
 export function qualityFromSyntheticWeights(doc: RunDocument, modelKey: string): boolean {
   return !doc.sweep.models.some((model) => model.kind === 'folder' && model.path === modelKey);
 }
 
-/** Whether any quality number of the run comes from synthetic weights (then the reports say so). */
-export function hasSyntheticQuality(doc: RunDocument): boolean {
-  return doc.quality.some((entry) => qualityFromSyntheticWeights(doc, entry.modelKey));
+/** The catalog models of a run that asked for quality: they "need real weights". */
+function syntheticQualityModels(doc: RunDocument) {
+  const asked = doc.sweep.measureQuality || doc.quality.length > 0;
+  return asked ? doc.sweep.models.flatMap((model) => (model.kind === 'catalog' ? [model] : [])) : [];
 }
 
-/** Each quantized variant against its fp32 source; empty rows when quality was not measured. */
+/** Whether the run's quality section has catalog (synthetic) models in it (then the reports say why). */
+export function hasSyntheticQuality(doc: RunDocument): boolean {
+  return syntheticQualityModels(doc).length > 0;
+}
+
+type QualityRow =
+  | { kind: 'measured'; entry: RunDocument['quality'][number] }
+  | { kind: 'synthetic'; modelKey: string; catalogId: string };
+
+/**
+ * Each quantized variant of real weights against its fp32 source, then each catalog model with
+ * "needs real weights" and its published scores; empty when quality was not asked for.
+ */
 export function qualityTable(doc: RunDocument): ReportTable {
+  const rows: QualityRow[] = [
+    ...doc.quality
+      .filter((entry) => !qualityFromSyntheticWeights(doc, entry.modelKey))
+      .map((entry) => ({ kind: 'measured' as const, entry })),
+    ...syntheticQualityModels(doc).map((model) => ({
+      kind: 'synthetic' as const,
+      modelKey: modelKey(model),
+      catalogId: model.id,
+    })),
+  ];
+  const measured =
+    (value: (entry: RunDocument['quality'][number]) => string) =>
+    (row: QualityRow): string =>
+      row.kind === 'measured' ? value(row.entry) : NEEDS_REAL_WEIGHTS;
   return table(
     [
-      { header: 'model', cell: (entry) => modelNameOfKey(doc.sweep.models, entry.modelKey) },
       {
-        header: 'weights',
-        cell: (entry) => (qualityFromSyntheticWeights(doc, entry.modelKey) ? 'synthetic (seeded)' : 'real'),
+        header: 'model',
+        cell: (row) =>
+          modelNameOfKey(doc.sweep.models, row.kind === 'measured' ? row.entry.modelKey : row.modelKey),
       },
-      { header: 'quant', cell: (entry) => entry.quant },
-      { header: 'KL mean (nats)', numeric: true, cell: (entry) => entry.report.overall.klMean.toFixed(4) },
-      { header: 'KL p99 (nats)', numeric: true, cell: (entry) => entry.report.overall.klP99.toFixed(4) },
+      { header: 'weights', cell: (row) => (row.kind === 'measured' ? 'real' : 'synthetic (seeded)') },
+      { header: 'quant', cell: (row) => (row.kind === 'measured' ? row.entry.quant : NO_VALUE) },
+      {
+        header: 'KL mean (nats)',
+        numeric: true,
+        cell: measured((entry) => entry.report.overall.klMean.toFixed(4)),
+      },
+      {
+        header: 'KL p99 (nats)',
+        numeric: true,
+        cell: measured((entry) => entry.report.overall.klP99.toFixed(4)),
+      },
       {
         header: 'top-1 agreement',
         numeric: true,
-        cell: (entry) => formatPercent(entry.report.overall.top1Agreement),
+        cell: measured((entry) => formatPercent(entry.report.overall.top1Agreement)),
+      },
+      {
+        header: 'perplexity Δ',
+        numeric: true,
+        cell: measured((entry) => {
+          const p = entry.report.perplexity;
+          return p
+            ? `${p.difference >= 0 ? '+' : ''}${p.difference.toFixed(3)} (${p.reference.perplexity.toFixed(2)} → ${p.variant.perplexity.toFixed(2)})`
+            : NO_VALUE;
+        }),
       },
       {
         header: 'max abs logit error',
         numeric: true,
-        cell: (entry) => entry.report.overall.maxAbsLogitError.toFixed(3),
+        cell: measured((entry) => entry.report.overall.maxAbsLogitError.toFixed(3)),
       },
       {
         header: 'mean abs logit error',
         numeric: true,
-        cell: (entry) => entry.report.overall.meanAbsLogitError.toFixed(4),
+        cell: measured((entry) => entry.report.overall.meanAbsLogitError.toFixed(4)),
       },
       {
         header: 'compression',
         numeric: true,
-        cell: (entry) => `${entry.report.bytes.compression.toFixed(2)}×`,
+        cell: measured((entry) => `${entry.report.bytes.compression.toFixed(2)}×`),
+      },
+      {
+        header: 'tokens',
+        cell: measured((entry) => entry.report.tokenSource),
+      },
+      {
+        header: 'published scores (source)',
+        cell: (row) => {
+          if (row.kind === 'measured') return NO_VALUE;
+          const entry = getCatalogEntry(row.catalogId);
+          return `${publishedScoresText(entry.scores)} (${entry.scores.row}: ${entry.scores.math500.source})`;
+        },
       },
     ],
-    doc.quality,
+    rows,
   );
 }
 

@@ -340,6 +340,15 @@ export class DecoderRunner {
     return { data, dims: [1, ids.length, vocab] };
   }
 
+  /**
+   * The next-token logits (float32, the last position's row) after feeding `ids` after the cached ones,
+   * which the cache then holds: what sampling reads. Not timed.
+   */
+  async nextTokenLogits(ids: readonly number[]): Promise<Float32Array> {
+    const row = widened((await this.runTokens(ids))[this.roles.logits]!);
+    return row.slice(row.length - this.options.vocabSize);
+  }
+
   /** Σ bytes of the present tensors the last run returned: the KV cache as it is held ('shared': the buffers). */
   kvCacheBytes(): number {
     return this.lastPresentBytes;

@@ -8,35 +8,54 @@ import {
   describeSide,
   inspectSide,
   openSide,
+  refuseSyntheticWeights,
   type OpenSide,
 } from './quality-models';
 import { QualityTotals } from './quality-totals';
-import { tokenSequences } from './token-sequences';
+import { seededTokenIds } from '../../profiler/runtime/prompt-ids';
+import { slidingPerplexity } from './perplexity';
+import { selfSampledSequences } from './self-sampled-sequences';
+import { tokenizeTextFile, textSequences } from './text-sequences';
+import { checkUserSequences } from './token-sequences';
 
 export interface QualityProgress {
-  stage: 'teacher-forced' | 'continuation';
+  stage: 'sampling' | 'teacher-forced' | 'continuation' | 'perplexity';
   /** sequences finished in this stage */
   done: number;
   sequences: number;
 }
 
 export interface MeasureQualityOptions {
-  /** seeded sequences to compare (default 4); ignored when `tokenIds` is given */
+  /** sequences to compare (default 4); with `tokenIds`, their count */
   sequences?: number;
-  /** tokens per seeded sequence, all read in one prefill (default 64) */
+  /** tokens per sequence, all read in one prefill (default 64) */
   positions?: number;
   /** tokens each model greedy-decodes per sequence (default 16) */
   continuationTokens?: number;
-  /** seed of the seeded ids (default 0) */
+  /** seed of the reference's self-sampling (default 0) */
   seed?: number;
-  /** the caller's sequences, one length, in the models' vocabulary; used instead of seeded ids */
+  /** a UTF-8 text file: sequences from it (tokenized with the reference's tokenizer), and perplexity on it */
+  textFile?: string;
+  /** perplexity window and stride, tokens (default: min(512, context) and half the window) */
+  windowTokens?: number;
+  strideTokens?: number;
+  /** the caller's token ids, one length, in the models' vocabulary; used instead of self-sampled text */
   tokenIds?: readonly (readonly number[])[];
+  /**
+   * Tests of the metric itself only: compare models with synthetic (seeded) weights. The CLI, the
+   * sweep and the UI never set it: quality from seeded weights says nothing about the real model.
+   */
+  allowSyntheticWeights?: boolean;
   /** default 'cpu': the provider the variant will run on is the one whose numbers matter */
   ep?: ExecutionProvider;
   /** onnxruntime intra-op threads; default: onnxruntime's own choice */
   threads?: number;
   onProgress?: (progress: QualityProgress) => void;
 }
+
+/** Sampling temperature of self-sampled sequences: the model's own distribution, unsharpened. */
+export const SELF_SAMPLING_TEMPERATURE = 1;
+const DEFAULT_WINDOW_TOKENS = 512;
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
@@ -107,52 +126,105 @@ export async function measureQuality(
     inspectSide('reference', referencePath),
     inspectSide('variant', variantPath),
   ]);
+  if (!options.allowSyntheticWeights) for (const side of sides) refuseSyntheticWeights(side);
   checkSameVocabulary(...sides);
   const vocabSize = sides[0].vocabSize;
-  const tokens = tokenSequences(
-    {
-      sequences: positiveInteger('sequences', options.sequences ?? 4),
-      positions: positiveInteger('positions', options.positions ?? 64),
-      positionsGiven: options.positions !== undefined,
-      seed: options.seed ?? 0,
-      tokenIds: options.tokenIds,
-    },
-    vocabSize,
-  );
-  const promptTokens = Math.min(CONTINUATION_PROMPT_TOKENS, tokens.positions);
+  const seed = options.seed ?? 0;
+  const requestedSequences = positiveInteger('sequences', options.sequences ?? 4);
+  const textIds = options.textFile ? tokenizeTextFile(options.textFile, sides[0].inspection.modelFile) : null;
+  const userIds = options.tokenIds
+    ? checkUserSequences(options.tokenIds, vocabSize, options.positions)
+    : null;
+  const positions = userIds ? userIds[0]!.length : positiveInteger('positions', options.positions ?? 64);
+  const promptTokens = Math.min(CONTINUATION_PROMPT_TOKENS, positions);
   // the last continuation token is produced, never fed back, so it needs no room in the cache
-  const contextTokens = Math.max(tokens.positions, promptTokens + continuationTokens - 1);
-  for (const side of sides) checkContext(side, tokens.positions, contextTokens);
+  const contextTokens = Math.max(positions, promptTokens + continuationTokens - 1);
+  for (const side of sides) checkContext(side, positions, contextTokens);
+  const contextLimit = Math.min(...sides.map((side) => side.maxContextTokens ?? Number.MAX_SAFE_INTEGER));
+  const windowTokens = positiveInteger(
+    'windowTokens',
+    options.windowTokens ?? Math.min(DEFAULT_WINDOW_TOKENS, contextLimit),
+  );
+  const strideTokens = positiveInteger(
+    'strideTokens',
+    options.strideTokens ?? Math.max(1, Math.floor(windowTokens / 2)),
+  );
+  if (textIds && windowTokens > contextLimit) {
+    throw new QualityInputError(
+      `A ${windowTokens}-token perplexity window exceeds the models' ${contextLimit}-token context: use a smaller --window.`,
+    );
+  }
+  if (strideTokens > windowTokens) {
+    throw new QualityInputError(
+      `The stride (${strideTokens}) is longer than the window (${windowTokens}): tokens between windows would never be scored.`,
+    );
+  }
 
   const ep = options.ep ?? 'cpu';
   const opened: OpenSide[] = [];
   try {
+    const sessionContext = Math.max(contextTokens, textIds ? windowTokens : 0);
     for (const side of sides) {
-      opened.push(await openSide(side, ep, options.threads, contextTokens));
+      opened.push(await openSide(side, ep, options.threads, sessionContext));
     }
     const [reference, variant] = opened as [OpenSide, OpenSide];
-    const totals = new QualityTotals(tokens.positions, vocabSize);
-    const count = tokens.sequences.length;
-    for (const [index, ids] of tokens.sequences.entries()) {
+    // the config's BOS, as text starts; a seeded token when it names none inside the vocabulary
+    const bos = sides[0].bosTokenId;
+    const startTokenIds = Array.from({ length: requestedSequences }, (_, index) =>
+      bos !== null && bos < vocabSize ? bos : seededTokenIds(seed, 1, vocabSize, index)[0]!,
+    );
+    let sequences: number[][];
+    if (userIds) sequences = userIds;
+    else if (textIds) sequences = textSequences(textIds, requestedSequences, positions, options.textFile!);
+    else {
+      sequences = await selfSampledSequences(reference.runner, {
+        sequences: requestedSequences,
+        positions,
+        seed,
+        temperature: SELF_SAMPLING_TEMPERATURE,
+        startTokenIds,
+      });
+      options.onProgress?.({ stage: 'sampling', done: requestedSequences, sequences: requestedSequences });
+    }
+    const totals = new QualityTotals(positions, vocabSize);
+    const count = sequences.length;
+    for (const [index, ids] of sequences.entries()) {
       await compareSequence(reference, variant, ids, vocabSize, totals, `sequence ${index}`);
       options.onProgress?.({ stage: 'teacher-forced', done: index + 1, sequences: count });
     }
-    for (const [index, ids] of tokens.sequences.entries()) {
+    for (const [index, ids] of sequences.entries()) {
       const prompt = ids.slice(0, promptTokens);
       const expected = await greedyContinuation(reference.runner, prompt, continuationTokens);
       const actual = await greedyContinuation(variant.runner, prompt, continuationTokens);
       totals.addContinuation(identicalPrefixLength(expected, actual), continuationTokens);
       options.onProgress?.({ stage: 'continuation', done: index + 1, sequences: count });
     }
+    let perplexity: QualityReport['perplexity'] = null;
+    if (textIds) {
+      const windows = { windowTokens, strideTokens };
+      const ref = await slidingPerplexity(reference.runner, textIds, vocabSize, windows);
+      const vari = await slidingPerplexity(variant.runner, textIds, vocabSize, windows);
+      options.onProgress?.({ stage: 'perplexity', done: 1, sequences: 1 });
+      perplexity = {
+        windowTokens,
+        strideTokens,
+        textTokens: textIds.length,
+        scoredTokens: ref.scoredTokens,
+        reference: { perplexity: ref.perplexity, meanNllNats: ref.meanNllNats },
+        variant: { perplexity: vari.perplexity, meanNllNats: vari.meanNllNats },
+        difference: vari.perplexity - ref.perplexity,
+      };
+    }
 
     const referenceModel = describeSide(referencePath, sides[0].inspection);
     const variantModel = describeSide(variantPath, sides[1].inspection);
     const { parameters } = referenceModel;
+    const tokenSource = userIds ? 'user' : textIds ? 'text' : 'self-sampled';
     return {
       reference: referenceModel,
       variant: variantModel,
       sequences: count,
-      positionsPerSequence: tokens.positions,
+      positionsPerSequence: positions,
       continuationTokens,
       overall: totals.overall(),
       perPosition: totals.perPosition(),
@@ -166,8 +238,14 @@ export async function measureQuality(
         referenceBytesPerParameter: referenceModel.weightsBytes / parameters,
         compression: referenceModel.weightsBytes / variantModel.weightsBytes,
       },
-      tokenSource: tokens.tokenSource,
-      seed: tokens.seed,
+      tokenSource,
+      seed: tokenSource === 'self-sampled' ? seed : null,
+      sampling:
+        tokenSource === 'self-sampled'
+          ? { temperature: SELF_SAMPLING_TEMPERATURE, seed, startTokenIds: startTokenIds.slice(0, count) }
+          : null,
+      text: textIds ? { file: options.textFile!, tokens: textIds.length } : null,
+      perplexity,
     };
   } finally {
     await Promise.all(opened.map((side) => side.session.release()));

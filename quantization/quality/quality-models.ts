@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type * as ort from 'onnxruntime-node';
+import { getCatalogEntry, NEEDS_REAL_WEIGHTS, publishedScoresText } from '../../common/catalog';
 import type { ExecutionProvider, ModelInspection, QualityModel } from '../../profiler/api';
 import { inspectModel } from '../../profiler/models/loader';
 import { DecoderRunner } from '../../profiler/runtime/decoder-runner';
@@ -13,6 +16,46 @@ export interface InspectedSide {
   vocabSize: number;
   /** tokens; null when neither config.json nor the graph says */
   maxContextTokens: number | null;
+  /** config.json's bos_token_id (the first, when a list); null when it names none */
+  bosTokenId: number | null;
+}
+
+/** bos_token_id from the config.json beside the model (genai folder) or above onnx/ (Optimum). */
+function bosTokenIdOf(modelFile: string): number | null {
+  for (const dir of [path.dirname(modelFile), path.dirname(path.dirname(modelFile))]) {
+    const file = path.join(dir, 'config.json');
+    if (!existsSync(file)) continue;
+    try {
+      const value = (JSON.parse(readFileSync(file, 'utf8')) as { bos_token_id?: unknown }).bos_token_id;
+      const id = Array.isArray(value) ? value[0] : value;
+      return Number.isInteger(id) ? (id as number) : null;
+    } catch {
+      return null; // inspectModel already reported a broken config.json
+    }
+  }
+  return null;
+}
+
+/**
+ * Refuses a model with synthetic (seeded) weights: its KL or agreement would describe noise, not the
+ * model. Says what to do instead, and what is published about the real model.
+ */
+export function refuseSyntheticWeights(side: InspectedSide): void {
+  const record = side.inspection.synthetic;
+  if (!record) return;
+  let published = '';
+  try {
+    const entry = getCatalogEntry(record.catalogId);
+    published = ` Published scores of ${entry.scores.row}: ${publishedScoresText(entry.scores)} (${entry.scores.math500.source}).`;
+  } catch {
+    // a what-if or renamed catalog id: no published row to quote
+  }
+  throw new QualityInputError(
+    `The ${side.role} ${side.inspection.path} has synthetic (seeded) weights (workbench.json, seed ${record.seed}): ` +
+      `quality ${NEEDS_REAL_WEIGHTS}, since KL and agreement on seeded noise say nothing about the real model. ` +
+      `Import the real checkpoint (edge-workbench models import ${record.catalogId}), quantize that, and compare the two.` +
+      published,
+  );
 }
 
 /** config.json's vocab_size, else the logits output's last dim when the graph fixes it. */
@@ -34,6 +77,7 @@ export async function inspectSide(role: string, target: string): Promise<Inspect
     inspection,
     vocabSize: vocabSizeOf(role, inspection),
     maxContextTokens: inspection.config?.max_position_embeddings ?? null,
+    bosTokenId: bosTokenIdOf(inspection.modelFile),
   };
 }
 

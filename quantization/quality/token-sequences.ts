@@ -1,48 +1,26 @@
-import { seededTokenIds } from '../../profiler/runtime/prompt-ids';
 import { QualityInputError } from './quality-error';
 
-/** Where the compared sequences came from; `seed` is null for the caller's own. */
-export interface TokenSequences {
-  sequences: number[][];
-  /** tokens per sequence */
-  positions: number;
-  tokenSource: 'seeded' | 'user';
-  seed: number | null;
-}
-
-export interface SequenceRequest {
-  sequences: number;
-  positions: number;
-  /** true when the caller set `positions` explicitly */
-  positionsGiven: boolean;
-  seed: number;
-  tokenIds?: readonly (readonly number[])[];
-}
-
 /**
- * The sequences both models read: the caller's, checked and used as given, or `sequences` seeded runs
- * of `positions` ids (stream = sequence index, so each sequence differs and every machine gets the same).
+ * The caller's token ids, checked and used as given: one length (positions are averaged across
+ * sequences), every id inside the vocabulary.
  */
-export function tokenSequences(request: SequenceRequest, vocabSize: number): TokenSequences {
-  const { tokenIds } = request;
-  if (tokenIds === undefined) {
-    const sequences = Array.from({ length: request.sequences }, (_, stream) =>
-      seededTokenIds(request.seed, request.positions, vocabSize, stream),
-    );
-    return { sequences, positions: request.positions, tokenSource: 'seeded', seed: request.seed };
-  }
+export function checkUserSequences(
+  tokenIds: readonly (readonly number[])[],
+  vocabSize: number,
+  positions: number | undefined,
+): number[][] {
   if (tokenIds.length === 0) {
     throw new QualityInputError(
-      'tokenIds holds no sequences: give at least one, or leave it out for seeded ids.',
+      'tokenIds holds no sequences: give at least one, or leave it out for self-sampled text.',
     );
   }
-  const positions = tokenIds[0]!.length;
+  const length = tokenIds[0]!.length;
   tokenIds.forEach((sequence, index) => {
     if (sequence.length === 0)
       throw new QualityInputError(`tokenIds[${index}] is empty: each sequence needs tokens.`);
-    if (sequence.length !== positions) {
+    if (sequence.length !== length) {
       throw new QualityInputError(
-        `tokenIds[${index}] has ${sequence.length} tokens but tokenIds[0] has ${positions}: the positions are ` +
+        `tokenIds[${index}] has ${sequence.length} tokens but tokenIds[0] has ${length}: the positions are ` +
           'averaged across sequences, so give sequences of one length (trim the longer ones).',
       );
     }
@@ -54,11 +32,11 @@ export function tokenSequences(request: SequenceRequest, vocabSize: number): Tok
       );
     }
   });
-  if (request.positionsGiven && request.positions !== positions) {
+  if (positions !== undefined && positions !== length) {
     throw new QualityInputError(
-      `positions is ${request.positions} but the given sequences have ${positions} tokens: leave positions ` +
+      `positions is ${positions} but the given sequences have ${length} tokens: leave positions ` +
         'out when giving tokenIds, or make them agree.',
     );
   }
-  return { sequences: tokenIds.map((sequence) => [...sequence]), positions, tokenSource: 'user', seed: null };
+  return tokenIds.map((sequence) => [...sequence]);
 }

@@ -267,3 +267,31 @@ export function tinyBesideR1Run(): RunDocument {
     ],
   });
 }
+
+/** Where depthRun()'s model lives once its real weights are imported (models import). */
+export const IMPORTED_140M = '/models/imported/facebook_MobileLLM-R1-140M-fused';
+
+/**
+ * depthRun() as if its 140M had real weights: the same trials on the imported folder, and the quality
+ * entry keyed by that folder. Only real weights have a quality point.
+ */
+export function importedDepthRun(): RunDocument {
+  const doc = depthRun();
+  const imported = { kind: 'folder' as const, path: IMPORTED_140M };
+  const onFolder = <T extends { spec: RunDocument['trials'][number]['result']['spec'] }>(value: T): T =>
+    value.spec.model.kind === 'catalog' && value.spec.model.id === 'mobilellm-r1-140m'
+      ? { ...value, spec: { ...value.spec, model: imported } }
+      : value;
+  return {
+    ...doc,
+    sweep: {
+      ...doc.sweep,
+      models: doc.sweep.models.map((model) =>
+        model.kind === 'catalog' && model.id === 'mobilellm-r1-140m' ? imported : model,
+      ),
+    },
+    plan: doc.plan.map(onFolder),
+    trials: doc.trials.map((trial) => ({ ...trial, result: onFolder(trial.result) })),
+    quality: doc.quality.map((entry) => ({ ...entry, modelKey: IMPORTED_140M })),
+  };
+}

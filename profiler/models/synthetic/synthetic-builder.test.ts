@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import { maxAbsDifference, onnxDecoderLogits } from '../test/onnx-decoder-logits';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readModel } from '../../onnx';
 import { resolveModel, type OverrideValues } from '../../../common/catalog';
@@ -27,43 +27,8 @@ const prompt = [5, 17, 99, 3, 250];
 const decodeTokens = [42, 7, 200];
 
 /** Logits of the prompt (prefill) then of each decode token fed with the cache, from onnxruntime. */
-async function onnxLogits(
-  modelPath: string,
-  layers: number,
-  kvHeads: number,
-  headDim: number,
-): Promise<Float32Array[]> {
-  const session = await ort.InferenceSession.create(modelPath, { logSeverityLevel: 3 });
-  const feeds: Record<string, ort.Tensor> = {};
-  for (let layer = 0; layer < layers; layer += 1) {
-    for (const kind of ['key', 'value']) {
-      feeds[`past_key_values.${layer}.${kind}`] = new ort.Tensor('float32', new Float32Array(0), [
-        1,
-        kvHeads,
-        0,
-        headDim,
-      ]);
-    }
-  }
-  const results: Float32Array[] = [];
-  let total = 0;
-  for (const step of [prompt, ...decodeTokens.map((token) => [token])]) {
-    total += step.length;
-    feeds.input_ids = new ort.Tensor('int64', BigInt64Array.from(step, BigInt), [1, step.length]);
-    feeds.attention_mask = new ort.Tensor('int64', new BigInt64Array(total).fill(1n), [1, total]);
-    if (session.inputNames.includes('position_ids')) {
-      const positions = step.map((_, i) => BigInt(total - step.length + i));
-      feeds.position_ids = new ort.Tensor('int64', BigInt64Array.from(positions), [1, step.length]);
-    }
-    const outputs = await session.run(feeds);
-    results.push(outputs.logits!.data as Float32Array);
-    for (let layer = 0; layer < layers; layer += 1) {
-      feeds[`past_key_values.${layer}.key`] = outputs[`present.${layer}.key`]!;
-      feeds[`past_key_values.${layer}.value`] = outputs[`present.${layer}.value`]!;
-    }
-  }
-  await session.release();
-  return results;
+function onnxLogits(modelPath: string, layers: number, kvHeads: number, headDim: number) {
+  return onnxDecoderLogits(modelPath, { layers, kvHeads, headDim }, prompt, decodeTokens);
 }
 
 function referenceLogits(overrides: OverrideValues, id: string): Float32Array[] {
@@ -71,12 +36,6 @@ function referenceLogits(overrides: OverrideValues, id: string): Float32Array[] 
   const tensors = new Map(tensorBreakdown(spec).map((tensor) => [tensor.name, tensor]));
   const reference = new ReferenceDecoder(spec, (name) => seededTensorValues(seed, tensors.get(name)!));
   return [reference.forward(prompt), ...decodeTokens.map((token) => reference.forward([token]))];
-}
-
-function maxAbsDifference(a: readonly Float32Array[], b: readonly Float32Array[]): number {
-  let max = 0;
-  a.forEach((step, i) => step.forEach((value, j) => (max = Math.max(max, Math.abs(value - b[i]![j]!)))));
-  return max;
 }
 
 /** Built with every position's logits by default: the reference comparisons read each row. */

@@ -1,6 +1,7 @@
 import type { ModelSpec } from '../../../common/catalog/model-spec';
 import { tensorBreakdown, type WeightTensor } from '../../../common/catalog/tensor-breakdown';
-import { onnxLayoutShape, seededTensorChunks, seededTensorValues } from './seeded-weights';
+import { onnxLayoutShape } from './seeded-weights';
+import type { WeightSource } from './weight-source';
 
 /** One initializer to stream into the model's data file, its values produced chunk by chunk. */
 export interface PlannedWeight {
@@ -9,7 +10,7 @@ export interface PlannedWeight {
   dims: number[];
   /** elements */
   parameters: number;
-  chunks(): Iterable<Float32Array>;
+  chunks(): Iterable<Float32Array> | AsyncIterable<Float32Array>;
 }
 
 /** The tensors stored once (under block sharing, odd blocks reuse their even partner's). */
@@ -17,18 +18,18 @@ function storedTensors(spec: ModelSpec): WeightTensor[] {
   return tensorBreakdown(spec).filter((tensor) => tensor.sharedFrom === null);
 }
 
-function plain(seed: number, tensor: WeightTensor): PlannedWeight {
+function plain(source: WeightSource, tensor: WeightTensor): PlannedWeight {
   return {
     name: tensor.name,
     dims: onnxLayoutShape(tensor),
     parameters: tensor.parameters,
-    chunks: () => seededTensorChunks(seed, tensor),
+    chunks: () => source.chunks(tensor),
   };
 }
 
 /** Standard style: every checkpoint tensor as its own initializer, under its checkpoint name. */
-export function standardWeightPlan(spec: ModelSpec, seed: number): PlannedWeight[] {
-  return storedTensors(spec).map((tensor) => plain(seed, tensor));
+export function standardWeightPlan(spec: ModelSpec, source: WeightSource): PlannedWeight[] {
+  return storedTensors(spec).map((tensor) => plain(source, tensor));
 }
 
 export const packedQkvWeightName = (layer: number): string =>
@@ -56,14 +57,14 @@ function packRows(parts: readonly Float32Array[], rows: number): Float32Array {
 }
 
 /** Fused style: q/k/v projections (and biases) packed per stored block; the rest as in standard. */
-export function fusedWeightPlan(spec: ModelSpec, seed: number): PlannedWeight[] {
+export function fusedWeightPlan(spec: ModelSpec, source: WeightSource): PlannedWeight[] {
   const stored = storedTensors(spec);
   const byName = new Map(stored.map((tensor) => [tensor.name, tensor]));
   const plan: PlannedWeight[] = [];
   for (const tensor of stored) {
     const match = /^model\.layers\.(\d+)\.self_attn\.([qkv])_proj\.(weight|bias)$/.exec(tensor.name);
     if (!match) {
-      plan.push(plain(seed, tensor));
+      plan.push(plain(source, tensor));
       continue;
     }
     const [, layerText, projection, kind] = match;
@@ -74,31 +75,18 @@ export function fusedWeightPlan(spec: ModelSpec, seed: number): PlannedWeight[] 
     );
     const width = parts.reduce((sum, part) => sum + (part.shape[0] ?? 0), 0);
     const parameters = parts.reduce((sum, part) => sum + part.parameters, 0);
-    if (kind === 'weight') {
-      plan.push({
-        name: packedQkvWeightName(layer),
-        dims: [spec.hiddenSize, width],
-        parameters,
-        chunks: () => [
-          packRows(
-            parts.map((part) => seededTensorValues(seed, part)),
-            spec.hiddenSize,
-          ),
-        ],
-      });
-    } else {
-      plan.push({
-        name: packedQkvBiasName(layer),
-        dims: [width],
-        parameters,
-        chunks: () => [
-          packRows(
-            parts.map((part) => seededTensorValues(seed, part)),
-            1,
-          ),
-        ],
-      });
+    const rows = kind === 'weight' ? spec.hiddenSize : 1;
+    async function* packed(): AsyncGenerator<Float32Array> {
+      const values: Float32Array[] = [];
+      for (const part of parts) values.push(await source.values(part)); // one at a time: bounded reads
+      yield packRows(values, rows);
     }
+    plan.push({
+      name: kind === 'weight' ? packedQkvWeightName(layer) : packedQkvBiasName(layer),
+      dims: kind === 'weight' ? [spec.hiddenSize, width] : [width],
+      parameters,
+      chunks: packed,
+    });
   }
   return plan;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { qualityPoints, qualityScatterData, runsHaveQuality } from './pareto';
-import { depthRun, measuredOf, smolRun } from '../../test/compare-runs';
+import { depthRun, importedDepthRun, measuredOf, smolRun } from '../../test/compare-runs';
 
 describe('quality vs speed', () => {
   it('knows which runs measured quality', () => {
@@ -8,8 +8,13 @@ describe('quality vs speed', () => {
     expect(runsHaveQuality([smolRun()])).toBe(false);
   });
 
-  it('gives fp32 KL 0 and the quantized trials their report’s KL, at their median decode rate', () => {
+  it('gives a catalog model (seeded weights) no quality point, whatever its run recorded', () => {
     const run = depthRun();
+    expect(qualityPoints(measuredOf(run), new Map([[run.id, run.quality]]))).toEqual([]);
+  });
+
+  it('gives fp32 KL 0 and the quantized trials their report’s KL, at their median decode rate', () => {
+    const run = importedDepthRun();
     const points = qualityPoints(measuredOf(run, smolRun()), new Map([[run.id, run.quality]]));
     expect(
       points.map(({ label, decodeTokensPerSecond, klMean, source }) => ({
@@ -20,25 +25,25 @@ describe('quality vs speed', () => {
       })),
     ).toEqual([
       {
-        label: 'mobilellm-r1-140m · fp32 · d0',
+        label: 'facebook_MobileLLM-R1-140M-fused · fp32 · d0',
         decodeTokensPerSecond: 62.1,
         klMean: 0,
         source: 'reference',
       },
       {
-        label: 'mobilellm-r1-140m · fp32 · d2048',
+        label: 'facebook_MobileLLM-R1-140M-fused · fp32 · d2048',
         decodeTokensPerSecond: 47.9,
         klMean: 0,
         source: 'reference',
       },
       {
-        label: 'mobilellm-r1-140m · int4 · d0',
+        label: 'facebook_MobileLLM-R1-140M-fused · int4 · d0',
         decodeTokensPerSecond: 119.0,
         klMean: 0.0213,
         source: 'measured',
       },
       {
-        label: 'mobilellm-r1-140m · int4 · d2048',
+        label: 'facebook_MobileLLM-R1-140M-fused · int4 · d2048',
         decodeTokensPerSecond: 84.6,
         klMean: 0.0213,
         source: 'measured',
@@ -48,7 +53,7 @@ describe('quality vs speed', () => {
   });
 
   it('draws each workload’s front as a line from slowest to fastest and the dominated as points', () => {
-    const run = depthRun();
+    const run = importedDepthRun();
     const points = qualityPoints(measuredOf(run), new Map([[run.id, run.quality]]));
     expect(points.map((point) => point.workload)).toEqual([
       'pp128+tg64',
@@ -65,7 +70,10 @@ describe('quality vs speed', () => {
       { x: 62.1, y: 0 },
       { x: 119.0, y: 0.0213 },
     ]);
-    expect(atDepth0!.pointLabels).toEqual(['mobilellm-r1-140m · fp32 · d0', 'mobilellm-r1-140m · int4 · d0']);
+    expect(atDepth0!.pointLabels).toEqual([
+      'facebook_MobileLLM-R1-140M-fused · fp32 · d0',
+      'facebook_MobileLLM-R1-140M-fused · int4 · d0',
+    ]);
     expect(atDepth2048!.data).toEqual([
       { x: 47.9, y: 0 },
       { x: 84.6, y: 0.0213 },
@@ -76,7 +84,7 @@ describe('quality vs speed', () => {
   });
 
   it('calls a single workload’s front just "Pareto front"', () => {
-    const run = depthRun();
+    const run = importedDepthRun();
     const points = qualityPoints(measuredOf(run), new Map([[run.id, run.quality]])).filter(
       (point) => point.workload === 'pp128+tg64',
     );

@@ -233,6 +233,7 @@ export const useRunsStore = defineStore('runs', () => {
         copiedFromAgents = copied;
         return;
       }
+      if (message.kind !== 'sweep') return; // an import's progress changes no run
       const type = message.event.type;
       if (type !== 'trial-done' && type !== 'trial-skipped' && type !== 'done') return;
       scheduleRefresh();

@@ -79,8 +79,8 @@ export const useStorageStore = defineStore('storage', () => {
 
   /**
    * The sizes are read again when what the folder holds changed: a sweep finished (its run and the
-   * models it built), an agent's run was copied in, a run file was imported (sizesChanged), the cache was
-   * cleared. Sizes never read yet (System not opened) are left to be read when it opens.
+   * models it built), an agent's run was copied in, a run file was imported (sizesChanged), a checkpoint was
+   * imported, the cache was cleared. Sizes never read yet (System not opened) are left to be read when it opens.
    */
   function followChanges(): void {
     unsubscribe ??= useBackend().onEvent((message: WorkbenchEvent) => {
@@ -88,6 +88,11 @@ export const useStorageStore = defineStore('storage', () => {
         const copied = message.agents.reduce((sum, agent) => sum + agent.copiedRuns, 0);
         if (copiedFromAgents !== undefined && copied !== copiedFromAgents) sizesChanged();
         copiedFromAgents = copied;
+        return;
+      }
+      // an imported checkpoint lands in the models folder
+      if (message.kind === 'import') {
+        if (message.stage === 'done') sizesChanged();
         return;
       }
       if (message.event.type === 'done') sizesChanged();

@@ -3,7 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunDocument } from '../../../profiler/api';
-import { depthRun, KEYS, smolRun, tinyBesideR1Run } from '../../test/compare-runs';
+import { depthRun, importedDepthRun, KEYS, smolRun, tinyBesideR1Run } from '../../test/compare-runs';
 import { CONTEXT_KEYS, contextRun } from '../../../common/test/context-run';
 import { createFakeBackend } from '../../test/fake-backend';
 import { provideBackend } from '../backend/workbench-backend';
@@ -67,7 +67,6 @@ describe('Compare screen', () => {
       'chart-latency-depth',
       'chart-memory',
       'chart-kv-context',
-      'chart-quality',
       'chart-ops',
       'chart-roofline',
     ]) {
@@ -139,11 +138,18 @@ describe('Compare screen', () => {
     expect(single.text()).toContain('ok · n = 1');
   });
 
-  it('says beside the quality chart that synthetic weights say nothing of quality', async () => {
+  it('draws no quality point for catalog models: quality needs real weights, their published scores instead', async () => {
     const { wrapper } = await openCompare([depthRun()]);
-    expect(wrapper.get('[data-testid="quality-synthetic-note"]').text()).toBe(
-      'Values from synthetic (seeded) weights are valid for speed and memory, never for quality.',
-    );
+    expect(wrapper.find('[data-testid="chart-quality"] .chart-stub').exists()).toBe(false);
+    const note = wrapper.get('[data-testid="chart-quality-note"]').text();
+    expect(note).toContain('Quality needs real weights');
+    expect(note).toContain('MobileLLM-R1-140M: MATH500 6.2%, GSM8K 4.1%');
+  });
+
+  it('draws the quality chart for imported real weights', async () => {
+    const { wrapper } = await openCompare([importedDepthRun()]);
+    expect(wrapper.find('[data-testid="chart-quality"] .chart-stub').exists()).toBe(true);
+    expect(wrapper.find('[data-testid="quality-synthetic-note"]').exists()).toBe(false);
   });
 
   it('explains the charts it cannot draw', async () => {

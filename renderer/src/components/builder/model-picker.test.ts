@@ -2,7 +2,9 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ImportedModel } from '../../../../profiler/api';
 import { builderBackend } from '../../../test/builder-backend';
+import { catalogCard } from '../../../test/catalog-summary';
 import { provideBackend } from '../../backend/workbench-backend';
 import { useBuilderStore } from '../../stores/builder-store';
 import { useNavigationStore } from '../../stores/navigation-store';
@@ -92,5 +94,70 @@ describe('model picker', () => {
     expect(desktop.openModelFolder).toHaveBeenCalledOnce();
     expect(useNavigationStore().pendingAction).toBeNull();
     expect(useBuilderStore().folders).toEqual(['/models/OLMo-2-1B']);
+  });
+});
+
+describe('Use real weights', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('imports the published checkpoint through the engine, shows progress and the licence note, and adds the folder to the sweep', async () => {
+    const backend = builderBackend();
+    let finish: (value: ImportedModel) => void = () => undefined;
+    backend.importModel.mockImplementation(() => new Promise<ImportedModel>((resolve) => (finish = resolve)));
+    provideBackend(backend);
+    const wrapper = mount(ModelPicker, { global: { plugins: [createPinia()] } });
+    setActivePinia(wrapper.vm.$pinia);
+    await flushPromises();
+    const id = catalogCard.id;
+    expect(wrapper.text()).toContain('gated: accept the licence on the hub and set HF_TOKEN');
+    await wrapper.get(`[data-testid="use-real-weights-${id}"]`).trigger('click');
+    expect(backend.importModel).toHaveBeenCalledWith({ source: id });
+    backend.emit({
+      kind: 'import',
+      source: id,
+      stage: 'download',
+      doneBytes: 1024 * 1024,
+      totalBytes: 4 * 1024 * 1024,
+    });
+    await flushPromises();
+    expect(wrapper.get(`[data-testid="real-weights-status-${id}"]`).text()).toBe(
+      'Downloading… 1.0 MiB of 4.0 MiB',
+    );
+    expect(wrapper.get(`[data-testid="use-real-weights-${id}"]`).attributes('disabled')).toBeDefined();
+    const dir = '/data/models/imported/facebook_MobileLLM-R1-140M-fused';
+    finish({
+      dir,
+      repo: 'facebook/MobileLLM-R1-140M',
+      commit: 'a'.repeat(40),
+      family: 'MobileLLM-R1',
+      style: 'fused',
+      parameters: 140_248_512,
+      publishedParameters: 140_248_512,
+      downloadedBytes: 4 * 1024 * 1024,
+      reused: false,
+    });
+    await flushPromises();
+    expect(wrapper.get(`[data-testid="real-weights-status-${id}"]`).text()).toContain(
+      `Real weights imported: ${dir}`,
+    );
+    expect(useBuilderStore().folders).toEqual([dir]);
+  });
+
+  it('a refused download says why on the card', async () => {
+    const backend = builderBackend();
+    backend.importModel.mockRejectedValue(
+      new Error(
+        'https://huggingface.co refused facebook/MobileLLM-R1-140M (HTTP 401): the repo is gated or private.',
+      ),
+    );
+    provideBackend(backend);
+    const wrapper = mount(ModelPicker, { global: { plugins: [createPinia()] } });
+    setActivePinia(wrapper.vm.$pinia);
+    await flushPromises();
+    await wrapper.get(`[data-testid="use-real-weights-${catalogCard.id}"]`).trigger('click');
+    await flushPromises();
+    const status = wrapper.get(`[data-testid="real-weights-status-${catalogCard.id}"]`);
+    expect(status.attributes('role')).toBe('alert');
+    expect(status.text()).toContain('HTTP 401): the repo is gated or private');
   });
 });
