@@ -1,4 +1,5 @@
 import { wholeNumber } from './number-format';
+import { quantText, type Runtime } from './runtimes';
 import type { Fit, KvTargetFit, MemoryFit, TrialModel, TrialSpec } from './schemas';
 
 /**
@@ -17,6 +18,8 @@ import type { Fit, KvTargetFit, MemoryFit, TrialModel, TrialSpec } from './schem
 export interface LabelledConfiguration {
   model: TrialModel;
   quant: string;
+  /** absent or 'onnxruntime': labels name llama.cpp trials by their GGUF type and runtime */
+  runtime?: Runtime | undefined;
   /** the KV cache's dtype when it differs from the preset's own */
   kvDtype?: string | undefined;
   contextTokens: number;
@@ -170,12 +173,22 @@ export function providerText(spec: { ep: string; threads?: number | null | undef
     : `${spec.ep} ${threadsText(spec.threads)}`;
 }
 
-/** "mobilellm-r1-140m · int4": a model variant, as the KV-pressure tables and a result's model name it */
+/** "llama.cpp": the runtime as labels name it, or '' for onnxruntime (the default, unnamed in labels) */
+export function runtimeText(runtime: Runtime | undefined): string {
+  return runtime === 'llama.cpp' ? 'llama.cpp' : '';
+}
+
+/**
+ * "mobilellm-r1-140m · int4", "mobilellm-r1-140m · Q4_0 llama.cpp": a model variant, as the KV-pressure
+ * tables and a result's model name it. llama.cpp variants say their GGUF type and the runtime.
+ */
 export function variantLabel(
-  spec: { model: TrialModel; quant: string; kvDtype?: string | undefined },
+  spec: { model: TrialModel; quant: string; kvDtype?: string | undefined; runtime?: Runtime | undefined },
   nameOf: (model: TrialModel) => string = modelName,
 ): string {
-  return variantText(nameOf(spec.model), spec.quant, spec.kvDtype);
+  const runtime = runtimeText(spec.runtime);
+  const quant = `${quantText(spec)}${runtime ? ` ${runtime}` : ''}`;
+  return variantText(nameOf(spec.model), quant, spec.kvDtype);
 }
 
 /**
@@ -223,6 +236,8 @@ function identityFields(spec: TrialSpec) {
     // schema 2 measures these too; a trial of 'grow' and one of 'shared' are two configurations
     kvBuffer: spec.kvBuffer,
     fill: spec.fill,
+    // onnxruntime, the first runtime, adds nothing, so identities of stored runs stay as they were
+    ...(spec.runtime === 'llama.cpp' ? { runtime: spec.runtime } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { contextText, depthMark, kvText, modelName, testName, threadsText } from './labels';
+import { quantText } from './runtimes';
 import type { TrialResult, TrialSpec } from './schemas';
 import { kvBufferOf } from './trial-setup';
 
@@ -21,6 +22,7 @@ export interface DimensionedTrial {
 export const DIMENSIONS = [
   'model',
   'quant',
+  'runtime',
   'kv',
   'context',
   'lengths',
@@ -52,7 +54,9 @@ function dimensionTexts({ spec, result, runName }: DimensionedTrial): Record<Dim
   const threads = threadsOf(spec, result);
   return {
     model: modelName(spec.model),
-    quant: spec.quant,
+    // the GGUF type on llama.cpp (Q4_0), the preset on onnxruntime (int4)
+    quant: quantText(spec),
+    runtime: spec.runtime,
     kv: kvText(kvDtypeOf(spec, result)),
     context: contextText(spec.contextTokens),
     // the depth is a dimension of its own, joined to the lengths as testName joins it ("@ d2048")
@@ -74,6 +78,7 @@ function dimensionTexts({ spec, result, runName }: DimensionedTrial): Record<Dim
 /** the separator before a dimension's text when the one before it is shown too, as trialLabel joins them */
 const JOINED_TO_PREVIOUS: Partial<Record<Dimension, [previous: Dimension, separator: string]>> = {
   depth: ['lengths', ' @ '],
+  runtime: ['quant', ' '],
   threads: ['ep', ' '],
 };
 
