@@ -46,6 +46,7 @@ export function kvDtypeOf(spec: TrialSpec, result?: TrialResult): string {
 
 /** Intra-op threads that ran, else asked for; null = onnxruntime's default. */
 export function threadsOf(spec: TrialSpec, result?: TrialResult): number | null {
+  if (result?.llamaCpp) return result.llamaCpp.threads;
   if (result?.session) return result.session.intraOpThreads;
   return spec.threads ?? null;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RuntimeSchema } from '../runtimes';
 import { QuantPresetNameSchema } from '../quant-presets';
 import { RunSourceSchema } from './agents';
 import { QualityReportSchema } from './quality';
@@ -44,6 +45,8 @@ export const SweepSpecSchema = z.object({
   prompts: z.array(positive).min(1).default([128]),
   gens: z.array(positive).min(1).default([64]),
   eps: z.array(ExecutionProviderSchema).min(1).default(['cpu']),
+  /** what runs each model (TrialSpec.runtime): onnxruntime, llama.cpp, or both side by side */
+  runtimes: z.array(RuntimeSchema).min(1).default(['onnxruntime']),
   /** intra-op threads; null = onnxruntime's default */
   threads: z.array(positive.nullable()).min(1).default([null]),
   warmupRuns: z.number().int().nonnegative().default(1),

@@ -157,7 +157,8 @@ export const TrialSpecSchema = TrialSpecFieldsSchema.transform((spec, ctx) => {
     ...spec,
     depthTokens,
     depthSource: depthSource ?? 'given',
-    fill: spec.fill ?? (spec.fillText === undefined ? 'synthetic' : 'model'),
+    // llama.cpp cannot be handed cache values: its depth is always filled by the model
+    fill: spec.fill ?? (spec.fillText === undefined && spec.runtime !== 'llama.cpp' ? 'synthetic' : 'model'),
   };
 });
 export type TrialSpec = z.infer<typeof TrialSpecSchema>;

@@ -19,7 +19,8 @@ export function parseTrialSpec(input: TrialSpecInput): TrialSpec {
     throw new TrialInputError(error instanceof Error ? error.message : String(error), { cause: error });
   }
   try {
-    assertProviderUsable(spec.ep);
+    // llama.cpp's backends are its own builds: run-llama-trial.ts checks them
+    if (spec.runtime !== 'llama.cpp') assertProviderUsable(spec.ep);
   } catch (error) {
     throw new TrialInputError(error instanceof Error ? error.message : String(error), { cause: error });
   }

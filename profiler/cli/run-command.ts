@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { ExecutionProviderSchema, type TrialModel, type TrialSpecInput } from '../api';
 import { parseOverrides } from '../../common/catalog';
+import { RUNTIMES, type Runtime } from '../../common/runtimes';
 import type { EngineOf } from './cli-engine';
 import { formatTrialResult } from './run-format';
 import { createStepProgress } from './progress-bar';
@@ -66,6 +67,7 @@ interface RunOptions {
   fill?: 'synthetic' | 'model';
   fillFile?: string;
   kvBuffer: 'auto' | 'grow' | 'shared';
+  runtime: Runtime;
   ep: string;
   threads?: number;
   warmup: number;
@@ -107,6 +109,7 @@ function specOf(options: RunOptions): TrialSpecInput {
     ...(options.fill ? { fill: options.fill } : {}),
     ...(options.fillFile === undefined ? {} : { fillText: readFillFile(options.fillFile) }),
     kvBuffer: options.kvBuffer,
+    runtime: options.runtime,
     ep: ExecutionProviderSchema.parse(options.ep),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     warmupRuns: options.warmup,
@@ -168,11 +171,24 @@ export function registerRunCommand(program: Command, engineOf: EngineOf): void {
         .default('auto'),
     )
     .addOption(
+      new Option(
+        '--runtime <runtime>',
+        'what runs the model: onnxruntime (ONNX) or llama.cpp (the catalog model written as GGUF with the same ' +
+          'weights — int4 as Q4_0, int8 as Q8_0, fp16 as F16, fp32 as F32 — or a .gguf path)',
+      )
+        .choices([...RUNTIMES])
+        .default('onnxruntime'),
+    )
+    .addOption(
       new Option('--ep <provider>', 'execution provider')
         .choices(ExecutionProviderSchema.options)
         .default('cpu'),
     )
-    .option('--threads <n>', "intra-op threads (default: onnxruntime's choice)", whole('--threads', 1))
+    .option(
+      '--threads <n>',
+      "intra-op threads (default: onnxruntime's choice; llama.cpp: the physical cores)",
+      whole('--threads', 1),
+    )
     .option('--warmup <n>', 'untimed full runs first', whole('--warmup', 0), 1)
     .option('--reps <n>', 'timed repetitions', whole('--reps', 1), 5)
     .option('--prompt-ids <ids>', 'exact prompt token ids, e.g. 1,5,9 (default: seeded ids)', parseIds)

@@ -28,6 +28,7 @@ interface SweepOptions {
   prompt: number[];
   gen: number[];
   ep: string[];
+  runtime: string[];
   threads: string[];
   reps: number;
   warmup: number;
@@ -107,6 +108,7 @@ function sweepSpec(options: SweepOptions): SweepSpecInput {
     prompts: options.prompt,
     gens: options.gen,
     eps: options.ep as SweepSpecInput['eps'],
+    runtimes: options.runtime as SweepSpecInput['runtimes'],
     threads: threadsOf(options.threads),
     repetitions: options.reps,
     warmupRuns: options.warmup,
@@ -206,6 +208,13 @@ export function registerSweepCommand(program: Command, engineOf: EngineOf): void
     .option('--prompt <tokens>', 'prompt lengths P', list('--prompt', 1), [128])
     .option('--gen <tokens>', 'decode steps G', list('--gen', 1), [64])
     .option('--ep <providers>', 'execution providers', parseWordList('--ep'), ['cpu'])
+    .option(
+      '--runtime <runtimes>',
+      'onnxruntime, llama.cpp, or both (onnxruntime,llama.cpp): each model × preset on each runtime ' +
+        '(int4 runs as Q4_0 on llama.cpp, int8 as Q8_0, fp16 as F16, fp32 as F32)',
+      parseWordList('--runtime'),
+      ['onnxruntime'],
+    )
     .option(
       '--threads <n,...>',
       'intra-op thread counts ("default" = onnxruntime\'s)',

@@ -91,10 +91,9 @@ function prebuiltPackage(backend: LlamaBackend): string {
 /** The shared library that holds LLAMA_COMMIT, where the platform's prebuilt package has one. */
 function buildInfoOf(backend: LlamaBackend): { commit: string | null; buildNumber: number | null } {
   try {
-    const packageDir = path.dirname(
-      require.resolve(`@node-llama-cpp/${prebuiltPackage(backend)}/package.json`),
-    );
-    const binsDir = path.join(packageDir, 'bins', prebuiltPackage(backend));
+    // the package's entry is dist/index.js (its exports map hides package.json); bins/<name>/ sits beside dist/
+    const entry = require.resolve(`@node-llama-cpp/${prebuiltPackage(backend)}`);
+    const binsDir = path.join(path.dirname(entry), '..', 'bins', prebuiltPackage(backend));
     const library = path.join(binsDir, 'libllama-common.so');
     return existsSync(library) ? readLlamaBuildInfo(library) : { commit: null, buildNumber: null };
   } catch {
