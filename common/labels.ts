@@ -1,5 +1,5 @@
 import { wholeNumber } from './number-format';
-import { quantText, type Runtime } from './runtimes';
+import { quantText, type Runtime } from './runtime-names';
 import type { Fit, KvTargetFit, MemoryFit, TrialModel, TrialSpec } from './schemas';
 
 /**

@@ -1,5 +1,5 @@
 import { contextText, depthMark, kvText, modelName, testName, threadsText } from './labels';
-import { quantText } from './runtimes';
+import { quantText } from './runtime-names';
 import type { TrialResult, TrialSpec } from './schemas';
 import { kvBufferOf } from './trial-setup';
 

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunDocument, TrialResult } from '../../profiler/api';
+import { runtimeRows } from './runtime-rows';
 
 interface TaskResult {
   wallMs: number;
@@ -282,6 +283,7 @@ function main(): void {
     if (!only || only === 'models') rows.push(...buildVersusWrite(dir));
     if (!only || only === 'runner') rows.push(...runnerRows(dir));
     if (!only || only === 'context') rows.push(...contextRows(dir));
+    if (!only || only === 'runtimes') rows.push(...runtimeRows(repoRoot, dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
