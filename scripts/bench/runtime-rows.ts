@@ -29,11 +29,7 @@ const MiB = 1024 ** 2;
 const rate = (value: number): string => `${value.toFixed(1)}`;
 const load = (): string => os.loadavg()[0]!.toFixed(1);
 
-function runTask(
-  repoRoot: string,
-  env: Record<string, string>,
-  ...args: string[]
-): Record<string, number> {
+function runTask(repoRoot: string, env: Record<string, string>, ...args: string[]): Record<string, number> {
   const tsx = path.join(repoRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs');
   const task = path.join(repoRoot, 'scripts', 'bench', 'bench-task.ts');
   const result = spawnSync(process.execPath, [tsx, task, ...args], {
@@ -101,7 +97,8 @@ export function runtimeRows(repoRoot: string, dir: string): Row[] {
         result.spec.quant === quant &&
         (result.spec.runtime ?? 'onnxruntime') === runtime,
     )?.result;
-    if (found?.status !== 'ok') throw new Error(`${id} ${quant} on ${runtime} failed: ${found?.failure?.message}`);
+    if (found?.status !== 'ok')
+      throw new Error(`${id} ${quant} on ${runtime} failed: ${found?.failure?.message}`);
     return found;
   };
   const rows: Row[] = [];
@@ -142,7 +139,8 @@ export function runtimeRows(repoRoot: string, dir: string): Row[] {
   for (let round = 0; round < 2; round += 1) {
     for (const size of ['1', '4'] as const) {
       pooled[size].push(
-        runTask(repoRoot, { UV_THREADPOOL_SIZE: size }, 'llama-vs-bare', file, vocab, '2').bareTokensPerSecond!,
+        runTask(repoRoot, { UV_THREADPOOL_SIZE: size }, 'llama-vs-bare', file, vocab, '2')
+          .bareTokensPerSecond!,
       );
     }
   }
@@ -153,7 +151,8 @@ export function runtimeRows(repoRoot: string, dir: string): Row[] {
     pass: true,
   });
   rows.push({
-    benchmark: 'Wall time of the runtimes sweep (18 trials, builds, quantizations and GGUF writes included); load average',
+    benchmark:
+      'Wall time of the runtimes sweep (18 trials, builds, quantizations and GGUF writes included); load average',
     measured: `${sweepMinutes.toFixed(1)} min; 1-min load average ${loadBefore} before, ${load()} after, on ${os.availableParallelism()} logical cores`,
     target: 'reported',
     pass: true,

@@ -41,7 +41,7 @@ describe('builder store', () => {
   it('runs the sweep on both runtimes when llama.cpp is picked too, and needs at least one', () => {
     const builder = useBuilderStore();
     builder.toggleRuntime('llama.cpp');
-    expect(builder.spec.runtimes).toEqual(['onnxruntime', 'llama.cpp']);
+    expect(builder.spec?.runtimes).toEqual(['onnxruntime', 'llama.cpp']);
     builder.toggleRuntime('onnxruntime');
     builder.toggleRuntime('llama.cpp');
     expect(builder.missing).toBe('Pick at least one runtime.');
