@@ -62,8 +62,7 @@ export async function sequence(
   label: SequenceLabel,
   beforeTimedPart?: () => void,
 ): Promise<Repetition> {
-  const { promptIds, collectEachStep } = settings;
-  const spec = { generateTokens: settings.generateTokens };
+  const { promptIds, collectEachStep, generateTokens } = settings;
   if (settings.filled) report({ phase: 'depth', repetition: label.repetition });
   await runner.startSequence();
   collectGarbage(); // the last sequence's cache is dead: not counted in this one's memory, nor timed
@@ -76,7 +75,7 @@ export async function sequence(
       phase: 'decode',
       repetition: label.repetition,
       step: 0,
-      totalSteps: spec.generateTokens,
+      totalSteps: generateTokens,
       tokenId: first.tokenId,
     });
   }
@@ -84,7 +83,7 @@ export async function sequence(
   const decodeStepMs: number[] = [];
   const samplingMs: number[] = [];
   let token = first.tokenId;
-  for (let step = 0; step < spec.generateTokens; step += 1) {
+  for (let step = 0; step < generateTokens; step += 1) {
     const next = await runner.decode(token);
     decodeStepMs.push(next.runMs);
     samplingMs.push(next.samplingMs);
@@ -96,7 +95,7 @@ export async function sequence(
         phase: 'decode',
         repetition: label.repetition,
         step: step + 1,
-        totalSteps: spec.generateTokens,
+        totalSteps: generateTokens,
         stepMs: next.runMs,
         tokenId: next.tokenId,
       });
@@ -109,7 +108,7 @@ export async function sequence(
     prefillTokensPerSecond: promptIds.length / (first.runMs / 1000),
     decodeStepMs,
     samplingMs,
-    decodeTokensPerSecond: spec.generateTokens / decodeSeconds,
+    decodeTokensPerSecond: generateTokens / decodeSeconds,
     generatedTokenIds: generated,
   };
 }
