@@ -35,7 +35,9 @@ const folders = (/** @type {string[]} */ ...names) =>
  * common/ is pure knowledge every layer imports: it may import only common itself and zod (tests:
  * vitest too). Any other package is refused, Node's built-ins, onnxruntime, electron and the UI packages
  * among them, and so is a relative import that climbs out of common/. The climb is counted per folder
- * depth (common/x.ts may not start '../', common/analysis/x.ts not '../../'), one entry per depth.
+ * depth (common/x.ts may not start '../', common/analysis/x.ts not '../../'), one entry per depth. Test
+ * folders (common/test/, common/analysis/test/) are test code: like common's *.test.ts files they may
+ * import vitest besides, and like them only common.
  * @returns {{ files: string[]; ignores?: string[]; bans: Ban[] }[]}
  */
 function commonLayer() {
@@ -52,9 +54,18 @@ function commonLayer() {
       regex: `^(\\.\\./){${depth + 1}}`,
       message: 'common imports only common and zod: a relative import may not leave common/.',
     };
+    // test code at this depth: its tests, and every file in a test folder (common/test/x.ts,
+    // common/analysis/test/x.ts: the document builders and fixtures tests share)
+    const tests = [
+      `${folder}*.test.ts`,
+      ...Array.from(
+        { length: depth },
+        (_, at) => `common/${'*/'.repeat(at)}test/${'*/'.repeat(depth - 1 - at)}*.ts`,
+      ),
+    ];
     return [
-      { files: [`${folder}*.ts`], ignores: [`${folder}*.test.ts`], bans: [packagesBut(['zod']), leaving] },
-      { files: [`${folder}*.test.ts`], bans: [packagesBut(['zod', 'vitest']), leaving] },
+      { files: [`${folder}*.ts`], ignores: tests, bans: [packagesBut(['zod']), leaving] },
+      { files: tests, bans: [packagesBut(['zod', 'vitest']), leaving] },
     ];
   });
 }

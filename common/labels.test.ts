@@ -57,6 +57,9 @@ describe('test names, in llama-bench’s words', () => {
     expect(testName({ promptTokens: 128, generateTokens: 64, depthTokens: 4096 })).toBe('pp128+tg64 @ d4096');
     expect(testName({ promptTokens: 512, generateTokens: 128, depthTokens: 0 })).toBe('pp512+tg128');
     expect(testName({ promptTokens: 512, generateTokens: 128 })).toBe('pp512+tg128');
+    // an imported llama-bench record timed one phase: its own name
+    expect(testName({ promptTokens: 512, generateTokens: 0, depthTokens: 0 })).toBe('pp512');
+    expect(testName({ promptTokens: 0, generateTokens: 128, depthTokens: 512 })).toBe('tg128 @ d512');
   });
 });
 

@@ -1,5 +1,5 @@
 import { wholeNumber } from './number-format';
-import { quantText, type Runtime } from './runtime-names';
+import { quantText } from './runtime-names';
 import type { Fit, KvTargetFit, MemoryFit, TrialModel, TrialSpec } from './schemas';
 
 /**
@@ -7,7 +7,8 @@ import type { Fit, KvTargetFit, MemoryFit, TrialModel, TrialSpec } from './schem
  *
  * - `modelName`: "mobilellm-r1-140m", "mobilellm-r1-140m [num_hidden_layers=4]", a folder's name
  *   ("MobileLLM-R1-140M-ONNX (q4)"); `modelTitle` gives a folder's whole path for a hover title.
- * - `testName`: llama-bench's words for the timed work, "pp128+tg64", "pp128+tg64 @ d3904".
+ * - `testName`: llama-bench's words for the timed work, "pp128+tg64", "pp128+tg64 @ d3904"; a trial's two
+ *   records are `prefillTestName` ("pp128 @ d3904") and `decodeTestName` ("tg64 @ d4032").
  * - `trialLabel`: one configuration on one line, "ui-tiny · int4 · ctx 4096 · pp128+tg64 @ d3904 · cpu 2t";
  *   `trialTitle`, the same with a folder's whole path, for a hover title.
  * - `modelKey`, `trialIdentity`, `configurationKeyWithoutDepth`: the identities stored documents and
@@ -18,8 +19,6 @@ import type { Fit, KvTargetFit, MemoryFit, TrialModel, TrialSpec } from './schem
 export interface LabelledConfiguration {
   model: TrialModel;
   quant: string;
-  /** absent or 'onnxruntime': labels name llama.cpp trials by their GGUF type and runtime */
-  runtime?: Runtime | undefined;
   /** the KV cache's dtype when it differs from the preset's own */
   kvDtype?: string | undefined;
   contextTokens: number;
@@ -31,6 +30,8 @@ export interface LabelledConfiguration {
   fill?: string | undefined;
   ep: string;
   threads?: number | undefined;
+  /** named where it is not onnxruntime (an imported llama-bench result) */
+  runtime?: string | undefined;
 }
 
 /** "num_hidden_layers=4, hidden_size=256": a catalog model's what-if overrides, or '' */
@@ -156,9 +157,34 @@ export function testName(spec: {
   generateTokens: number;
   depthTokens?: number | undefined;
 }): string {
+  // an imported llama-bench record timed one of the two: its own name, as llama-bench wrote it
+  if (spec.generateTokens === 0) return prefillTestName(spec);
+  if (spec.promptTokens === 0) return decodeTestName(spec);
   const depth =
     spec.depthTokens !== undefined && spec.depthTokens > 0 ? ` @ ${depthMark(spec.depthTokens)}` : '';
   return `pp${spec.promptTokens}+tg${spec.generateTokens}${depth}`;
+}
+
+/**
+ * llama-bench's name of a trial's prefill record: "pp128", or "pp128 @ d3904" when the cache held d tokens
+ * before it. llama-bench's pp{P} times one batch of P prompt tokens, as a trial's prefill does.
+ */
+export function prefillTestName(spec: { promptTokens: number; depthTokens?: number | undefined }): string {
+  const depth = spec.depthTokens ?? 0;
+  return `pp${spec.promptTokens}${depth > 0 ? ` @ ${depthMark(depth)}` : ''}`;
+}
+
+/**
+ * llama-bench's name of a trial's decode record: "tg64 @ d4032". The G decode steps run after the prefill,
+ * so the cache then holds d + P tokens; llama-bench's tg{G} @ d{D} is G single-token steps after D.
+ */
+export function decodeTestName(spec: {
+  promptTokens: number;
+  generateTokens: number;
+  depthTokens?: number | undefined;
+}): string {
+  const depth = (spec.depthTokens ?? 0) + spec.promptTokens;
+  return `tg${spec.generateTokens}${depth > 0 ? ` @ ${depthMark(depth)}` : ''}`;
 }
 
 /** "2t": onnxruntime intra-op threads */
@@ -173,22 +199,16 @@ export function providerText(spec: { ep: string; threads?: number | null | undef
     : `${spec.ep} ${threadsText(spec.threads)}`;
 }
 
-/** "llama.cpp": the runtime as labels name it, or '' for onnxruntime (the default, unnamed in labels) */
-export function runtimeText(runtime: Runtime | undefined): string {
-  return runtime === 'llama.cpp' ? 'llama.cpp' : '';
-}
-
 /**
- * "mobilellm-r1-140m · int4", "mobilellm-r1-140m · Q4_0 llama.cpp": a model variant, as the KV-pressure
- * tables and a result's model name it. llama.cpp variants say their GGUF type and the runtime.
+ * "mobilellm-r1-140m · int4", "mobilellm-r1-140m · Q4_0": a model variant, as the KV-pressure tables and a
+ * result's model name it. A llama.cpp variant of a catalog model says its GGUF type; trialLabel adds the
+ * runtime at the end of the line.
  */
 export function variantLabel(
-  spec: { model: TrialModel; quant: string; kvDtype?: string | undefined; runtime?: Runtime | undefined },
+  spec: { model: TrialModel; quant: string; kvDtype?: string | undefined; runtime?: string | undefined },
   nameOf: (model: TrialModel) => string = modelName,
 ): string {
-  const runtime = runtimeText(spec.runtime);
-  const quant = `${quantText(spec)}${runtime ? ` ${runtime}` : ''}`;
-  return variantText(nameOf(spec.model), quant, spec.kvDtype);
+  return variantText(nameOf(spec.model), quantText(spec), spec.kvDtype);
 }
 
 /**
@@ -218,6 +238,7 @@ function configurationLine(
   // synthetic is the default fill; a depth of 0 fills nothing
   if (spec.fill === 'model' && (spec.depthTokens ?? 0) > 0) parts.push('model fill');
   parts.push(providerText(spec));
+  if (spec.runtime !== undefined && spec.runtime !== 'onnxruntime') parts.push(spec.runtime);
   return parts.join(' · ');
 }
 

@@ -5,6 +5,11 @@
 
 /** what a table shows where there is no number */
 export const NO_VALUE = '—';
+/**
+ * What a table says of a metric its trial did not measure — an imported llama-bench pp record has no
+ * decode tok/s, a tg record no prefill, neither has TTFT or memory — never a 0.
+ */
+export const NOT_MEASURED = 'not measured';
 
 /** 33792 → "33,792": whole numbers (tokens, bytes per token) with separators. */
 export function wholeNumber(value: number): string {
@@ -42,7 +47,8 @@ export function formatMeanSd(
   stats: { n: number; mean: number; std: number },
   format: (value: number) => string,
 ): string {
-  return stats.n > 1
+  // n = 0: the repetitions were not recorded (llama-bench's CSV gives mean and sd alone)
+  return stats.n > 1 || stats.n === 0
     ? `${format(stats.mean)} ± ${format(stats.std)}`
     : `${format(stats.mean)} (n = ${stats.n})`;
 }

@@ -12,6 +12,26 @@ export const QuantPresetNameSchema = z.enum(QUANT_PRESET_NAMES, {
 });
 export { QUANT_PRESET_NAMES, type QuantPresetName };
 
+/**
+ * A GGUF tensor type as llama.cpp names a model's precision ("Q4_0", "Q8_0", "F16", "Q4_K - Medium"):
+ * the quantization of a llama.cpp result (an imported llama-bench record, a llama.cpp trial). onnxruntime
+ * trials take a preset; these name what llama.cpp ran, never an option the quantizer takes.
+ */
+export const GgufTypeSchema = z
+  .string()
+  .regex(/^(F32|F16|BF16|I?Q\d\w*( - \w+)?)$/, 'expected a GGUF type such as Q4_0, Q8_0, F16 or F32');
+
+/**
+ * What a trial's weights are stored as: a preset (onnxruntime) or a GGUF type (llama.cpp). Anything else
+ * is refused with the list of presets, as a typo of one is the likely mistake.
+ */
+export const TrialQuantSchema = z
+  .string()
+  .refine((name) => QuantPresetNameSchema.safeParse(name).success || GgufTypeSchema.safeParse(name).success, {
+    error: (issue) => unknownPresetMessage(issue.input),
+  });
+export type TrialQuant = z.infer<typeof TrialQuantSchema>;
+
 export const QuantOptionsSchema = z.object({
   /** how MatMul weights are stored: kept fp32, fp16, MatMulNBits 4/8-bit, or DynamicQuantizeMatMul int8 */
   weights: z.enum(['float32', 'float16', 'nbits', 'dynamic-int8']),

@@ -37,7 +37,7 @@ export function ggufPresetMessage(quant: string): string {
  */
 export function quantText(spec: {
   quant: string;
-  runtime?: Runtime | undefined;
+  runtime?: string | undefined;
   model?: { kind: string } | undefined;
 }): string {
   if (spec.runtime !== 'llama.cpp') return spec.quant;

@@ -46,6 +46,11 @@ export function summarize(samples: readonly number[]): Stats {
 export const NOISY_CV = 0.05;
 
 export type TrialSummary = NonNullable<TrialResult['summary']>;
+/** A summary measured here: every figure present (only imported llama-bench records lack some). */
+export type MeasuredSummary = Required<
+  Pick<TrialSummary, 'ttftMs' | 'prefillTokensPerSecond' | 'decodeTokensPerSecond' | 'perTokenMs'>
+> &
+  TrialSummary;
 
 const meanOf = (samples: readonly number[]): number =>
   samples.reduce((sum, value) => sum + value, 0) / samples.length;
@@ -55,7 +60,7 @@ const meanOf = (samples: readonly number[]): number =>
  * latency and sampling over every decode step of every repetition, noisy when decode or prefill
  * tok/s disagree by more than NOISY_CV (never with one repetition, which has no spread).
  */
-export function summarizeRepetitions(repetitions: readonly Repetition[]): TrialSummary {
+export function summarizeRepetitions(repetitions: readonly Repetition[]): MeasuredSummary {
   const decode = summarize(repetitions.map((rep) => rep.decodeTokensPerSecond));
   const prefill = summarize(repetitions.map((rep) => rep.prefillTokensPerSecond));
   const steps = repetitions.flatMap((rep) => rep.decodeStepMs);

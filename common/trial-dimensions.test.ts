@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { trialFixture } from './analysis/analysis-fixtures';
+import { trialFixture } from './analysis/test/analysis-fixtures';
 import { distinguishingLabels, seriesKey, type DimensionedTrial } from './trial-dimensions';
 import type { TrialSpecInput } from './schemas';
 

@@ -57,7 +57,7 @@ function dimensionTexts({ spec, result, runName }: DimensionedTrial): Record<Dim
     model: modelName(spec.model),
     // the GGUF type on llama.cpp (Q4_0), the preset on onnxruntime (int4)
     quant: quantText(spec),
-    runtime: spec.runtime,
+    runtime: spec.runtime ?? 'onnxruntime',
     kv: kvText(kvDtypeOf(spec, result)),
     context: contextText(spec.contextTokens),
     // the depth is a dimension of its own, joined to the lengths as testName joins it ("@ d2048")

@@ -87,7 +87,8 @@ export function resultNotes(result: TrialResult): string[] {
 
 /** "noisy (CV > 5%)", or "n = 1: no spread measured" (never quiet), or '' for a steady result. */
 export function spreadNote(summary: NonNullable<TrialResult['summary']>): string {
-  if (summary.decodeTokensPerSecond.n <= 1) return 'n = 1: no spread measured';
+  if ((summary.decodeTokensPerSecond ?? summary.prefillTokensPerSecond)?.n === 1)
+    return 'n = 1: no spread measured';
   return summary.noisy ? 'noisy (CV > 5%)' : '';
 }
 

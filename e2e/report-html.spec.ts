@@ -1,17 +1,19 @@
 import { test as base, expect, type Browser, type Page } from '@playwright/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromiumLaunchOptions } from './chromium';
 import { repoRoot } from './fixtures';
+import type { RunDocument } from '../profiler/api';
 import { exportRun } from '../profiler/report';
 import {
   exampleRunAnalysis,
   exampleRunDocument,
   exampleRunWithQuality,
   type FixtureOptions,
-} from '../profiler/report/test-fixtures';
+} from '../profiler/report/test/example-run';
 
 /**
  * The exported HTML report, opened from disk the way a colleague opens an emailed file: no server, no
@@ -129,16 +131,81 @@ test('the HTML report opens offline from a file and draws every chart', async ({
   await expectChartsDrawn(page, RUN_CHART_IDS);
 
   // the tables a reader compares: both measured configurations and the failed trial's reason
-  const decode = doc.trials[0]!.result.summary!.decodeTokensPerSecond;
+  const decode = doc.trials[0]!.result.summary!.decodeTokensPerSecond!;
   await expect(page.locator('#results')).toContainText(
     `${decode.mean.toFixed(2)} ± ${decode.std.toFixed(2)}`,
   );
   await expect(page.locator('#results')).toContainText('MatMulNBits');
   await expect(page.locator('#results')).toContainText('will not fit');
   await expect(page.locator('#chart-error')).toBeHidden();
-
-  await page.screenshot({ path: `${repoRoot}/docs/screenshots/report-html.png`, fullPage: true });
   expect(consoleErrors, 'no console errors').toEqual([]);
+});
+
+/**
+ * The README's report picture: a run measured here, now — MobileLLM-R1-140M (the smallest catalog
+ * model, synthetic weights) at fp32 and int4 through the real CLI — so the report names this machine,
+ * never a fixture's made-up laptop.
+ */
+test('a report of a run measured on this machine names its CPU and device, and is the README picture', async ({
+  reportBrowser,
+}) => {
+  test.setTimeout(600_000);
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'ew-report-real-'));
+  try {
+    const cli = (...args: string[]): string => {
+      const result = spawnSync(
+        process.execPath,
+        [path.join(repoRoot, 'bin', 'edge-workbench.mjs'), '--data-dir', folder, ...args],
+        { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      );
+      if (result.status !== 0) throw new Error(`edge-workbench ${args.join(' ')} failed:\n${result.stderr}`);
+      return result.stdout;
+    };
+    const runFile = path.join(folder, 'run.json');
+    cli(
+      'sweep',
+      '--model',
+      'mobilellm-r1-140m',
+      '--quant',
+      'fp32,int4',
+      '--context',
+      '512',
+      '--prompt',
+      '64',
+      '--gen',
+      '32',
+      '--reps',
+      '3',
+      '--name',
+      'MobileLLM-R1-140M fp32 vs int4, measured by the e2e run',
+      '--out',
+      runFile,
+    );
+    const reportFile = path.join(folder, 'report.html');
+    cli('report', runFile, '--format', 'html', '--out', reportFile);
+    const system = JSON.parse(cli('system', '--json')) as {
+      cpu: { name: string };
+      device?: { name: string };
+    };
+    const doc = JSON.parse(readFileSync(runFile, 'utf8')) as RunDocument;
+    expect(doc.trials.map((trial) => trial.result.status)).toEqual(['ok', 'ok']);
+
+    const page = await reportBrowser.newPage({ viewport: { width: 1280, height: 900 } });
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    await page.goto(pathToFileURL(reportFile).href);
+    await page.waitForSelector('body[data-chart-ready="true"]', { timeout: 15_000 });
+    await expect(page.locator('body')).toContainText(system.cpu.name);
+    expect(doc.environment.cpu).toBe(system.cpu.name);
+    expect(doc.trials[0]!.result.environment.device).toBe(os.hostname());
+    await expect(page.locator('#chart-error')).toBeHidden();
+    await page.screenshot({ path: `${repoRoot}/docs/screenshots/report-html.png`, fullPage: true });
+    expect(consoleErrors, 'no console errors').toEqual([]);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 });
 
 test('the report with a device-target analysis draws its KV and trade-off charts too', async ({

@@ -88,7 +88,7 @@ test('build a 2 × 2 sweep, run it to 100%, compare it and export it', async ({ 
   // the table shows the run document's own numbers: decode tok/s mean ± sd of every trial
   const run = JSON.parse(readFileSync(jsonFile, 'utf8')) as RunDocument;
   const expectedDecode = run.trials.map(({ result }) =>
-    formatMeanSd(result.summary!.decodeTokensPerSecond, (value) => value.toFixed(1)),
+    formatMeanSd(result.summary!.decodeTokensPerSecond!, (value) => value.toFixed(1)),
   );
   const decodeColumn = await table
     .locator('thead th')

@@ -21,6 +21,8 @@ test('opening the app shows the System panel with the real onnxruntime version a
   await expect(panel.getByTestId('cpu-name')).toContainText(cpuBrand);
   await expect(panel.getByTestId('backends')).toContainText('cpu');
   await expect(panel.getByTestId('system-error')).toHaveCount(0);
+  // WebGPU ships in every onnxruntime-node build: tried here once, it says whether it runs, and why not
+  await expect(panel.getByTestId('backend-webgpu')).toContainText(/bundled\s+· (runs here|cannot run here)/);
 
   // Refresh reads the machine again through the same door.
   const refresh = panel.getByRole('button', { name: 'Refresh', exact: true });

@@ -50,7 +50,17 @@ describe('layer rules', () => {
     ['common/x.ts', "import { describe } from 'vitest';\nexport const a = describe;\n"],
     [
       'common/x.test.ts',
-      "import { exampleRunDocument } from '../profiler/report/test-fixtures';\nexport const a = exampleRunDocument;\n",
+      "import { exampleRunDocument } from '../profiler/report/test/example-run';\nexport const a = exampleRunDocument;\n",
+    ],
+    // common's test folders are common too: common and zod (and vitest) only
+    ['common/test/x.ts', "import fs from 'node:fs';\nexport const a = fs;\n"],
+    [
+      'common/test/x.ts',
+      "import { exampleRunDocument } from '../../profiler/report/test/example-run';\nexport const a = exampleRunDocument;\n",
+    ],
+    [
+      'common/analysis/test/x.ts',
+      "import { trialKey } from '../../../profiler/bench/sweep-planner';\nexport const a = trialKey;\n",
     ],
     // store is persistence, report renders it: never the other way round
     ['profiler/store/x.ts', "import { exportRun } from '../report';\nexport const a = exportRun;\n"],
@@ -122,6 +132,14 @@ describe('layer rules', () => {
       "import { describe } from 'vitest';\nimport { modelKey } from './labels';\nexport const a = [describe, modelKey];\n",
     ],
     [
+      'common/test/x.ts',
+      "import { afterEach } from 'vitest';\nimport { summarizeRepetitions } from '../statistics';\nexport const a = [afterEach, summarizeRepetitions];\n",
+    ],
+    [
+      'common/analysis/test/x.ts',
+      "import { measuredTrial } from '../../test/trial-result';\nimport { analyzeRun } from '../run-analysis';\nexport const a = [measuredTrial, analyzeRun];\n",
+    ],
+    [
       'profiler/api/x.ts',
       "import { trialLabel } from '../../common/labels';\nexport const a = trialLabel;\n",
     ],
@@ -184,7 +202,29 @@ describe('test folders: only tests import them', () => {
       '<script setup lang="ts">\nimport { depthRun } from \'../../test/compare-runs\';\nconst a = depthRun;\n</script>\n<template><p>{{ a }}</p></template>\n',
     ],
     ['renderer/src/x.ts', "export { depthRun } from '../test/compare-runs';\n"],
-    ['renderer/src/x.ts', "export * from '../test/trial-result';\n"],
+    ['renderer/src/x.ts', "export * from '../test/compare-runs';\n"],
+    // the document builders and fixtures beside every layer's tests
+    [
+      'renderer/src/x.ts',
+      "import { measuredTrial } from '../../common/test/trial-result';\nexport const a = measuredTrial;\n",
+    ],
+    [
+      'common/analysis/x.ts',
+      "import { trialFixture } from './test/analysis-fixtures';\nexport const a = trialFixture;\n",
+    ],
+    [
+      'profiler/report/x.ts',
+      "import { exampleRunDocument } from './test/example-run';\nexport const a = exampleRunDocument;\n",
+    ],
+    [
+      'profiler/store/x.ts',
+      "import { makeRunDocument } from './test/run-document';\nexport const a = makeRunDocument;\n",
+    ],
+    ['profiler/onnx/x.ts', "import { useTempDir } from './test/fixtures';\nexport const a = useTempDir;\n"],
+    [
+      'quantization/pack/x.ts',
+      "import { runSingleNode } from './test/helpers';\nexport const a = runSingleNode;\n",
+    ],
     ['renderer/src/x.ts', "export const stub = () => import('../test/chart-stub');\n"],
     // any test folder, in any layer
     [
@@ -206,7 +246,15 @@ describe('test folders: only tests import them', () => {
     ],
     [
       'renderer/test/x.ts',
-      "import { measuredTrial } from './trial-result';\nexport const a = measuredTrial;\n",
+      "import { measuredTrial } from '../../common/test/trial-result';\nexport const a = measuredTrial;\n",
+    ],
+    [
+      'profiler/report/test/x.ts',
+      "import { runDocument } from '../../../common/test/run-document';\nexport const a = runDocument;\n",
+    ],
+    [
+      'profiler/report/x.test.ts',
+      "import { exampleRunDocument } from './test/example-run';\nexport const a = exampleRunDocument;\n",
     ],
     [
       'e2e/x.spec.ts',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FitVerdictSchema } from '../schemas';
-import { trialFixture } from './analysis-fixtures';
+import { trialFixture } from './test/analysis-fixtures';
 import { customTarget, presetTargets, thisMachineTarget } from './device-targets';
 import { fitVerdict, memoryFit } from './fit-verdict';
 

@@ -120,7 +120,7 @@ export function fitVerdict(
         'page sizes differ)',
   };
 
-  const measuredTokensPerSecond = summary?.decodeTokensPerSecond.median ?? null;
+  const measuredTokensPerSecond = summary?.decodeTokensPerSecond?.median ?? null;
   let decode: FitVerdict['decode'];
   if (measuredTokensPerSecond === null) {
     decode = {
@@ -168,7 +168,7 @@ export function fitVerdict(
     };
   }
 
-  const measuredTtftMs = summary?.ttftMs.median ?? null;
+  const measuredTtftMs = summary?.ttftMs?.median ?? null;
   const trialPromptTokens = trial.spec.promptTokens;
   const promptTokens = goal.ttftPromptTokens ?? trialPromptTokens;
   const scaled = promptTokens !== trialPromptTokens;

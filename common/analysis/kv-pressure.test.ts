@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getCatalogEntry, weightsBytes } from '../catalog';
 import { STANDARD_CONTEXTS_TOKENS } from '../contexts';
-import { trialFixture } from './analysis-fixtures';
+import { trialFixture } from './test/analysis-fixtures';
 import { customTarget } from './device-targets';
 import {
   decodeSlowdownByConfiguration,

@@ -226,7 +226,7 @@ export function kvPressure(
  * configurationKeyWithoutDepth, or use decodeSlowdownByConfiguration).
  */
 export function decodeSlowdownPer1K(trials: readonly TrialResult[]): DecodeSlowdown | null {
-  const measured = trials.filter((trial) => trial.status === 'ok' && trial.summary);
+  const measured = trials.filter((trial) => trial.status === 'ok' && trial.summary?.perTokenMs);
   const first = measured[0];
   if (!first) return null;
   const key = configurationKeyWithoutDepth(first.spec);
@@ -239,7 +239,7 @@ export function decodeSlowdownPer1K(trials: readonly TrialResult[]): DecodeSlowd
     );
   }
   const points = measured
-    .map((trial) => ({ depthTokens: trial.spec.depthTokens, perTokenMs: trial.summary!.perTokenMs.mean }))
+    .map((trial) => ({ depthTokens: trial.spec.depthTokens, perTokenMs: trial.summary!.perTokenMs!.mean }))
     .sort((a, b) => a.depthTokens - b.depthTokens);
   const depths = [...new Set(points.map((point) => point.depthTokens))];
   if (depths.length < 2) return null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RunAnalysisSchema } from '../schemas';
-import { runFixture, trialFixture } from './analysis-fixtures';
+import { runFixture, trialFixture } from './test/analysis-fixtures';
 import { customTarget, presetTargets, thisMachineTarget } from './device-targets';
 import { analyzeRun } from './run-analysis';
 
@@ -103,9 +103,20 @@ describe('analyzeRun', () => {
   });
 
   it('projects nothing on this machine, where the trials ran', () => {
-    const here = thisMachineTarget(61.4e9, doc.environment.totalMemoryBytes);
+    const here = thisMachineTarget(61.4e9, doc.environment.totalMemoryBytes!);
     const computed = analyzeRun(doc, { targets: [here] });
     const onThisMachine = computed.verdicts.map((row) => row.verdicts[0]!);
     expect(onThisMachine.every((v) => v.ranOnTarget && !v.decode.projected)).toBe(true);
+  });
+});
+
+describe('a folder model on the verdict matrix', () => {
+  it("is named by the folder's name, the same label as every screen, with its whole path for hover", () => {
+    const model = { kind: 'folder' as const, path: '/home/me/models/ui-tiny' };
+    const doc = runFixture([trialFixture({ spec: { model, quant: 'fp32', contextTokens: 512 } })]);
+    const [row] = analyzeRun(doc, { targets: [board] }).verdicts;
+    expect(row?.label).toMatch(/^ui-tiny · fp32 · ctx 512 · /);
+    expect(row?.label).not.toContain('/home/me');
+    expect(row?.title).toMatch(/^\/home\/me\/models\/ui-tiny · fp32 · ctx 512 · /);
   });
 });

@@ -7,7 +7,7 @@ import type {
   TrialResult,
   TrialVerdicts,
 } from '../schemas';
-import { modelKey, variantLabel, trialLabel } from '../labels';
+import { modelKey, variantLabel, trialLabel, trialTitle } from '../labels';
 import { formatGBps } from '../units';
 import { STANDARD_CONTEXTS_TOKENS } from '../contexts';
 import { fitVerdict } from './fit-verdict';
@@ -99,6 +99,7 @@ export function analyzeRun(doc: RunDocument, options: RunAnalysisOptions): RunAn
     return {
       key,
       label: trialLabel(result.spec),
+      title: trialTitle(result.spec),
       verdicts: options.targets.map((target) =>
         fitVerdict(result, target, { goal, ...(estimate ? { estimate } : {}) }),
       ),

@@ -14,6 +14,11 @@ export interface RuntimePair {
   label: string;
   onnxruntime: TrialResult;
   llamaCpp: TrialResult;
+  /** medians over the repetitions, per runtime: tok/s and ms */
+  medians: Record<
+    'onnxruntime' | 'llamaCpp',
+    { prefillTokensPerSecond: number; decodeTokensPerSecond: number; ttftMs: number }
+  >;
   /** llama.cpp ÷ onnxruntime: above 1, llama.cpp is faster (tok/s) or holds more (bytes, ms) */
   prefillRatio: number;
   decodeRatio: number;
@@ -22,21 +27,32 @@ export interface RuntimePair {
 }
 
 /** Everything that identifies a configuration but the runtime (and what follows from it: the fill). */
-function pairingKey(spec: TrialSpec, threads: number | null): string {
+function pairingKey(spec: TrialSpec, threads: number | null | undefined): string {
   const model =
     spec.model.kind === 'catalog'
       ? [spec.model.id, Object.entries(spec.model.overrides).sort(), spec.model.seed]
       : [spec.model.path];
   return JSON.stringify([
     model,
-    spec.quant,
+    // int4 and Q4_0 alike (an imported llama-bench result names its GGUF type)
+    quantText({ quant: spec.quant, runtime: 'llama.cpp' }),
     spec.contextTokens,
     spec.depthTokens,
     spec.promptTokens,
     spec.generateTokens,
     spec.ep,
-    threads,
+    threads ?? null,
   ]);
+}
+
+/** the three statistics a pair compares, present on every result runtimePairs keeps */
+function measured(result: TrialResult) {
+  const summary = result.summary!;
+  return {
+    prefillTokensPerSecond: summary.prefillTokensPerSecond!,
+    decodeTokensPerSecond: summary.decodeTokensPerSecond!,
+    ttftMs: summary.ttftMs!,
+  };
 }
 
 /** threads that ran: llama.cpp records its own; onnxruntime's null is its default (physical cores) */
@@ -54,7 +70,11 @@ export function runtimePairs(results: readonly TrialResult[], physicalCores?: nu
   const onnx = new Map<string, TrialResult>();
   const llama = new Map<string, TrialResult>();
   for (const result of results) {
-    if (result.status !== 'ok' || !result.summary) continue;
+    const summary = result.summary;
+    // both phases measured: llama-bench's pp-only or tg-only imports have one
+    if (result.status !== 'ok' || !summary?.prefillTokensPerSecond || !summary.decodeTokensPerSecond)
+      continue;
+    if (!summary.ttftMs) continue;
     const threads = threadsRun(result) ?? physicalCores ?? result.environment.physicalCores;
     const key = pairingKey(result.spec, threads);
     (result.spec.runtime === 'llama.cpp' ? llama : onnx).set(key, result);
@@ -63,16 +83,23 @@ export function runtimePairs(results: readonly TrialResult[], physicalCores?: nu
   for (const [key, llamaCpp] of llama) {
     const onnxruntime = onnx.get(key);
     if (!onnxruntime) continue;
-    const [o, l] = [onnxruntime.summary!, llamaCpp.summary!];
+    const o = measured(onnxruntime);
+    const l = measured(llamaCpp);
     const spec = onnxruntime.spec;
     const label = trialLabel({ ...spec, threads: threadsRun(llamaCpp) ?? undefined }).replace(
       ` · ${spec.quant} · `,
       ` · ${spec.quant} / ${quantText({ ...spec, runtime: 'llama.cpp' })} · `,
     );
+    const median = (side: typeof o) => ({
+      prefillTokensPerSecond: side.prefillTokensPerSecond.median,
+      decodeTokensPerSecond: side.decodeTokensPerSecond.median,
+      ttftMs: side.ttftMs.median,
+    });
     pairs.push({
       label,
       onnxruntime,
       llamaCpp,
+      medians: { onnxruntime: median(o), llamaCpp: median(l) },
       prefillRatio: l.prefillTokensPerSecond.median / o.prefillTokensPerSecond.median,
       decodeRatio: l.decodeTokensPerSecond.median / o.decodeTokensPerSecond.median,
       ttftRatio: l.ttftMs.median / o.ttftMs.median,

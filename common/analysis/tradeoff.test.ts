@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { TradeoffAnalysisSchema } from '../schemas';
 import { getCatalogEntry, type PublishedScores } from '../catalog';
-import { qualityFixture, runFixture, trialFixture } from './analysis-fixtures';
+import { qualityReport } from '../test/run-document';
+import { runFixture, trialFixture } from './test/analysis-fixtures';
 import { modelKey as modelKeyOf } from '../labels';
 import type { QuantPresetName } from '../quant-presets';
 import { accuracyPerCost, tradeoffAnalysis, tradeoffPoints } from './tradeoff';
@@ -31,7 +32,7 @@ describe('trade-off points of a run', () => {
       trial('int8', 10, 2 * GiB), // t2: no quality entry
       trial('int4', 2, 1.5 * GiB, 4096), // t3: deeper workload
     ],
-    [{ modelKey, quant: 'int4', report: qualityFixture(0.05, 0.9) }],
+    [{ modelKey, quant: 'int4', report: qualityReport(0.05, 0.9) }],
   );
 
   it('attaches quality: fp32 is the reference, others from the run’s quality entries', () => {

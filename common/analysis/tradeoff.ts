@@ -16,14 +16,16 @@ import { paretoDominators, qualityOf } from '../pareto';
  * accuracy of each catalog model beside the cost measured here.
  */
 
+type Summary = NonNullable<TrialResult['summary']>;
+/** a trial with decode speed and memory measured (an imported llama-bench record has neither) */
 type MeasuredTrial = TrialResult & {
-  summary: NonNullable<TrialResult['summary']>;
+  summary: Summary & { decodeTokensPerSecond: NonNullable<Summary['decodeTokensPerSecond']> };
   peakRssBytes: number;
 };
 
 function measuredTrials(run: RunDocument): { key: string; result: MeasuredTrial }[] {
   return run.trials.flatMap(({ key, result }) =>
-    result.status === 'ok' && result.summary && result.peakRssBytes !== undefined
+    result.status === 'ok' && result.summary?.decodeTokensPerSecond && result.peakRssBytes !== undefined
       ? [{ key, result: result as MeasuredTrial }]
       : [],
   );
@@ -120,8 +122,9 @@ export function modelAccuracyCosts(run: RunDocument): ModelAccuracyCost[] {
     const { model } = result.spec;
     if (model.kind !== 'catalog' || Object.keys(model.overrides).length > 0 || !result.model) return [];
     const entry = catalogEntries.find((candidate) => candidate.id === model.id);
-    const perTokenP50Ms = result.summary.perTokenMs.p50;
-    if (!entry || !(result.model.weightsBytes > 0) || !(perTokenP50Ms > 0)) return [];
+    const perTokenP50Ms = result.summary.perTokenMs?.p50;
+    if (!entry || perTokenP50Ms === undefined || !(result.model.weightsBytes > 0) || !(perTokenP50Ms > 0))
+      return [];
     return [
       {
         key,

@@ -5,6 +5,7 @@
  */
 export * from './agents';
 export * from './catalog-summary';
+export * from './llama-bench-record';
 export * from './model-inspection';
 export * from './quality';
 export * from './run-document';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { RuntimeSchema } from '../runtimes';
-import { QuantPresetNameSchema } from '../quant-presets';
+import { TrialQuantSchema } from '../quant-presets';
+import { RuntimeSchema } from './runtime';
 import { RunSourceSchema } from './agents';
 import { QualityReportSchema } from './quality';
 import {
@@ -19,12 +19,13 @@ import {
  */
 
 const positive = z.number().int().positive();
+const lengthTokens = z.number().int().nonnegative();
 
 /** Lists per dimension; the planner takes their cartesian product. */
 export const SweepSpecSchema = z.object({
   models: z.array(TrialModelSchema).min(1),
   /** quantization presets (common/quant-presets.ts) */
-  quants: z.array(QuantPresetNameSchema).min(1).default(['fp32']),
+  quants: z.array(TrialQuantSchema).min(1).default(['fp32']),
   /** KV-cache dtypes; 'preset' keeps each preset's own */
   kvDtypes: z
     .array(z.enum(['preset', 'float32', 'float16']))
@@ -42,8 +43,18 @@ export const SweepSpecSchema = z.object({
   fillText: z.string().optional(),
   /** how the KV cache is held (TrialSpec.kvBuffer) */
   kvBuffers: z.array(KvBufferSchema).min(1).default(['auto']),
-  prompts: z.array(positive).min(1).default([128]),
-  gens: z.array(positive).min(1).default([64]),
+  /** prompt lengths P; 0 only in a run imported from llama-bench (its tg tests time no prefill) */
+  prompts: z.array(lengthTokens).min(1).default([128]),
+  /** decode steps G; 0 only in a run imported from llama-bench (its pp tests) */
+  gens: z.array(lengthTokens).min(1).default([64]),
+  /**
+   * exact (prompt, generate) pairs (llama-bench -pg): when given, the trials' lengths are these pairs
+   * instead of every prompt with every gen
+   */
+  promptGens: z
+    .array(z.object({ prompt: positive, gen: positive }))
+    .min(1)
+    .optional(),
   eps: z.array(ExecutionProviderSchema).min(1).default(['cpu']),
   /** what runs each model (TrialSpec.runtime): onnxruntime, llama.cpp, or both side by side */
   runtimes: z.array(RuntimeSchema).min(1).default(['onnxruntime']),
@@ -53,6 +64,8 @@ export const SweepSpecSchema = z.object({
   repetitions: positive.default(5),
   profileOps: z.boolean().default(false),
   timeLimitSeconds: z.number().positive().default(900),
+  /** s of cool-down before each trial after the first (llama-bench --delay), for boards that throttle */
+  delaySeconds: z.number().nonnegative().default(0),
   promptSeed: z.number().int().nonnegative().default(0),
   /** bytes; trials whose estimated peak exceeds it are not run ("will not fit") */
   memoryBudgetBytes: z.number().positive().optional(),

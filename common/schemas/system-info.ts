@@ -1,6 +1,17 @@
 import { z } from 'zod';
 
 /** One onnxruntime execution provider as the installed onnxruntime-node build knows it. */
+/** An execution provider tried here once (a tiny session with no CPU fallback, run once), and cached. */
+export const ProviderCheckSchema = z.object({
+  /** the session was created and ran */
+  usable: z.boolean(),
+  /** why it could not run, onnxruntime's words ("Failed to get a WebGPU adapter: No supported adapters") */
+  reason: z.string().optional(),
+  /** ISO time it was tried */
+  checkedAt: z.string(),
+});
+export type ProviderCheck = z.infer<typeof ProviderCheckSchema>;
+
 export const BackendInfoSchema = z.object({
   /** EP name as onnxruntime-node spells it: cpu, webgpu, cuda, tensorrt, dml, coreml, qnn. */
   name: z.string(),
@@ -10,6 +21,11 @@ export const BackendInfoSchema = z.object({
   installed: z.boolean(),
   /** What to do when it is not installed; absent when there is nothing to do. */
   hint: z.string().optional(),
+  /**
+   * Whether it ran here when tried (installed providers other than the CPU; the engine's system() tries
+   * each once and caches the answer). Absent: not tried (the CPU, one not installed, an older engine).
+   */
+  check: ProviderCheckSchema.optional(),
 });
 export type BackendInfo = z.infer<typeof BackendInfoSchema>;
 
@@ -23,7 +39,8 @@ export type GpuInfo = z.infer<typeof GpuInfoSchema>;
 
 /** What `system()` answers: the facts every measurement is recorded against. */
 export const SystemInfoSchema = z.object({
-  app: z.object({ name: z.string(), version: z.string() }),
+  /** commit: the source commit of this build, where the app runs from a git checkout */
+  app: z.object({ name: z.string(), version: z.string(), commit: z.string().optional() }),
   /** which machine this is: named with `serve --name`, else by its hostname (absent from older agents) */
   device: z.object({ name: z.string(), hostname: z.string() }).optional(),
   onnxruntime: z.object({

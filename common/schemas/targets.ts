@@ -310,8 +310,10 @@ export type TradeoffAnalysis = z.infer<typeof TradeoffAnalysisSchema>;
 export const TrialVerdictsSchema = z.object({
   /** the trial's key in the run */
   key: z.string(),
-  /** the configuration, as people name it */
+  /** the configuration, as people name it (trialLabel: a folder model by the folder's name) */
   label: z.string(),
+  /** the same with a folder model's whole path (trialTitle), for a hover title; absent in older answers */
+  title: z.string().optional(),
   verdicts: z.array(FitVerdictSchema),
 });
 export type TrialVerdicts = z.infer<typeof TrialVerdictsSchema>;

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { QuantPresetNameSchema } from '../quant-presets';
-import { RuntimeSchema } from '../runtimes';
+import { TrialQuantSchema } from '../quant-presets';
+import { LlamaBenchRecordSchema } from './llama-bench-record';
+import { RuntimeSchema } from './runtime';
+
+export { RuntimeSchema, trialRuntime, type Runtime } from './runtime';
 
 /**
  * One trial: one model variant × one execution-provider setting × one context depth × one prompt /
@@ -14,6 +17,7 @@ export type ExecutionProvider = z.infer<typeof ExecutionProviderSchema>;
 export const GraphOptimizationLevelSchema = z.enum(['disabled', 'basic', 'extended', 'all']);
 
 const tokenCount = z.number().int().positive();
+const lengthTokens = z.number().int().nonnegative();
 
 /** config.json-style what-if overrides of a catalog model, e.g. { num_hidden_layers: 4 } */
 export const ModelOverridesSchema = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
@@ -53,20 +57,27 @@ export type KvBufferChoice = z.infer<typeof KvBufferSchema>;
 const TrialSpecFieldsSchema = z.object({
   model: TrialModelSchema,
   /**
-   * what runs the model: onnxruntime (an ONNX variant) or llama.cpp (a GGUF file: a catalog model
-   * written as GGUF with the same seeded weights, or a user's .gguf as the model path)
+   * what runs the model (absent: onnxruntime): onnxruntime (an ONNX variant) or llama.cpp (a GGUF file:
+   * a catalog model written as GGUF with the same seeded weights, a user's .gguf as the model path, or
+   * imported llama-bench results)
    */
-  runtime: RuntimeSchema.default('onnxruntime'),
-  /** quantization preset of the variant (common/quant-presets.ts: fp32, fp16, int8, int8-dyn, int4, …) */
-  quant: QuantPresetNameSchema.default('fp32'),
+  runtime: RuntimeSchema.optional(),
+  /**
+   * quantization preset of the variant (common/quant-presets.ts: fp32, fp16, int8, int8-dyn, int4, …), or
+   * the GGUF type llama.cpp ran (Q4_0, Q8_0, F32, …) in imported llama-bench results
+   */
+  quant: TrialQuantSchema.default('fp32'),
   /** the KV cache's dtype when it should differ from the preset's own */
   kvDtype: z.enum(['float32', 'float16']).optional(),
   /** tokens the session is sized for (C); depth + prompt + generate must fit */
   contextTokens: tokenCount.default(2048),
-  /** tokens in the timed prefill (P) */
-  promptTokens: tokenCount.default(128),
-  /** timed greedy decode steps (G) */
-  generateTokens: tokenCount.default(64),
+  /**
+   * tokens in the timed prefill (P). 0 only in an imported llama-bench tg record, which timed no prefill;
+   * a trial run here refuses it (trial-validation.ts)
+   */
+  promptTokens: lengthTokens.default(128),
+  /** timed greedy decode steps (G); 0 only in an imported llama-bench pp record */
+  generateTokens: lengthTokens.default(64),
   /**
    * tokens in the KV cache before the timed part (llama-bench -d). Absent: the end of the context
    * window, C − P − G, so the cache holds C tokens after the last step
@@ -273,16 +284,29 @@ export const TrialEnvironmentSchema = z.object({
   /** the machine's name: `serve --name`, else its hostname (older results may not say) */
   device: z.string().optional(),
   cpu: z.string(),
-  physicalCores: z.number().int(),
-  logicalCores: z.number().int(),
-  totalMemoryBytes: z.number(),
-  os: z.string(),
+  /* every result measured here has each field; an imported llama-bench record lacks those it does not
+     record (cores, memory, OS, onnxruntime, Node.js): absent, shown as not recorded */
+  physicalCores: z.number().int().optional(),
+  logicalCores: z.number().int().optional(),
+  totalMemoryBytes: z.number().optional(),
+  os: z.string().optional(),
   gpus: z.array(z.string()),
-  onnxruntimeVersion: z.string(),
-  nodeVersion: z.string(),
+  onnxruntimeVersion: z.string().optional(),
+  nodeVersion: z.string().optional(),
+  /** the app (or, for a llama.cpp record, llama.cpp's build) that measured it */
   appVersion: z.string(),
+  /** the source commit of that build, where known */
+  buildCommit: z.string().optional(),
 });
 export type TrialEnvironment = z.infer<typeof TrialEnvironmentSchema>;
+/** An environment probed here: every field a trial run by this app records. */
+export type MeasuredEnvironment = TrialEnvironment &
+  Required<
+    Pick<
+      TrialEnvironment,
+      'physicalCores' | 'logicalCores' | 'totalMemoryBytes' | 'os' | 'onnxruntimeVersion' | 'nodeVersion'
+    >
+  >;
 
 /** What filled the cache and how it was held while the trial ran. */
 export const KvSetupSchema = z.object({
@@ -422,13 +446,19 @@ const TrialResultFieldsSchema = z.object({
   generatedText: z.string().optional(),
   warmupRuns: z.number().int().default(0),
   repetitions: z.array(RepetitionSchema).default([]),
+  /**
+   * Every trial run here has all of it. An imported llama-bench record has what llama-bench measured: a
+   * pp record its prefill tok/s, a tg record its decode tok/s; the rest is absent (not measured), never 0.
+   */
   summary: z
     .object({
-      ttftMs: StatsSchema,
-      prefillTokensPerSecond: StatsSchema,
-      decodeTokensPerSecond: StatsSchema,
+      ttftMs: StatsSchema.optional(),
+      prefillTokensPerSecond: StatsSchema.optional(),
+      decodeTokensPerSecond: StatsSchema.optional(),
       /** over every decode step of every repetition, ms (run() alone; schema 1: sampling included) */
-      perTokenMs: z.object({ p50: z.number(), p90: z.number(), p99: z.number(), mean: z.number() }),
+      perTokenMs: z
+        .object({ p50: z.number(), p90: z.number(), p99: z.number(), mean: z.number() })
+        .optional(),
       /** ms of sampling (argmax) per decode step, over every step; absent in schema 1 */
       samplingMs: z.object({ p50: z.number(), mean: z.number(), max: z.number() }).optional(),
       /** CV of decode or prefill tok/s over 5%; false too with one repetition, which has no spread */
@@ -457,6 +487,13 @@ const TrialResultFieldsSchema = z.object({
    * returns outputs in CPU memory, so a GPU provider's cache crosses the bus each step
    */
   presentOnHost: z.boolean().optional(),
+  /**
+   * set on a trial read from another tool's output (`runs import` of llama-bench's json, jsonl or csv):
+   * the record as read, so it exports back unchanged; what the record lacks is absent above, not 0
+   */
+  imported: z
+    .object({ format: z.literal('llama-bench'), file: z.string(), record: LlamaBenchRecordSchema })
+    .optional(),
 });
 export const TrialResultSchema = z.preprocess(fromSchema1, TrialResultFieldsSchema);
 export type TrialResult = z.infer<typeof TrialResultSchema>;

@@ -14,7 +14,7 @@ import {
 } from '../../profiler/api';
 import { environmentOf } from '../../profiler/bench/run-trial';
 import { appFactsFromPackage, createEngine } from '../../profiler/engine';
-import { exampleRunDocument } from '../../profiler/report/test-fixtures';
+import { exampleRunDocument } from '../../profiler/report/test/example-run';
 import { probeSystem } from '../../profiler/runtime/system-probe';
 import { writeBandwidthCacheStub } from '../../profiler/runtime/test/bandwidth-cache-stub';
 import { startServeServer, type RunningServer } from '../../profiler/serve/serve-server';
@@ -156,7 +156,7 @@ function htmlOutline(html: string): string[] {
 }
 
 describe('one run, exported through every door', () => {
-  it.each(['md', 'csv', 'json'] as const)(
+  it.each(['md', 'csv', 'json', 'jsonl'] as const)(
     '%s is byte-identical from the CLI, serve and the desktop app',
     async (format) => {
       const [cli, serve, ipc, saved] = await Promise.all([

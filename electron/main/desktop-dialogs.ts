@@ -37,6 +37,7 @@ const EXPORT_FILTERS: Record<ExportFormat, { name: string; extensions: string[] 
   md: { name: 'Markdown', extensions: ['md'] },
   csv: { name: 'CSV', extensions: ['csv'] },
   json: { name: 'Run document (JSON)', extensions: ['json'] },
+  jsonl: { name: "llama-bench's records (JSON lines)", extensions: ['jsonl'] },
 };
 
 function messageOf(error: unknown): string {

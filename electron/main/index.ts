@@ -5,7 +5,7 @@
 import { app, BrowserWindow, dialog, ipcMain, screen } from 'electron';
 import path from 'node:path';
 import { EVENT_CHANNEL, type WorkbenchEvent } from '../../profiler/api';
-import { createEngine, createModelRoots, resolveDataDir } from '../../profiler/engine';
+import { buildCommit, createEngine, createModelRoots, resolveDataDir } from '../../profiler/engine';
 import {
   MENU_CHANNEL,
   MENU_READY_CHANNEL,
@@ -73,8 +73,16 @@ async function start(): Promise<void> {
     [path.join(dataDir, 'models'), ...pickedFolders.list(), ...allowedDirsFromArgs(process.argv)],
     { howToAllow: HOW_TO_ALLOW_MODEL_FOLDER },
   );
+  // the commit a run from a checkout was measured with (llama-bench records' build_commit); none packaged
+  const commit = buildCommit(app.getAppPath());
   const api = createEngine(
-    { appName: app.getName(), appVersion: app.getVersion(), host: 'electron', dataDir },
+    {
+      appName: app.getName(),
+      appVersion: app.getVersion(),
+      ...(commit ? { buildCommit: commit } : {}),
+      host: 'electron',
+      dataDir,
+    },
     // trials run in utilityProcess children: Node processes Electron manages, gone with the app
     // agents: the desktop app drives remote boards (System → Agents), kept in the data folder
     { launcher: utilityTrialLauncher(), modelRoots, agents: {} },

@@ -84,11 +84,16 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
   let closedForGood = false;
   let keepOpen = false;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** connections in a row that failed or did not stay up: the back-off's exponent */
   let failures = 0;
 
   function setConnection(next: SocketConnection): void {
     connection = next;
-    options.onConnection?.(next);
+    try {
+      options.onConnection?.(next);
+    } catch (error) {
+      console.error(`[socket] a connection change of ${host} could not be handled:`, error);
+    }
   }
 
   function failAll(reason: string): void {
@@ -96,18 +101,27 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
     pending.clear();
   }
 
+  /**
+   * A message from the other end, which may be anything (an agent is another machine): what is not our
+   * protocol is dropped, and a listener's failure is logged, never thrown back into the socket (in
+   * Node that would end the process holding the connection: the desktop app's main, or serve).
+   */
   function onMessage(event: { data: unknown }): void {
-    let message: SocketReply | SocketEvent;
+    let message: unknown;
     try {
-      message = JSON.parse(String(event.data)) as SocketReply | SocketEvent;
+      message = JSON.parse(String(event.data));
     } catch {
       return; // not our protocol: nothing to match it to
     }
-    if ('event' in message) {
-      options.onEvent?.(message.payload);
+    if (isSocketEvent(message)) {
+      try {
+        options.onEvent?.(message.payload);
+      } catch (error) {
+        console.error(`[socket] an event from ${host} could not be handled:`, error);
+      }
       return;
     }
-    if (message.id === null) return;
+    if (!isSocketReply(message) || message.id === null) return;
     const waiter = pending.get(message.id);
     if (!waiter) return;
     pending.delete(message.id);
@@ -132,10 +146,11 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
       setConnection({ state: 'connecting' });
       const next = new options.WebSocketImpl(socketUrl.toString());
       let opened = false;
+      let openedAtMs = 0;
       let errorText = '';
       next.addEventListener('open', () => {
         opened = true;
-        failures = 0;
+        openedAtMs = Date.now();
         socket = next;
         setConnection({ state: 'open' });
         resolve(next);
@@ -148,6 +163,10 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
       next.addEventListener('close', () => {
         opening = undefined;
         if (socket === next) socket = undefined;
+        // The back-off starts over only after a connection that stayed up as long as the longest wait:
+        // one that opens and is dropped at once (an agent sending garbage, a proxy cutting it) keeps
+        // backing off instead of being redialled every minMs for ever.
+        if (opened && Date.now() - openedAtMs >= (options.reconnect?.maxMs ?? 0)) failures = 0;
         const httpStatus = opened ? null : refusedStatus(errorText);
         const reason = opened
           ? `Lost the connection to the workbench engine at ${host}.`
@@ -186,6 +205,27 @@ export function createSocketClient(options: SocketClientOptions): SocketClient {
     },
     connection: () => connection,
   };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** `{event, payload}`, checked by hand: this file stays free of zod for the browser bundle. */
+function isSocketEvent(message: unknown): message is SocketEvent {
+  return isObject(message) && typeof message.event === 'string';
+}
+
+function isSocketReply(message: unknown): message is SocketReply {
+  if (!isObject(message) || !(typeof message.id === 'number' || message.id === null)) return false;
+  if (message.ok === true) return true;
+  const { error } = message;
+  return (
+    message.ok === false &&
+    isObject(error) &&
+    typeof error.code === 'string' &&
+    typeof error.message === 'string'
+  );
 }
 
 /** Why a connection never opened, for people: a refused token reads differently from no answer. */

@@ -94,7 +94,8 @@ export type RooflineBandwidth = z.infer<typeof RooflineBandwidthSchema>;
 export const ExportedRunSchema = z.object({ fileName: z.string(), mimeType: z.string(), text: z.string() });
 
 /** The formats a run exports to: a self-contained HTML report, Markdown, tidy CSV, the run document. */
-export const ExportFormatSchema = z.enum(['html', 'md', 'csv', 'json']);
+/** html, md, csv, json: reports of the run; jsonl: llama-bench's records of its tests, one JSON object a line */
+export const ExportFormatSchema = z.enum(['html', 'md', 'csv', 'json', 'jsonl']);
 export type ExportFormat = z.infer<typeof ExportFormatSchema>;
 
 /**
@@ -138,7 +139,14 @@ export type KvPressureRequest = z.infer<typeof KvPressureRequestSchema>;
 const sweepStarted = z.object({ runId: z.string(), trials: z.number().int() });
 
 export const workbenchMethods = {
-  system: { args: z.tuple([]), result: SystemInfoSchema },
+  /**
+   * this machine's facts: probed once and kept (the hardware does not change under a running engine);
+   * `refresh: true` probes again (the System screen's Refresh)
+   */
+  system: {
+    args: z.tuple([z.object({ refresh: z.boolean().optional() }).strict().optional()]),
+    result: SystemInfoSchema,
+  },
   /** the model catalog, for the run builder */
   catalog: { args: z.tuple([]), result: z.array(CatalogSummarySchema) },
   /** the trials a sweep would run, with their estimates (on the agent when one is named); nothing runs */
@@ -192,10 +200,14 @@ export const workbenchMethods = {
   kvPressure: { args: z.tuple([KvPressureRequestSchema]), result: KvPressureReportSchema },
   /**
    * this machine's memory read bandwidth (the roofline's bound) and onnxruntime's GEMV beside it: cached,
-   * or measured (a few seconds); `measure: true` measures again whatever the cache holds
+   * or measured (a few seconds); `measure: true` measures again whatever the cache holds; `cachedOnly: true`
+   * never measures (the cached figure, or 'not-measured' saying it was not measured yet): what a screen shows
+   * on opening
    */
   memoryBandwidth: {
-    args: z.tuple([z.object({ measure: z.boolean().optional() }).strict().optional()]),
+    args: z.tuple([
+      z.object({ measure: z.boolean().optional(), cachedOnly: z.boolean().optional() }).strict().optional(),
+    ]),
     result: RooflineBandwidthSchema,
   },
   /** what the data folder holds, bytes per part */

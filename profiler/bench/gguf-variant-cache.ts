@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { TrialModel } from '../api';
 import { resolveModel } from '../../common/catalog';
-import type { GgufTensorType } from '../../common/runtimes';
+import type { GgufTensorType } from '../../common/runtime-names';
 import { buildSyntheticGguf } from '../models/synthetic/gguf-build';
 
 /** Bump when the GGUF writer's output changes for the same recipe. */

@@ -1,7 +1,7 @@
 import type { TrialEstimate, TrialSpec } from '../api';
 import { TIGHT_SHARE } from '../../common/analysis/fit-verdict';
 import { kvBytesPerToken, parameterCount, resolveModel, uniqueParameterCount } from '../../common/catalog';
-import { ggufTypeOf, type GgufTensorType } from '../../common/runtimes';
+import { ggufTypeOf, type GgufTensorType } from '../../common/runtime-names';
 import type { EstimateContext } from './trial-estimate';
 
 /** bytes per weight of each GGUF type: block bytes ÷ block elements (Q4_0: 18 / 32) */

@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { OpBreakdownSchema } from '../api';
 import { createModelWriter, DataType, node, valueInfo } from '../onnx';
-import { seededFloats, useTempDir } from '../onnx/test-fixtures';
+import { seededFloats, useTempDir } from '../onnx/test/fixtures';
 import { findProfileFile, opBreakdownFromEvents, parseOrtProfile, type ProfilePhase } from './ort-profile';
 
 const dir = useTempDir('ort-profile-test-');

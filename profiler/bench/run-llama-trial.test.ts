@@ -42,7 +42,7 @@ describe('a llama.cpp trial, end to end in its own process', () => {
     if (process.platform === 'linux') expect(llama.llamaCpp!.commit).toMatch(/^[0-9a-f]{7,40}$/);
     expect(llama.model).toMatchObject({ layout: 'gguf', kvDtype: 'float16', numLayers: 2 });
     expect(llama.model!.label).toBe(
-      'smollm2-135m [num_hidden_layers=2, hidden_size=64, intermediate_size=96, vocab_size=256, max_context_tokens=128, tie_word_embeddings=false] · F32 llama.cpp',
+      'smollm2-135m [num_hidden_layers=2, hidden_size=64, intermediate_size=96, vocab_size=256, max_context_tokens=128, tie_word_embeddings=false] · F32',
     );
     // the same protocol as onnxruntime's: repetitions, per-step times with sampling apart, own peak
     expect(llama.repetitions).toHaveLength(2);

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
+import os from 'node:os';
 import { open } from 'node:fs/promises';
 import { variantLabel } from '../../common/labels';
-import { ggufPresetMessage, ggufTypeOf } from '../../common/runtimes';
+import { ggufPresetMessage, ggufTypeOf } from '../../common/runtime-names';
 import { summarizeRepetitions } from '../../common/statistics';
 import {
   TRIAL_RESULT_VERSION,
@@ -150,7 +151,8 @@ export async function runLlamaTrial(
           chunkTokens: FILL_CHUNK_TOKENS,
         };
   const kvBytesPerToken = 2 * summary.numLayers * summary.kvHeads * summary.headDim * KV_ELEMENT_BYTES;
-  const threads = spec.threads ?? environment.physicalCores;
+  // physical cores, as llama-bench's default (the logical count where the OS does not say)
+  const threads = spec.threads ?? environment.physicalCores ?? os.cpus().length;
   const request: LlamaTrialRequest = {
     runtime: 'llama.cpp',
     spec,

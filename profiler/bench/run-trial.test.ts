@@ -97,7 +97,7 @@ describe('runTrial on a real (tiny) model in its own process', () => {
     });
     expect(result.peakRssBytes!).toBeGreaterThanOrEqual(result.rssAfterLoadBytes!);
     expect(result.memoryTimeline.length).toBeGreaterThan(0);
-    expect(result.summary!.decodeTokensPerSecond.n).toBe(3);
+    expect(result.summary!.decodeTokensPerSecond!.n).toBe(3);
     const { roofline } = result;
     expect(roofline!.weightBytesPerDecodeToken).toBeLessThan(result.model!.weightsBytes);
     expect(roofline!.kvBytesPerDecodeToken).toBe(16384 * (20 + 16 + 3.5)); // mean cached tokens over the steps

@@ -10,7 +10,7 @@ import {
   type ModelInspection,
   type RooflineBandwidth,
   type SystemInfo,
-  type TrialEnvironment,
+  type MeasuredEnvironment,
   type TrialModel,
   type TrialProgress,
   type TrialResult,
@@ -57,7 +57,7 @@ export interface RunTrialDeps {
   signal?: AbortSignal;
 }
 
-export function environmentOf(info: SystemInfo): TrialEnvironment {
+export function environmentOf(info: SystemInfo): MeasuredEnvironment {
   return {
     ...(info.device ? { device: info.device.name } : {}),
     cpu: info.cpu.name,
@@ -69,6 +69,7 @@ export function environmentOf(info: SystemInfo): TrialEnvironment {
     onnxruntimeVersion: info.onnxruntime.version,
     nodeVersion: info.runtime.nodeVersion,
     appVersion: info.app.version,
+    ...(info.app.commit ? { buildCommit: info.app.commit } : {}),
   };
 }
 
@@ -422,7 +423,7 @@ function withText(onProgress: (progress: TrialProgress) => void, tokenizer: Text
   };
 }
 
-function defaultBandwidth(dataDir: string, environment: TrialEnvironment) {
+function defaultBandwidth(dataDir: string, environment: MeasuredEnvironment) {
   return (ep: ExecutionProvider): Promise<RooflineBandwidth> =>
     bandwidthForRoofline(dataDir, environment, { ep });
 }

@@ -1,4 +1,4 @@
-import type { SweepSpecInput, TrialEnvironment } from '../api';
+import type { SweepSpecInput, MeasuredEnvironment } from '../api';
 import { formatBytes } from '../../common/units';
 import { inspectModel } from '../models/loader';
 import { bandwidthForRoofline } from '../runtime/memory-bandwidth';
@@ -14,7 +14,7 @@ const UNMEASURED_BANDWIDTH_BYTES_PER_SECOND = 10e9;
  */
 export async function sweepEstimateContext(
   spec: SweepSpecInput,
-  environment: TrialEnvironment,
+  environment: MeasuredEnvironment,
   dataDir: string,
 ): Promise<EstimateContext> {
   // planning answers at once: a bandwidth not measured yet is assumed (and said), the first trial measures it

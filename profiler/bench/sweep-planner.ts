@@ -13,7 +13,7 @@ import { describeZodError } from '../../common/zod-errors';
 import { resolveModel } from '../../common/catalog';
 import { trialIdentity, trialLabel } from '../../common/labels';
 import { resolvePreset } from '../../common/quant-presets';
-import { ggufTypeOf, type Runtime } from '../../common/runtimes';
+import { ggufTypeOf, type Runtime } from '../../common/runtime-names';
 import { estimateTrial, type EstimateContext } from './trial-estimate';
 
 export { estimateTrial, type EstimateContext } from './trial-estimate';
@@ -70,6 +70,8 @@ export function planSweep(input: SweepSpecInput, estimates: EstimateContext): Sw
   const parsed = SweepSpecSchema.safeParse(input);
   if (!parsed.success) throw new SweepSpecError(`Invalid sweep: ${describeZodError(parsed.error, 'sweep')}`);
   const sweep = parsed.data;
+  if ([...sweep.prompts, ...sweep.gens].some((tokens) => tokens < 1))
+    throw new SweepSpecError('Prompt and generate lengths must be at least 1: a trial times both.');
   for (const quant of sweep.quants) {
     try {
       resolvePreset(quant);
@@ -92,8 +94,7 @@ export function planSweep(input: SweepSpecInput, estimates: EstimateContext): Sw
     sweep.kvDtypes,
     sweep.contexts,
     sweep.depths,
-    sweep.prompts,
-    sweep.gens,
+    sweep.promptGens ?? sweep.prompts.flatMap((prompt) => sweep.gens.map((gen) => ({ prompt, gen }))),
     sweep.eps,
     sweep.threads,
     sweep.kvBuffers,
@@ -103,19 +104,19 @@ export function planSweep(input: SweepSpecInput, estimates: EstimateContext): Sw
   const contradictions: SweepPlan['contradictions'] = [];
   const seen = new Set<string>();
   for (const combo of product(dimensions as unknown[][])) {
-    const [model, quant, kvDtype, context, depth, prompt, gen, ep, threads, kvBuffer, runtime] = combo as [
-      TrialModel,
-      string,
-      SweepSpec['kvDtypes'][number],
-      number,
-      SweepSpec['depths'][number],
-      number,
-      number,
-      TrialSpec['ep'],
-      number | null,
-      SweepSpec['kvBuffers'][number],
-      Runtime,
-    ];
+    const [model, quant, kvDtype, context, depth, { prompt, gen }, ep, threads, kvBuffer, runtime] =
+      combo as [
+        TrialModel,
+        string,
+        SweepSpec['kvDtypes'][number],
+        number,
+        SweepSpec['depths'][number],
+        { prompt: number; gen: number },
+        TrialSpec['ep'],
+        number | null,
+        SweepSpec['kvBuffers'][number],
+        Runtime,
+      ];
     const depthTokens =
       depth === 'end'
         ? windowEndDepth({ contextTokens: context, promptTokens: prompt, generateTokens: gen })

@@ -133,6 +133,11 @@ export async function runSweep(doc: RunDocument, deps: SweepDeps): Promise<RunDo
       continue;
     }
     if (deps.signal?.aborted) break;
+    // llama-bench's --delay: a cool-down between trials, for boards that throttle when hot
+    if (doc.sweep.delaySeconds > 0 && measuredSeconds.length > 0) {
+      await coolDown(doc.sweep.delaySeconds * 1000, deps.signal);
+      if (deps.signal?.aborted) break;
+    }
     deps.onEvent?.({
       type: 'trial-start',
       index,
@@ -174,6 +179,19 @@ export async function runSweep(doc: RunDocument, deps: SweepDeps): Promise<RunDo
   await deps.sink.save(doc);
   deps.onEvent?.({ type: 'done', status: doc.status });
   return doc;
+}
+
+/** Waits `ms`, or less when the sweep is cancelled meanwhile. */
+function coolDown(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }
 
 /** Each quantized variant of the sweep against its fp32 source, once per (model, preset). */

@@ -1,5 +1,5 @@
-import pidusage from 'pidusage';
 import type { TrialFailure, TrialProgress } from '../api';
+import { forgetSampledProcesses, processRssBytes } from '../runtime/process-rss';
 import type { TrialChildMessage, TrialMeasurement, TrialParentMessage, TrialRequest } from './trial-messages';
 
 /**
@@ -89,15 +89,15 @@ export function superviseTrial(
 
     const sample = (): void => {
       if (sampling || child.pid === undefined) return;
-      sampling = true; // one pidusage read at a time
-      pidusage(child.pid)
-        .then((stat) => {
+      sampling = true; // one read at a time
+      processRssBytes(child.pid)
+        .then((rssBytes) => {
           const tMs = elapsedMs();
-          memoryTimeline.push({ tMs, rssBytes: stat.memory });
+          memoryTimeline.push({ tMs, rssBytes });
           // every sample is kept; the parent hears of one per interval, enough for a live chart
           if (exited || tMs - lastReportMs < memoryReportIntervalMs) return;
           lastReportMs = tMs;
-          options.onProgress?.({ phase: 'memory', rssBytes: stat.memory, elapsedMs: tMs });
+          options.onProgress?.({ phase: 'memory', rssBytes, elapsedMs: tMs });
         })
         .catch(() => undefined) // the process may be gone between two samples
         .finally(() => (sampling = false));
@@ -134,7 +134,7 @@ export function superviseTrial(
       clearInterval(sampler);
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      if (child.pid !== undefined) pidusage.clear();
+      if (child.pid !== undefined) forgetSampledProcesses();
       const failure = stopReason ?? (outcome ? undefined : classifyExit(code, signal, stderrTail));
       resolve({ ...(failure ? { failure } : outcome), memoryTimeline, phaseMarks });
     });

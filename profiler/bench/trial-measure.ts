@@ -5,7 +5,7 @@ import { sequenceTokens, type Repetition, type TrialProgress } from '../api';
 import { collectGarbage } from '../runtime/collect-garbage';
 import { DecoderRunner, type StepResult } from '../runtime/decoder-runner';
 import { readPeakRss } from '../runtime/peak-rss';
-import { percentile } from '../runtime/statistics';
+import { percentile } from '../../common/statistics';
 import { createSession, type SessionSettings } from '../runtime/session-factory';
 import { findProfileFile, parseOrtProfile, type ProfilePhase } from './ort-profile';
 import type { OnnxTrialRequest, TrialMeasurement } from './trial-messages';

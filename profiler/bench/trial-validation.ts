@@ -31,6 +31,17 @@ export function parseTrialSpec(input: TrialSpecInput): TrialSpec {
         '(more threads than cores only adds contention to the measurement).',
     );
   }
+  // 0 is only for imported llama-bench records, which timed one phase; a trial here times both
+  for (const field of ['promptTokens', 'generateTokens'] as const) {
+    if (spec[field] < 1)
+      throw new TrialInputError(
+        `Invalid trial: trial.${field}: must be at least 1 (got ${spec[field]}): a trial times a prefill and decode steps.`,
+      );
+  }
+  if (spec.runtime === 'llama.cpp')
+    throw new TrialInputError(
+      'runtime llama.cpp: this build runs onnxruntime trials only; llama.cpp results come in with `runs import <llama-bench output>`.',
+    );
   if (spec.promptIds && spec.promptIds.length === 0)
     throw new TrialInputError('--prompt-ids is empty: give at least one id.');
   if (spec.promptIds) spec.promptTokens = spec.promptIds.length;

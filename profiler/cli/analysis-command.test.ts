@@ -9,7 +9,7 @@ import { environmentOf } from '../bench/run-trial';
 import { appFactsFromPackage } from '../engine/app-facts';
 import { probeSystem } from '../runtime/system-probe';
 import { writeBandwidthCacheStub } from '../runtime/test/bandwidth-cache-stub';
-import { exampleRunDocument } from '../report/test-fixtures';
+import { exampleRunDocument } from '../report/test/example-run';
 import { createRunStore } from '../store/run-store';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));

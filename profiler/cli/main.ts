@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { resolveDataDir } from '../engine';
+import { resolveDataDir, versionText } from '../engine';
 import { assertBindAllowed } from '../serve/bind-policy';
 import { registerAnalysisCommands } from './analysis-command';
 import { cliEngine } from './cli-engine';
@@ -26,6 +26,7 @@ function buildProgram(): Command {
       'Edge LLM Workbench: which small reasoning model, at which quantization and context length, ' +
         'fits this device, and how fast does it run there.',
     )
+    .version(versionText(), '-V, --version', 'print the app and onnxruntime versions')
     .option('--data-dir <dir>', 'data folder for runs, model cache and settings (env: EDGE_WORKBENCH_HOME)')
     .showHelpAfterError('(run edge-workbench --help for usage)')
     .exitOverride();
@@ -95,11 +96,20 @@ function buildProgram(): Command {
   return program;
 }
 
+/**
+ * llama-bench's two-letter short flags, which commander would read as `-o e` and `-p g`: spelled out
+ * before parsing.
+ */
+const LLAMA_BENCH_FLAGS: Readonly<Record<string, string>> = {
+  '-oe': '--output-err',
+  '-pg': '--prompt-gen',
+};
+
 /** Run the CLI; resolves to the exit code. Errors print as one line, never a stack (unless debugging). */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(argv.map((arg) => LLAMA_BENCH_FLAGS[arg] ?? arg));
     // an action that finished but failed its purpose (a failed trial, an unmeasured bandwidth) says so here
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {

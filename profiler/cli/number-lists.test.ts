@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNumberList } from './number-lists';
+import { accumulating, parseNumberList } from './number-lists';
 
 describe('parseNumberList', () => {
   const contexts = parseNumberList('--context', 1);
@@ -13,5 +13,15 @@ describe('parseNumberList', () => {
     expect(() => contexts('512,lots')).toThrow('--context: "lots" is not a whole number');
     expect(() => contexts('4096-512*2')).toThrow('"4096-512*2" is not a range that ends');
     expect(() => contexts('0')).toThrow('--context: 0 is below the minimum of 1');
+  });
+});
+
+describe('a list flag given twice', () => {
+  it('adds its values, replacing the default once', () => {
+    const defaults = [128];
+    const add = accumulating(parseNumberList('--prompt', 1), defaults);
+    const once = add('512', defaults);
+    expect(once).toEqual([512]);
+    expect(add('128,512-1024*2', once)).toEqual([512, 128, 1024]);
   });
 });

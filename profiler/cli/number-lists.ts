@@ -46,3 +46,16 @@ export function parseWordList(flag: string) {
     return items;
   };
 }
+
+/**
+ * A list flag given more than once adds its values (`-p 128 -p 512`), as llama-bench takes it, instead of
+ * keeping the last. The default is replaced by the first occurrence, not added to: commander hands the
+ * default as `previous` then, and it is told apart by identity.
+ */
+export function accumulating<T>(parse: (text: string) => T[], defaultValue?: T[]) {
+  return (text: string, previous: T[] | undefined): T[] => {
+    const values = parse(text);
+    if (previous === undefined || previous === defaultValue) return values;
+    return [...new Set([...previous, ...values])];
+  };
+}

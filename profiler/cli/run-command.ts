@@ -2,10 +2,18 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { ExecutionProviderSchema, type TrialModel, type TrialSpecInput } from '../api';
 import { parseOverrides } from '../../common/catalog';
-import { RUNTIMES, type Runtime } from '../../common/runtimes';
+import { RUNTIMES, type Runtime } from '../../common/runtime-names';
 import type { EngineOf } from './cli-engine';
 import { formatTrialResult } from './run-format';
 import { createStepProgress } from './progress-bar';
+import { createRecordOutput, parseRecordFormat, type RecordOutputOptions } from './record-output';
+import { plannedRecords } from '../../common/llama-bench';
+
+/** Exit status as llama-bench users script it: 130 on Ctrl+C, 1 when a trial failed, else 0. */
+export function runExitCode(outcome: { cancelled: boolean; failed: boolean }): number {
+  if (outcome.cancelled) return 130;
+  return outcome.failed ? 1 : 0;
+}
 
 const whole =
   (name: string, min: number) =>
@@ -53,7 +61,7 @@ function parseConfig(value: string): Record<string, string> {
   return Object.fromEntries(entries.map(([key, val]) => [key!.trim(), val!.trim()]));
 }
 
-interface RunOptions {
+interface RunOptions extends RecordOutputOptions {
   model: string;
   quant: string;
   style: 'fused' | 'standard';
@@ -71,6 +79,8 @@ interface RunOptions {
   ep: string;
   threads?: number;
   warmup: number;
+  /** false with --no-warmup */
+  warmupRuns: boolean;
   reps: number;
   promptIds?: number[];
   promptText?: string;
@@ -112,7 +122,7 @@ function specOf(options: RunOptions): TrialSpecInput {
     runtime: options.runtime,
     ep: ExecutionProviderSchema.parse(options.ep),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
-    warmupRuns: options.warmup,
+    warmupRuns: options.warmupRuns ? options.warmup : 0,
     repetitions: options.reps,
     ...(options.promptIds ? { promptIds: options.promptIds } : {}),
     ...(options.promptText !== undefined ? { promptText: options.promptText } : {}),
@@ -131,7 +141,7 @@ export function registerRunCommand(program: Command, engineOf: EngineOf): void {
     .description(
       'measure one trial: load, TTFT, prefill and decode tok/s, per-token latency, memory, KV cache, roofline',
     )
-    .requiredOption('--model <id|path>', 'a catalog id (built and cached) or a model folder / .onnx')
+    .requiredOption('-m, --model <id|path>', 'a catalog id (built and cached) or a model folder / .onnx')
     .option('--quant <preset>', 'quantization preset', 'fp32')
     .addOption(
       new Option('--style <style>', 'catalog models: graph style')
@@ -142,10 +152,10 @@ export function registerRunCommand(program: Command, engineOf: EngineOf): void {
     .option('--seed <n>', 'catalog models: weight seed', whole('--seed', 0), 0)
     .option('--variant <dtype>', 'Optimum folders: which onnx/model_<dtype>.onnx')
     .option('--context <tokens>', 'context the trial is sized for', whole('--context', 1), 2048)
-    .option('--prompt <tokens>', 'prompt tokens P (timed prefill)', whole('--prompt', 1), 128)
-    .option('--gen <tokens>', 'decode steps G (timed)', whole('--gen', 1), 64)
+    .option('-p, --prompt <tokens>', 'prompt tokens P (timed prefill)', whole('--prompt', 1), 128)
+    .option('-n, --gen <tokens>', 'decode steps G (timed)', whole('--gen', 1), 64)
     .option(
-      '--depth <tokens|end>',
+      '-d, --depth <tokens|end>',
       'tokens in the KV cache before the timed part, untimed (llama-bench -d); default end: the end of the ' +
         'context window, context − prompt − gen, so the cache holds the whole context after the last step',
       parseDepth,
@@ -185,12 +195,13 @@ export function registerRunCommand(program: Command, engineOf: EngineOf): void {
         .default('cpu'),
     )
     .option(
-      '--threads <n>',
+      '-t, --threads <n>',
       "intra-op threads (default: onnxruntime's choice; llama.cpp: the physical cores)",
       whole('--threads', 1),
     )
     .option('--warmup <n>', 'untimed full runs first', whole('--warmup', 0), 1)
-    .option('--reps <n>', 'timed repetitions', whole('--reps', 1), 5)
+    .option('--no-warmup', 'no untimed run before the timed ones (llama-bench --no-warmup)')
+    .option('-r, --reps <n>', 'timed repetitions', whole('--reps', 1), 5)
     .option('--prompt-ids <ids>', 'exact prompt token ids, e.g. 1,5,9 (default: seeded ids)', parseIds)
     .option(
       '--prompt-text <text>',
@@ -215,9 +226,21 @@ export function registerRunCommand(program: Command, engineOf: EngineOf): void {
       900,
     )
     .option('--json', 'print one JSON document (the TrialResult schema) instead of the table')
+    .addOption(
+      new Option(
+        '-o, --output <format>',
+        "llama-bench's records (its pp and tg tests) on stdout: md, csv, json or jsonl; the table goes to stderr",
+      ).argParser(parseRecordFormat('--output')),
+    )
+    .addOption(
+      new Option('--output-err <format>', '-oe: the same records on stderr').argParser(
+        parseRecordFormat('--output-err'),
+      ),
+    )
     .action(async (options: RunOptions) => {
       const engine = engineOf();
       const spec = specOf(options);
+      const out = createRecordOutput(options);
       const progress = createStepProgress();
       const interrupt = new AbortController();
       const onInterrupt = (): void => interrupt.abort();
@@ -229,18 +252,23 @@ export function registerRunCommand(program: Command, engineOf: EngineOf): void {
           onProgress: (event) => {
             if (event.text !== undefined && !options.json) {
               progress.clear();
-              process.stdout.write(event.text);
+              out.human(event.text);
               streamedText = true;
             }
             progress.update(event);
           },
         });
         progress.stop();
-        if (streamedText) process.stdout.write('\n\n');
-        process.stdout.write(
-          options.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatTrialResult(result)}\n`,
-        );
-        if (result.status === 'failed') process.exitCode = 1;
+        if (streamedText) out.human('\n\n');
+        out.start(plannedRecords([result.spec]));
+        out.trial(result);
+        out.end();
+        if (options.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        else out.human(`${formatTrialResult(result)}\n`);
+        process.exitCode = runExitCode({
+          cancelled: result.failure?.kind === 'cancelled',
+          failed: result.status === 'failed',
+        });
       } finally {
         progress.stop();
         process.off('SIGINT', onInterrupt);

@@ -9,7 +9,8 @@ const ms = (value: number): string => `${value < 10 ? value.toFixed(2) : value.t
 const rate = (value: number): string => `${value < 100 ? value.toFixed(1) : value.toFixed(0)} tok/s`;
 const percent = (value: number): string => formatPercent(value);
 
-function spread(stats: Stats, unit: (value: number) => string): string {
+function spread(stats: Stats | undefined, unit: (value: number) => string): string {
+  if (!stats) return 'not measured';
   if (stats.n <= 1) return `${unit(stats.median)} (n = 1: one repetition, no spread)`;
   const noisy = stats.cv > NOISY_CV ? '  ← noisy: CV over 5%' : '';
   return `${unit(stats.median)} median (mean ${formatMeanSd(stats, unit)}, CV ${percent(stats.cv)}, n=${stats.n})${noisy}`;
@@ -63,7 +64,7 @@ export function formatTrialResult(result: TrialResult): string {
     `  TTFT          ${spread(summary.ttftMs, ms)} (prefill + sampling)`,
     `  prefill       ${spread(summary.prefillTokensPerSecond, rate)}`,
     `  decode        ${spread(summary.decodeTokensPerSecond, rate)} (sampling excluded)`,
-    `  per token     p50 ${ms(summary.perTokenMs.p50)}, p90 ${ms(summary.perTokenMs.p90)}, p99 ${ms(summary.perTokenMs.p99)} (run() alone)`,
+    `  per token     ${summary.perTokenMs ? `p50 ${ms(summary.perTokenMs.p50)}, p90 ${ms(summary.perTokenMs.p90)}, p99 ${ms(summary.perTokenMs.p99)} (run() alone)` : 'not measured'}`,
   ];
   if (summary.samplingMs) {
     lines.push(

@@ -7,13 +7,15 @@ import { qualityVariantLabel } from '../../common/labels';
 import { parseOverrides } from '../../common/catalog';
 import { writeFileAtomic, type SweepRequest, type SweepStart } from '../engine';
 import type { EngineOf } from './cli-engine';
-import { parseNumberList, parseWordList } from './number-lists';
-import { readFillFile } from './run-command';
+import { accumulating, parseNumberList, parseWordList } from './number-lists';
+import { createRecordOutput, parseRecordFormat, type RecordOutputOptions } from './record-output';
+import { readFillFile, runExitCode } from './run-command';
+import { plannedRecords } from '../../common/llama-bench';
 
 /** Above this many trials a sweep needs an explicit --yes: hours of machine time are easy to ask for. */
 export const LARGE_SWEEP_TRIALS = 500;
 
-interface SweepOptions {
+interface SweepOptions extends RecordOutputOptions {
   model?: string[];
   style: 'fused' | 'standard';
   override?: string;
@@ -27,11 +29,15 @@ interface SweepOptions {
   kvBuffer: string[];
   prompt: number[];
   gen: number[];
+  promptGen?: { prompt: number; gen: number }[];
   ep: string[];
   runtime: string[];
   threads: string[];
   reps: number;
   warmup: number;
+  /** false with --no-warmup */
+  warmupRuns: boolean;
+  delay: number;
   profileOps?: boolean;
   timeLimit: number;
   budget?: number;
@@ -42,6 +48,15 @@ interface SweepOptions {
   resume?: string;
   json?: boolean;
 }
+
+/** --delay: seconds ≥ 0, fractions allowed */
+const seconds =
+  (flag: string) =>
+  (value: string): number => {
+    if (!/^\d+(\.\d+)?$/.test(value))
+      throw new InvalidArgumentError(`${flag} must be a number of seconds ≥ 0.`);
+    return Number(value);
+  };
 
 const whole =
   (flag: string) =>
@@ -94,7 +109,32 @@ function threadsOf(values: string[]): (number | null)[] {
   });
 }
 
-function sweepSpec(options: SweepOptions): SweepSpecInput {
+/** -pg P,G pairs, given alone or with -p / -n (then their crossing runs too), as llama-bench runs them */
+function lengthsOf(
+  options: SweepOptions,
+  given: (flag: 'prompt' | 'gen') => boolean,
+): Pick<SweepSpecInput, 'prompts' | 'gens' | 'promptGens'> {
+  if (!options.promptGen) return { prompts: options.prompt, gens: options.gen };
+  const crossed =
+    given('prompt') || given('gen')
+      ? options.prompt.flatMap((prompt) => options.gen.map((gen) => ({ prompt, gen })))
+      : [];
+  const pairs = [...crossed, ...options.promptGen].filter(
+    (pair, index, all) =>
+      all.findIndex((other) => other.prompt === pair.prompt && other.gen === pair.gen) === index,
+  );
+  return { prompts: options.prompt, gens: options.gen, promptGens: pairs };
+}
+
+/** "512,128" → { prompt: 512, gen: 128 } (-pg); repeated, they add up */
+function parsePromptGen(text: string): { prompt: number; gen: number }[] {
+  const match = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(text);
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1)
+    throw new InvalidArgumentError(`-pg: "${text}" is not P,G (two whole numbers ≥ 1, e.g. -pg 512,128).`);
+  return [{ prompt: Number(match[1]), gen: Number(match[2]) }];
+}
+
+function sweepSpec(options: SweepOptions, given: (flag: 'prompt' | 'gen') => boolean): SweepSpecInput {
   return {
     models: models(options),
     // preset names; SweepSpecSchema says which names it knows
@@ -105,13 +145,13 @@ function sweepSpec(options: SweepOptions): SweepSpecInput {
     ...(options.fill ? { fill: options.fill } : {}),
     ...(options.fillFile === undefined ? {} : { fillText: readFillFile(options.fillFile) }),
     kvBuffers: options.kvBuffer as SweepSpecInput['kvBuffers'],
-    prompts: options.prompt,
-    gens: options.gen,
+    ...lengthsOf(options, given),
     eps: options.ep as SweepSpecInput['eps'],
     runtimes: options.runtime as SweepSpecInput['runtimes'],
     threads: threadsOf(options.threads),
     repetitions: options.reps,
-    warmupRuns: options.warmup,
+    warmupRuns: options.warmupRuns ? options.warmup : 0,
+    delaySeconds: options.delay,
     profileOps: options.profileOps ?? false,
     timeLimitSeconds: options.timeLimit,
     ...(options.budget !== undefined ? { memoryBudgetBytes: options.budget } : {}),
@@ -119,17 +159,20 @@ function sweepSpec(options: SweepOptions): SweepSpecInput {
   };
 }
 
-/** One line per finished trial on stdout: what ran and its headline numbers. */
+/** One line per finished trial, for people: what ran and its headline numbers. */
 function trialLine(event: Extract<SweepEvent, { type: 'trial-done' }>): string {
   const { result } = event;
   const head = `[${event.index}/${event.total}] ${event.label}`;
   if (result.status === 'failed')
     return `✗ ${head}: failed (${result.failure?.kind}): ${result.failure?.message}`;
   const s = result.summary!;
-  return (
-    `✓ ${head}: decode ${s.decodeTokensPerSecond.median.toFixed(1)} tok/s, prefill ${s.prefillTokensPerSecond.median.toFixed(0)} tok/s, ` +
-    `TTFT ${s.ttftMs.median.toFixed(1)} ms, peak ${formatBytes(result.peakRssBytes ?? 0)}${s.noisy ? ' (noisy)' : ''}`
-  );
+  const figures = [
+    s.decodeTokensPerSecond && `decode ${s.decodeTokensPerSecond.median.toFixed(1)} tok/s`,
+    s.prefillTokensPerSecond && `prefill ${s.prefillTokensPerSecond.median.toFixed(0)} tok/s`,
+    s.ttftMs && `TTFT ${s.ttftMs.median.toFixed(1)} ms`,
+    result.peakRssBytes !== undefined && `peak ${formatBytes(result.peakRssBytes)}`,
+  ].filter(Boolean);
+  return `✓ ${head}: ${figures.join(', ')}${s.noisy ? ' (noisy)' : ''}`;
 }
 
 /** What the terminal says before the first trial: what was dropped, what will run, where it is saved. */
@@ -156,17 +199,32 @@ function announce(start: SweepStart, options: SweepOptions): void {
   );
 }
 
+/** Each list flag's default, kept by identity so a repeated flag replaces it once and then adds (accumulating). */
+const DEFAULTS = {
+  quant: ['fp32'],
+  kvDtype: ['preset'],
+  context: [2048],
+  depth: ['end'] as ('end' | number)[],
+  kvBuffer: ['auto'],
+  prompt: [128],
+  gen: [64],
+  ep: ['cpu'],
+  runtime: ['onnxruntime'],
+  threads: ['default'],
+};
+
 export function registerSweepCommand(program: Command, engineOf: EngineOf): void {
   const list = (flag: string, min = 0) => parseNumberList(flag, min);
-  program
+  const command = program
     .command('sweep')
     .description(
-      'run model × quantization × context (× EP × threads) trials one at a time, saving the run after each',
+      'run model × quantization × context (× EP × threads) trials one at a time, saving the run after each. ' +
+        'List flags take commas, ranges (first-last, first-last+step, first-last*mult) and repeats (-p 128 -p 512)',
     )
     .option(
-      '--model <ids|folders>',
+      '-m, --model <ids|folders>',
       'catalog ids or model folders, comma-separated',
-      parseWordList('--model'),
+      accumulating(parseWordList('--model')),
     )
     .addOption(
       new Option('--style <style>', 'catalog models: graph style')
@@ -175,19 +233,30 @@ export function registerSweepCommand(program: Command, engineOf: EngineOf): void
     )
     .option('--override <k=v,...>', 'catalog models: what-if overrides (all catalog models)')
     .option('--seed <n>', 'catalog models: weight seed', (v) => Number(v), 0)
-    .option('--quant <presets>', 'quantization presets, e.g. int4,int8,fp32', parseWordList('--quant'), [
-      'fp32',
-    ])
-    .option('--kv-dtype <dtypes>', 'KV-cache dtypes: preset, float32, float16', parseWordList('--kv-dtype'), [
-      'preset',
-    ])
-    .option('--context <tokens>', 'contexts: list or range (512-8192*2)', list('--context', 1), [2048])
     .option(
-      '--depth <tokens>',
+      '--quant <presets>',
+      'quantization presets, e.g. int4,int8,fp32',
+      accumulating(parseWordList('--quant'), DEFAULTS.quant),
+      DEFAULTS.quant,
+    )
+    .option(
+      '--kv-dtype <dtypes>',
+      'KV-cache dtypes: preset, float32, float16',
+      accumulating(parseWordList('--kv-dtype'), DEFAULTS.kvDtype),
+      DEFAULTS.kvDtype,
+    )
+    .option(
+      '--context <tokens>',
+      'contexts: list or range (512-8192*2)',
+      accumulating(list('--context', 1), DEFAULTS.context),
+      DEFAULTS.context,
+    )
+    .option(
+      '-d, --depth <tokens>',
       'KV depths before the timed part (llama-bench -d): a list or range, and/or end = the end of each ' +
         'context window (context − prompt − gen; the default)',
-      parseDepthList,
-      ['end'],
+      accumulating(parseDepthList, DEFAULTS.depth),
+      DEFAULTS.depth,
     )
     .addOption(
       new Option(
@@ -202,27 +271,54 @@ export function registerSweepCommand(program: Command, engineOf: EngineOf): void
     .option(
       '--kv-buffer <modes>',
       'KV cache held as: auto (shared where the graph allows), grow, shared; a list compares them',
-      parseWordList('--kv-buffer'),
-      ['auto'],
+      accumulating(parseWordList('--kv-buffer'), DEFAULTS.kvBuffer),
+      DEFAULTS.kvBuffer,
     )
-    .option('--prompt <tokens>', 'prompt lengths P', list('--prompt', 1), [128])
-    .option('--gen <tokens>', 'decode steps G', list('--gen', 1), [64])
-    .option('--ep <providers>', 'execution providers', parseWordList('--ep'), ['cpu'])
+    .option(
+      '-p, --prompt <tokens>',
+      'prompt lengths P',
+      accumulating(list('--prompt', 1), DEFAULTS.prompt),
+      DEFAULTS.prompt,
+    )
+    .option(
+      '-n, --gen <tokens>',
+      'decode steps G',
+      accumulating(list('--gen', 1), DEFAULTS.gen),
+      DEFAULTS.gen,
+    )
+    .option(
+      '--prompt-gen <P,G>',
+      '-pg P,G: a (prompt, gen) pair run as given, not crossed with -p / -n (llama-bench -pg); repeatable',
+      accumulating(parsePromptGen),
+    )
+    .option(
+      '--ep <providers>',
+      'execution providers',
+      accumulating(parseWordList('--ep'), DEFAULTS.ep),
+      DEFAULTS.ep,
+    )
     .option(
       '--runtime <runtimes>',
       'onnxruntime, llama.cpp, or both (onnxruntime,llama.cpp): each model × preset on each runtime ' +
         '(int4 runs as Q4_0 on llama.cpp, int8 as Q8_0, fp16 as F16, fp32 as F32)',
-      parseWordList('--runtime'),
-      ['onnxruntime'],
+      accumulating(parseWordList('--runtime'), DEFAULTS.runtime),
+      DEFAULTS.runtime,
     )
     .option(
-      '--threads <n,...>',
+      '-t, --threads <n,...>',
       'intra-op thread counts ("default" = onnxruntime\'s)',
-      parseWordList('--threads'),
-      ['default'],
+      accumulating(parseWordList('--threads'), DEFAULTS.threads),
+      DEFAULTS.threads,
     )
-    .option('--reps <n>', 'timed repetitions per trial', whole('--reps'), 5)
+    .option('-r, --reps <n>', 'timed repetitions per trial', whole('--reps'), 5)
     .option('--warmup <n>', 'untimed full runs per trial', (v) => Number(v), 1)
+    .option('--no-warmup', 'no untimed run before the timed ones (llama-bench --no-warmup)')
+    .option(
+      '--delay <s>',
+      'seconds of cool-down before each trial after the first (llama-bench --delay)',
+      seconds('--delay'),
+      0,
+    )
     .option('--profile-ops', 'op breakdown for every trial')
     .option('--time-limit <s>', 'per trial', whole('--time-limit'), 900)
     .option(
@@ -234,82 +330,101 @@ export function registerSweepCommand(program: Command, engineOf: EngineOf): void
     .option('--name <name>', 'the run name (default: "sweep")')
     .option('--yes', `run sweeps of more than ${LARGE_SWEEP_TRIALS} trials`)
     .option('--out <file>', 'also write the finished run document here')
-    .option('--resume <run id>', 'continue an interrupted run: only its missing trials run')
-    .option('--json', 'print the run document at the end')
-    .action(async (options: SweepOptions) => {
-      const engine = engineOf();
-      const request: SweepRequest = options.resume
-        ? { resume: options.resume }
-        : { spec: sweepSpec(options), name: options.name ?? 'sweep' };
-      const bar = process.stderr.isTTY
-        ? new cliProgress.SingleBar(
-            {
-              stream: process.stderr,
-              format: 'sweep [{bar}] {value}/{total} | ETA {etaText} | {label}',
-              hideCursor: true,
-            },
-            cliProgress.Presets.shades_classic,
-          )
-        : undefined;
-      // set when the sweep starts: its run, its plan's size and how many trials are done
-      let started: { start: SweepStart; done: number } | undefined;
-      const onInterrupt = (): void => {
-        process.stderr.write(
-          '\nCancelling: the running trial stops; finished trials are kept (resume with --resume).\n',
-        );
-        if (started) void engine.cancelSweep(started.start.doc.id);
-      };
-      const line = (text: string): void => {
-        bar?.stop();
-        process.stdout.write(`${text}\n`);
-        if (started) bar?.start(started.start.doc.plan.length, started.done, { etaText: '…', label: '' });
-      };
-      const onSweepEvent = (event: SweepEvent): void => {
-        if (!started) return;
-        if (event.type === 'trial-start')
-          bar?.update(event.index, {
-            etaText: `${Math.ceil(event.etaSeconds / 60)} min`,
-            label: event.label,
-          });
-        else if (event.type === 'trial-done') {
-          started.done += 1;
-          line(trialLine(event));
-          bar?.update(event.index, { etaText: `${Math.ceil(event.etaSeconds / 60)} min` });
-        } else if (event.type === 'trial-skipped') {
-          started.done += 1;
-          line(`- ${event.label}: ${event.reason}`);
-        } else if (event.type === 'quality') {
-          const variant = qualityVariantLabel(started.start.doc.sweep.models, event);
-          line(event.error ? `quality ${variant}: not measured: ${event.error}` : `quality ${variant}…`);
-        }
-      };
-      // the same events the desktop app and serve's clients get
-      const unsubscribe = engine.onEvent((event: WorkbenchEvent) => {
-        if (event.kind === 'sweep' && event.runId === started?.start.doc.id) onSweepEvent(event.event);
-      });
-      let doc: RunDocument;
-      try {
-        doc = await engine.runSweep(request, {
-          onStart: (start) => {
-            announce(start, options);
-            started = { start, done: start.doc.trials.length + start.doc.skipped.length };
-            bar?.start(start.doc.plan.length, started.done, { etaText: '…', label: '' });
-            // Ctrl+C cancels through the engine, as the desktop app's Cancel does
-            process.once('SIGINT', onInterrupt);
+    .option(
+      '--resume <run id | run file>',
+      'continue an interrupted run (its id, or the file --out wrote): only its missing trials run',
+    )
+    .addOption(
+      new Option(
+        '-o, --output <format>',
+        "llama-bench's records on stdout as each trial finishes: md, csv, json or jsonl (people's lines go to stderr)",
+      ).argParser(parseRecordFormat('--output')),
+    )
+    .addOption(
+      new Option('--output-err <format>', '-oe: the same records on stderr').argParser(
+        parseRecordFormat('--output-err'),
+      ),
+    )
+    .option('--json', "print the run document at the end (people's lines go to stderr)");
+  command.action(async (options: SweepOptions) => {
+    const engine = engineOf();
+    const given = (flag: 'prompt' | 'gen'): boolean => command.getOptionValueSource(flag) === 'cli';
+    const request: SweepRequest = options.resume
+      ? { resume: options.resume }
+      : { spec: sweepSpec(options, given), name: options.name ?? 'sweep' };
+    const out = createRecordOutput(options);
+    const bar = process.stderr.isTTY
+      ? new cliProgress.SingleBar(
+          {
+            stream: process.stderr,
+            format: 'sweep [{bar}] {value}/{total} | ETA {etaText} | {label}',
+            hideCursor: true,
           },
-        });
-      } finally {
-        bar?.stop();
-        unsubscribe();
-        process.off('SIGINT', onInterrupt);
-      }
-      if (options.out) await writeFileAtomic(options.out, `${JSON.stringify(doc, null, 2)}\n`);
-      const failed = doc.trials.filter((t) => t.result.status === 'failed').length;
+          cliProgress.Presets.shades_classic,
+        )
+      : undefined;
+    // set when the sweep starts: its run, its plan's size and how many trials are done
+    let started: { start: SweepStart; done: number } | undefined;
+    const onInterrupt = (): void => {
       process.stderr.write(
-        `Run ${doc.id} ${doc.status}: ${doc.trials.length - failed} ok, ${failed} failed, ${doc.skipped.length} skipped of ${doc.plan.length}. ` +
-          `Report: edge-workbench report ${doc.id} --format html\n`,
+        '\nCancelling: the running trial stops; finished trials are kept (resume with --resume).\n',
       );
-      if (options.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-      if (doc.status === 'cancelled') process.exitCode = 130;
+      if (started) void engine.cancelSweep(started.start.doc.id);
+    };
+    const line = (text: string): void => {
+      bar?.stop();
+      out.human(`${text}\n`);
+      if (started) bar?.start(started.start.doc.plan.length, started.done, { etaText: '…', label: '' });
+    };
+    const onSweepEvent = (event: SweepEvent): void => {
+      if (!started) return;
+      if (event.type === 'trial-start')
+        bar?.update(event.index, {
+          etaText: `${Math.ceil(event.etaSeconds / 60)} min`,
+          label: event.label,
+        });
+      else if (event.type === 'trial-done') {
+        started.done += 1;
+        line(trialLine(event));
+        out.trial(event.result);
+        bar?.update(event.index, { etaText: `${Math.ceil(event.etaSeconds / 60)} min` });
+      } else if (event.type === 'trial-skipped') {
+        started.done += 1;
+        line(`- ${event.label}: ${event.reason}`);
+      } else if (event.type === 'quality') {
+        const variant = qualityVariantLabel(started.start.doc.sweep.models, event);
+        line(event.error ? `quality ${variant}: not measured: ${event.error}` : `quality ${variant}…`);
+      }
+    };
+    // the same events the desktop app and serve's clients get
+    const unsubscribe = engine.onEvent((event: WorkbenchEvent) => {
+      if (event.kind === 'sweep' && event.runId === started?.start.doc.id) onSweepEvent(event.event);
     });
+    let doc: RunDocument;
+    try {
+      doc = await engine.runSweep(request, {
+        onStart: (start) => {
+          announce(start, options);
+          started = { start, done: start.doc.trials.length + start.doc.skipped.length };
+          out.start(plannedRecords(start.doc.plan.map((planned) => planned.spec)));
+          bar?.start(start.doc.plan.length, started.done, { etaText: '…', label: '' });
+          // Ctrl+C cancels through the engine, as the desktop app's Cancel does
+          process.once('SIGINT', onInterrupt);
+        },
+      });
+    } finally {
+      bar?.stop();
+      unsubscribe();
+      process.off('SIGINT', onInterrupt);
+    }
+    out.end();
+    if (options.out) await writeFileAtomic(options.out, `${JSON.stringify(doc, null, 2)}\n`);
+    const failed = doc.trials.filter((t) => t.result.status === 'failed').length;
+    process.stderr.write(
+      `Run ${doc.id} ${doc.status}: ${doc.trials.length - failed} ok, ${failed} failed, ${doc.skipped.length} skipped of ${doc.plan.length}. ` +
+        `Report: edge-workbench report ${doc.id} --format html\n`,
+    );
+    if (options.json) process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+    process.exitCode = runExitCode({ cancelled: doc.status === 'cancelled', failed: failed > 0 });
+  });
 }

@@ -8,6 +8,7 @@ import {
   SystemInfoSchema,
   TOKEN_PARAM,
   WorkbenchEventSchema,
+  workbenchMethods,
   type AddAgentRequest,
   type AgentInfo,
   type RunDocument,
@@ -62,7 +63,7 @@ const UNFINISHED = new Set(['planned', 'running']);
  */
 export function createAgentHub(deps: AgentHubDeps) {
   const agents = new Map<string, Agent>();
-  const WebSocketImpl = deps.WebSocketImpl ?? (HeartbeatWebSocket as unknown as SocketConstructor);
+  const WebSocketImpl = deps.WebSocketImpl ?? HeartbeatWebSocket;
   const reconnect = deps.reconnect ?? { minMs: 1_000, maxMs: 30_000 };
   let loaded: Promise<void> | undefined;
   let saving: Promise<void> = Promise.resolve();
@@ -309,10 +310,10 @@ export function createAgentHub(deps: AgentHubDeps) {
     ): Promise<{ runId: string; trials: number }> {
       await load();
       const agent = agentById(agentId);
-      const started = (await agent.client.call('startSweep', [spec, name])) as {
-        runId: string;
-        trials: number;
-      };
+      // checked like every answer from an agent: a run id that is no string would break the agents list
+      const started = workbenchMethods.startSweep.result.parse(
+        await agent.client.call('startSweep', [spec, name]),
+      );
       agent.active.add(started.runId);
       announce();
       return started;
@@ -321,7 +322,9 @@ export function createAgentHub(deps: AgentHubDeps) {
     /** cancels a sweep running on an agent; undefined when no agent runs it */
     cancel(runId: string): Promise<{ cancelled: boolean }> | undefined {
       const agent = ownerOf(runId);
-      return agent?.client.call('cancelSweep', [runId]) as Promise<{ cancelled: boolean }> | undefined;
+      return agent?.client
+        .call('cancelSweep', [runId])
+        .then((answer) => workbenchMethods.cancelSweep.result.parse(answer));
     },
 
     /** the document of a run still on an agent (not copied yet); undefined when no agent has it */

@@ -1,12 +1,13 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RunAnalysisSchema } from '../api';
 import { environmentOf } from '../bench/run-trial';
+import { memoryBandwidthCacheFile } from '../runtime/memory-bandwidth';
 import { probeSystem } from '../runtime/system-probe';
 import { writeBandwidthCacheStub } from '../runtime/test/bandwidth-cache-stub';
-import { exampleRunDocument } from '../report/test-fixtures';
+import { exampleRunDocument } from '../report/test/example-run';
 import { createEngine } from './create-engine';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ew-engine-'));
@@ -62,6 +63,28 @@ describe('engine: runs, analysis and storage for the UI', () => {
       measuredAt: '2026-11-28T00:00:00.000Z',
       fromCache: true,
     });
+  });
+
+  it('answers the cached bandwidth without measuring, and says so when nothing is cached', async () => {
+    expect(await engine.memoryBandwidth({ cachedOnly: true })).toMatchObject({
+      status: 'measured',
+      bytesPerSecond: STUB_BANDWIDTH,
+      fromCache: true,
+    });
+    const freshDir = mkdtempSync(path.join(os.tmpdir(), 'ew-engine-fresh-'));
+    try {
+      const fresh = createEngine({ ...facts, dataDir: freshDir });
+      const answer = await fresh.memoryBandwidth({ cachedOnly: true });
+      expect(answer).toMatchObject({
+        status: 'not-measured',
+        reason: expect.stringMatching(/not measured yet/),
+      });
+      // nothing was measured: a measurement would have written its figure to the cache
+      expect(existsSync(memoryBandwidthCacheFile(freshDir))).toBe(false);
+      await fresh.dispose();
+    } finally {
+      rmSync(freshDir, { recursive: true, force: true });
+    }
   });
 
   it('reports the data folder by part and clears the model cache', async () => {

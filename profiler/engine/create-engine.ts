@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type {
@@ -23,6 +23,9 @@ import { runTrial } from '../bench/run-trial';
 import type { TrialProcessLauncher } from '../bench/trial-host';
 import { prepareCatalogVariant } from '../bench/variant-cache';
 import { targetNotes, targetsTable } from '../report';
+import { withProviderChecks } from '../runtime/provider-check';
+import { importLlamaBench, isLlamaBenchOutput } from '../report/llama-bench-import';
+import { runRecords, type LlamaBenchRecord } from '../../common/llama-bench';
 import { probeSystem, type HostFacts } from '../runtime/system-probe';
 import { readRunFile } from '../store/run-parse';
 import { createRunStore } from '../store/run-store';
@@ -40,6 +43,7 @@ import {
 import { createRunReports, type AnalysisReport } from './run-reports';
 import { clearModelCache, storageUsage } from './storage';
 import { createSweepService, type SweepHooks, type SweepRequest } from './sweep-service';
+import { createSystemFacts } from './system-facts';
 
 export interface EngineOptions {
   /** how trial processes start: child_process.fork by default, Electron's utilityProcess in the app */
@@ -95,8 +99,13 @@ export interface LocalEngine {
   loadRunFile(file: string): Promise<RunDocument>;
   /** exportRun of a run file that is not in the store: the same report as from the store. */
   exportRunFile(file: string, format: ExportFormat, options?: ExportOptions): Promise<ExportedRun>;
-  /** importRun of a file on this machine; its errors name the file. */
-  importRunFile(file: string): Promise<WorkbenchMethodResult<'importRun'>>;
+  /**
+   * importRun of a file on this machine; its errors name the file. llama-bench's own output (-o json,
+   * jsonl, csv) is stored as a run whose runtime is llama.cpp; `notes` names records left out, and why.
+   */
+  importRunFile(file: string): Promise<WorkbenchMethodResult<'importRun'> & { notes: string[] }>;
+  /** A run's tests as llama-bench's records (its field names, then ours), from the store or a run file. */
+  runRecords(run: RunSource): Promise<{ run: { id: string; name: string }; records: LlamaBenchRecord[] }>;
   /** analyzeRun, with the analysis laid out as the reports' sections, for a store run or a run file. */
   analysisReport(run: RunSource, request: AnalysisRequest): Promise<AnalysisReport>;
   /** Every preset and this machine, with this machine's bandwidth and the targets as a table. */
@@ -119,8 +128,11 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
   const store = createRunStore(facts.dataDir);
   const modelRoots = options.modelRoots ?? createModelRoots('any');
   const launcher = options.launcher ?? forkTrialLauncher();
-  let system: ReturnType<typeof probeSystem> | undefined;
-  const systemOnce = (): ReturnType<typeof probeSystem> => (system ??= probeSystem(facts));
+  // each installed provider other than the CPU is tried once (cached on disk): a bundled one may not run
+  const systemFacts = createSystemFacts(async () =>
+    withProviderChecks(await probeSystem(facts), facts.dataDir),
+  );
+  const systemOnce = systemFacts.get;
   const emit = (event: WorkbenchEvent): void => {
     for (const listener of listeners) listener(event);
   };
@@ -152,8 +164,9 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
   };
 
   return {
-    system: async () => ({
-      ...(await probeSystem(facts)),
+    system: async (request) => ({
+      ...(await (request?.refresh ? systemFacts.refresh() : systemFacts.get())),
+      // read per call: the desktop app allows more folders as the user picks them
       allowedModelFolders: allowedModelFolders(modelRoots),
     }),
     catalog: async () => catalogSummaries(),
@@ -192,6 +205,11 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
       try {
         const file = path.join(dir, 'run.json');
         await writeFile(file, text);
+        if (isLlamaBenchOutput(text)) {
+          const { doc } = importLlamaBench(text, 'llama-bench output', store.newRunId('llama-bench'));
+          const { run, originalId } = await store.importDocument(doc);
+          return { id: run.id, originalId };
+        }
         const { run, originalId } = await store.importFile(file);
         return { id: run.id, originalId };
       } finally {
@@ -204,7 +222,8 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
       const model = kvWhatIfModel(request); // model and preset first: a typo does not wait for a measurement
       return catalogKvPressure(model, request, await here.resolve(request.targets ?? []));
     },
-    memoryBandwidth: (request) => here.bandwidth(request?.measure ?? false),
+    memoryBandwidth: (request) =>
+      here.bandwidth(request?.measure ?? false, { cachedOnly: request?.cachedOnly ?? false }),
     storage: () => storageUsage(facts.dataDir),
     clearModelCache: async () => {
       if (sweeps.running())
@@ -246,8 +265,22 @@ export function createEngine(facts: HostFacts, options: EngineOptions = {}): Eng
     exportRunFile: async (file, format, exportOptions) =>
       reports.exportDocument(await loadRunFile(file), format, exportOptions),
     importRunFile: async (file) => {
+      const text = await readFile(file, 'utf8').catch((error: unknown) => {
+        throw new Error(
+          `${file} could not be read (${error instanceof Error ? error.message : String(error)}).`,
+        );
+      });
+      if (isLlamaBenchOutput(text)) {
+        const { doc, notes } = importLlamaBench(text, file, store.newRunId('llama-bench'));
+        const { run, originalId } = await store.importDocument(doc);
+        return { id: run.id, originalId, notes };
+      }
       const { run, originalId } = await store.importFile(file);
-      return { id: run.id, originalId };
+      return { id: run.id, originalId, notes: [] };
+    },
+    runRecords: async (run) => {
+      const doc = 'file' in run ? await loadRunFile(run.file) : await store.load(run.runId);
+      return { run: { id: doc.id, name: doc.name }, records: runRecords(doc) };
     },
     analysisReport: async (run, request) =>
       reports.analysisReport(

@@ -16,11 +16,18 @@ export interface HereTargetsDeps {
  * targets resolved against it: one place for every method that judges a run or a model on targets.
  */
 export function createHereTargets(deps: HereTargetsDeps) {
-  /** cached, else measured now (and cached); `measure` measures again whatever the cache holds */
-  async function bandwidth(measure = false): Promise<RooflineBandwidth> {
+  /**
+   * cached, else measured now (and cached); `measure` measures again whatever the cache holds;
+   * `cachedOnly` never measures (the cached figure or 'not-measured')
+   */
+  async function bandwidth(
+    measure = false,
+    options: { cachedOnly?: boolean } = {},
+  ): Promise<RooflineBandwidth> {
     const environment = environmentOf(await deps.system());
     return bandwidthForRoofline(deps.dataDir, environment, {
       measure,
+      cachedOnly: !measure && (options.cachedOnly ?? false),
       ...(deps.notice && !measure
         ? {
             onMeasure: (what: string) =>

@@ -13,7 +13,7 @@ export {
 } from './create-engine';
 export type { AnalysisReport } from './run-reports';
 export type { SweepHooks, SweepRequest, SweepStart } from './sweep-service';
-export { appFactsFromPackage } from './app-facts';
+export { appFactsFromPackage, buildCommit, versionText } from './app-facts';
 export { createModelRoots, type ModelRoots, type ModelRootsOptions } from './model-roots';
 export type { HostFacts } from '../runtime/system-probe';
 export { resolveDataDir, writeFileAtomic } from './host-files';

@@ -15,9 +15,22 @@ async function folderBytes(dir: string): Promise<number> {
   for (const entry of entries) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) bytes += await folderBytes(full);
-    else if (entry.isFile()) bytes += (await lstat(full)).size;
+    else if (entry.isFile()) bytes += await fileBytes(full);
   }
   return bytes;
+}
+
+/**
+ * bytes of one file; 0 when it is gone: a running sweep saves its run through a temp file that is
+ * renamed away between our readdir and lstat, and that must not fail the whole count
+ */
+async function fileBytes(file: string): Promise<number> {
+  try {
+    return (await lstat(file)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
 }
 
 /** What the data folder holds, part by part (ARCHITECTURE.md, "Where things are kept"). */

@@ -4,7 +4,10 @@ import { sweepEstimateContext } from '../bench/sweep-estimates';
 import { planSweep, type SweepPlan } from '../bench/sweep-planner';
 import { newRunDocument, runSweep, storeSink } from '../bench/sweep-runner';
 import type { TrialProcessLauncher } from '../bench/trial-host';
+import { existsSync } from 'node:fs';
 import type { RunStore } from '../store/run-store';
+import { readRunFile } from '../store/run-parse';
+import { RunStoreError } from '../store/store-error';
 
 export interface SweepServiceDeps {
   dataDir: string;
@@ -14,7 +17,11 @@ export interface SweepServiceDeps {
   emit: (event: WorkbenchEvent) => void;
 }
 
-/** A sweep to run here: a new one (its spec and name), or a stored run's missing trials. */
+/**
+ * A sweep to run here: a new one (its spec and name), or a run's missing trials — `resume` names a stored
+ * run by id, or the run file `sweep --out` wrote (the store's copy of that run where it has one, else the
+ * file imported first).
+ */
 export type SweepRequest = { spec: SweepSpecInput; name?: string } | { resume: string };
 
 /** What a sweep is about to do, told before anything is saved or measured. */
@@ -46,6 +53,19 @@ export function createSweepService(deps: SweepServiceDeps) {
     return planSweep(spec, await sweepEstimateContext(spec, environment, deps.dataDir));
   }
 
+  /** The run a --resume names: a run id, or a run file (.json) that exists. */
+  async function resumedDocument(runIdOrFile: string): Promise<RunDocument> {
+    if (!(runIdOrFile.endsWith('.json') && existsSync(runIdOrFile))) return deps.store.load(runIdOrFile);
+    const fromFile = (await readRunFile(runIdOrFile)).doc;
+    try {
+      // the store's copy is saved after every trial: it is at least as far along as the file
+      return await deps.store.load(fromFile.id);
+    } catch (error) {
+      if (!(error instanceof RunStoreError && error.code === 'not-found')) throw error;
+      return (await deps.store.importDocument(fromFile)).run;
+    }
+  }
+
   function refuseSecond(): void {
     if (running)
       throw new Error(`A sweep is already running (${running.runId}): cancel it or wait for it to finish.`);
@@ -54,7 +74,7 @@ export function createSweepService(deps: SweepServiceDeps) {
   /** The run document a request starts from: planned and new, or the stored one to resume. */
   async function prepare(request: SweepRequest): Promise<SweepStart> {
     if ('resume' in request) {
-      const doc = await deps.store.load(request.resume);
+      const doc = await resumedDocument(request.resume);
       return { doc, resumed: true, contradictions: [], runsDir: deps.store.runsDir };
     }
     const name = request.name ?? 'sweep';

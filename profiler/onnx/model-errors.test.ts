@@ -10,7 +10,7 @@ import { encodeModel } from './onnx-proto';
 import { OnnxFileError } from './onnx-file-error';
 import type { TensorProto } from './onnx-types';
 import { tensorBytes } from './tensor-data';
-import { useTempDir } from './test-fixtures';
+import { useTempDir } from './test/fixtures';
 
 const dir = useTempDir();
 

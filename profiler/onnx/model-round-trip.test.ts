@@ -10,7 +10,7 @@ import { createModelWriter } from './model-writer';
 import { encodeModel } from './onnx-proto';
 import { OnnxFileError } from './onnx-file-error';
 import type { ModelProto } from './onnx-types';
-import { seededFloats, useTempDir } from './test-fixtures';
+import { seededFloats, useTempDir } from './test/fixtures';
 
 const dir = useTempDir();
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DataType } from './data-type';
 import { node, valueInfo } from './graph-builder';
 import { createModelWriter } from './model-writer';
-import { seededFloats, useTempDir } from './test-fixtures';
+import { seededFloats, useTempDir } from './test/fixtures';
 
 const dir = useTempDir();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunAnalysis } from '../api';
-import { runFixture, trialFixture } from '../../common/analysis/analysis-fixtures';
+import { runFixture, trialFixture } from '../../common/analysis/test/analysis-fixtures';
 import { analyzeRun } from '../../common/analysis/run-analysis';
 import { formatBytesPrecise } from '../../common/units';
 import { analysisSections } from './analysis-sections';
@@ -10,7 +10,7 @@ import { SYNTHETIC_QUALITY_NOTE } from './report-metrics';
 import { escapeHtml } from './html-export';
 import { exportRun } from './index';
 import type { LineChartSpec, ScatterChartSpec } from './report-charts';
-import { exampleRunAnalysis, exampleRunWithQuality, fixtureTargets } from './test-fixtures';
+import { exampleRunAnalysis, exampleRunWithQuality, fixtureTargets } from './test/example-run';
 
 // the real analysis of the example run, int4's quality measured
 const doc = exampleRunWithQuality();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { contextRunDocument, NO_BANDWIDTH_REASON } from './context-test-fixtures';
+import { contextRun, NO_BANDWIDTH_REASON } from '../../common/test/context-run';
 import { csvField, csvLine, exportCsv } from './csv-export';
 import { TRIAL_COLUMNS } from './report-metrics';
-import { FIXTURE_FAILURE_MESSAGE, FIXTURE_SKIP_REASON, exampleRunDocument } from './test-fixtures';
+import { FIXTURE_FAILURE_MESSAGE, FIXTURE_SKIP_REASON, exampleRunDocument } from './test/example-run';
 
 /** A strict RFC 4180 reader, written independently of the writer, to read the export back. */
 function parseCsv(text: string): string[][] {
@@ -134,7 +134,7 @@ describe('exportCsv', () => {
   });
 
   it('leaves "noisy" empty for one repetition, and carries why a roofline is missing', () => {
-    const [contextHeader, ...contextRows] = parseCsv(exportCsv(contextRunDocument()));
+    const [contextHeader, ...contextRows] = parseCsv(exportCsv(contextRun()));
     const at = (name: string) => contextHeader!.indexOf(name);
     const once = contextRows.find((row) => row[at('reps_measured')] === '1')!;
     expect(once[at('noisy')]).toBe('');
@@ -155,11 +155,11 @@ describe('exportCsv', () => {
     for (const { result } of doc.trials.filter((trial) => trial.result.status === 'ok')) {
       const row = rowOf('ok', result.model!.label);
       const summary = result.summary!;
-      expect(Number(row[column('decode_tok_s_median')])).toBe(summary.decodeTokensPerSecond.median);
-      expect(Number(row[column('decode_tok_s_std')])).toBe(summary.decodeTokensPerSecond.std);
-      expect(Number(row[column('prefill_tok_s_mean')])).toBe(summary.prefillTokensPerSecond.mean);
-      expect(Number(row[column('ttft_ms_mean')])).toBe(summary.ttftMs.mean);
-      expect(Number(row[column('per_token_ms_p50')])).toBe(summary.perTokenMs.p50);
+      expect(Number(row[column('decode_tok_s_median')])).toBe(summary.decodeTokensPerSecond!.median);
+      expect(Number(row[column('decode_tok_s_std')])).toBe(summary.decodeTokensPerSecond!.std);
+      expect(Number(row[column('prefill_tok_s_mean')])).toBe(summary.prefillTokensPerSecond!.mean);
+      expect(Number(row[column('ttft_ms_mean')])).toBe(summary.ttftMs!.mean);
+      expect(Number(row[column('per_token_ms_p50')])).toBe(summary.perTokenMs!.p50);
       expect(Number(row[column('peak_rss_bytes')])).toBe(result.peakRssBytes);
       expect(Number(row[column('kv_exact_bytes')])).toBe(result.kvCache!.exactBytes);
       expect(row[column('quant')]).toBe(result.spec.quant);

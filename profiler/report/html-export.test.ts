@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { RunDocumentSchema } from '../api';
-import { contextRunDocument, NO_BANDWIDTH_REASON } from './context-test-fixtures';
+import { contextRun, NO_BANDWIDTH_REASON } from '../../common/test/context-run';
 import { CONTEXT_CHART_IDS, type BarChartSpec, type ChartSpec, type LineChartSpec } from './report-charts';
 import { escapeHtml, exportHtml, jsonForScript, loadChartJsBundle } from './html-export';
 import { SYNTHETIC_QUALITY_NOTE } from './report-metrics';
-import { exampleRunDocument } from './test-fixtures';
+import { exampleRunDocument } from './test/example-run';
 
 const hostileName = '</script><script>alert(1)</script>';
 const hostileFailure = '<img src=x onerror="alert(2)"> & </SCRIPT ><!--';
@@ -69,11 +69,13 @@ describe('exportHtml', () => {
       'mobilellm-r1-140m · int4 · shared KV buffer',
     ]);
     expect(decode.datasets[0]!.values).toEqual(
-      ok.map((result) => result.summary!.decodeTokensPerSecond.mean),
+      ok.map((result) => result.summary!.decodeTokensPerSecond!.mean),
     );
-    expect(decode.datasets[0]!.errors).toEqual(ok.map((result) => result.summary!.decodeTokensPerSecond.std));
+    expect(decode.datasets[0]!.errors).toEqual(
+      ok.map((result) => result.summary!.decodeTokensPerSecond!.std),
+    );
     const tallest = Math.max(
-      ...ok.map((r) => r.summary!.decodeTokensPerSecond.mean + r.summary!.decodeTokensPerSecond.std),
+      ...ok.map((r) => r.summary!.decodeTokensPerSecond!.mean + r.summary!.decodeTokensPerSecond!.std),
     );
     expect(decode.yMax).toBeGreaterThan(tallest);
     const perToken = charts[4] as LineChartSpec;
@@ -89,7 +91,7 @@ describe('exportHtml', () => {
   });
 
   it('charts latency and memory against the measured contexts in a section of their own', () => {
-    const contextDoc = contextRunDocument();
+    const contextDoc = contextRun();
     const out = exportHtml(contextDoc, { chartJsSource: 'window.Chart = function () {};' });
     const match = /<script type="application\/json" id="chart-data">(.*?)<\/script>/s.exec(out)!;
     const charts = JSON.parse(match[1]!) as ChartSpec[];
@@ -101,7 +103,7 @@ describe('exportHtml', () => {
     const int4 = contextDoc.trials.filter((trial) => trial.result.spec.quant === 'int4');
     expect(decode.datasets[0]!.label).toBe('mobilellm-r1-140m · int4 · shared KV buffer · cpu');
     expect(decode.datasets[0]!.points).toEqual(
-      int4.map(({ result }) => ({ x: result.spec.contextTokens, y: result.summary!.perTokenMs.p50 })),
+      int4.map(({ result }) => ({ x: result.spec.contextTokens, y: result.summary!.perTokenMs!.p50 })),
     );
     const memory = byId('chart-memory-context');
     const kv = memory.datasets.find((dataset) =>
@@ -116,7 +118,7 @@ describe('exportHtml', () => {
   });
 
   it('shows one repetition as n = 1 with no error bar, and the reports say why there is no roofline', () => {
-    const contextDoc = contextRunDocument();
+    const contextDoc = contextRun();
     const out = exportHtml(contextDoc, { chartJsSource: 'window.Chart = function () {};' });
     const match = /<script type="application\/json" id="chart-data">(.*?)<\/script>/s.exec(out)!;
     const decode = (JSON.parse(match[1]!) as ChartSpec[])[0] as BarChartSpec;
@@ -134,7 +136,7 @@ describe('exportHtml', () => {
   });
 
   it('shows tables, environment, settings, definitions and failed/skipped trials with reasons', () => {
-    const decode = doc.trials[0]!.result.summary!.decodeTokensPerSecond;
+    const decode = doc.trials[0]!.result.summary!.decodeTokensPerSecond!;
     expect(html).toContain(`${decode.mean.toFixed(2)} ± ${decode.std.toFixed(2)}`);
     expect(html).toContain(escapeHtml(doc.environment.cpu));
     expect(html).toContain('<td>repetitions (R)</td><td>5</td>');

@@ -2,6 +2,7 @@ import { ExportFormatSchema, type ExportFormat, type RunDocument } from '../api'
 import { exportCsv } from './csv-export';
 import { exportHtml, type HtmlExportOptions } from './html-export';
 import { exportJson } from './json-export';
+import { printRecords, runRecords } from '../../common/llama-bench';
 import { exportMarkdown, type MarkdownExportOptions } from './markdown-export';
 
 /** A run document out as a file people read or tools load: one function per format. */
@@ -20,6 +21,7 @@ export const EXPORT_MIME_TYPES: Record<ExportFormat, string> = {
   md: 'text/markdown; charset=utf-8',
   csv: 'text/csv; charset=utf-8; header=present',
   json: 'application/json; charset=utf-8',
+  jsonl: 'application/jsonl; charset=utf-8',
 };
 
 /**
@@ -38,6 +40,9 @@ export function exportRun(doc: RunDocument, format: ExportFormat, options: Rende
       return exportCsv(doc);
     case 'json':
       return exportJson(doc);
+    case 'jsonl':
+      // llama-bench's records of the run's tests (its field names, then ours), as `-o jsonl` prints them
+      return printRecords('jsonl', runRecords(doc));
     default: {
       const unknown: never = format;
       throw new Error(`Unknown export format "${String(unknown)}": use one of ${EXPORT_FORMATS.join(', ')}.`);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { contextRunDocument } from './context-test-fixtures';
+import { contextRun } from '../../common/test/context-run';
 import { exportMarkdown, markdownText } from './markdown-export';
 import { METRIC_GLOSSARY } from '../../common/metric-glossary';
 import { SYNTHETIC_QUALITY_NOTE } from './report-metrics';
-import { FIXTURE_SKIP_REASON, exampleRunDocument } from './test-fixtures';
+import { FIXTURE_SKIP_REASON, exampleRunDocument } from './test/example-run';
 
 const doc = exampleRunDocument({ failureMessage: 'bad | allocation\nexit code 134 <oom>' });
 const markdown = exportMarkdown(doc);
@@ -27,14 +27,14 @@ describe('exportMarkdown', () => {
       const value = (name: string): string => cells(row)[columns.indexOf(name)]!;
       const meanSd = (mean: number, std: number): string => `${mean.toFixed(2)} ± ${std.toFixed(2)}`;
       expect(value('prefill t/s')).toBe(
-        meanSd(summary.prefillTokensPerSecond.mean, summary.prefillTokensPerSecond.std),
+        meanSd(summary.prefillTokensPerSecond!.mean, summary.prefillTokensPerSecond!.std),
       );
       expect(value('decode t/s')).toBe(
-        meanSd(summary.decodeTokensPerSecond.mean, summary.decodeTokensPerSecond.std),
+        meanSd(summary.decodeTokensPerSecond!.mean, summary.decodeTokensPerSecond!.std),
       );
-      expect(value('TTFT ms')).toBe(meanSd(summary.ttftMs.mean, summary.ttftMs.std));
-      expect(value('p50 ms')).toBe(summary.perTokenMs.p50.toFixed(2));
-      expect(value('p99 ms')).toBe(summary.perTokenMs.p99.toFixed(2));
+      expect(value('TTFT ms')).toBe(meanSd(summary.ttftMs!.mean, summary.ttftMs!.std));
+      expect(value('p50 ms')).toBe(summary.perTokenMs!.p50.toFixed(2));
+      expect(value('p99 ms')).toBe(summary.perTokenMs!.p99.toFixed(2));
       expect(value('peak RSS')).toMatch(/MiB$/);
       expect(value('n')).toBe('5');
     }
@@ -58,8 +58,10 @@ describe('exportMarkdown', () => {
   });
 
   it('costs an all-positions logits export and a host round trip beside the trial that had them', () => {
-    const context = exportMarkdown(contextRunDocument());
-    const webgpu = context.split('\n').find((line) => line.startsWith('| qwen3-0.6b-onnx · fp32 | 2048 |'))!;
+    const context = exportMarkdown(contextRun());
+    const webgpu = context
+      .split('\n')
+      .find((line) => line.startsWith('| qwen3-0.6b-onnx (q4) · fp32 | 2048 |'))!;
     expect(webgpu).toContain(
       "every position's logits: 74.2 MiB per prefill where the last position needs 594 KiB; " +
         'the KV cache came back to host memory after every step',
@@ -67,7 +69,7 @@ describe('exportMarkdown', () => {
   });
 
   it('writes a single repetition as "(n = 1)", never "± 0.00" nor quiet', () => {
-    const context = exportMarkdown(contextRunDocument());
+    const context = exportMarkdown(contextRun());
     const once = context
       .split('\n')
       .find((line) => line.includes('mobilellm-r1-140m · fp32') && line.includes('(n = 1)'))!;
@@ -76,7 +78,7 @@ describe('exportMarkdown', () => {
   });
 
   it('states beside quality from synthetic weights that it is valid for speed and memory only', () => {
-    const context = exportMarkdown(contextRunDocument());
+    const context = exportMarkdown(contextRun());
     expect(context).toContain(`> **${SYNTHETIC_QUALITY_NOTE}**`);
     expect(context).toContain('| mobilellm-r1-140m | synthetic (seeded) | int4 |');
     // no quality measured: nothing to warn about

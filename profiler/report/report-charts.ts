@@ -111,12 +111,13 @@ export function meanStepMs(trial: MeasuredTrial): number[] {
 }
 
 /** Means with their sd as error bars; a value of one repetition gets none (it has no spread). */
-function meanBars(label: string, stats: readonly Stats[]): BarDataset {
+/** bars of mean ± sd; a configuration that did not measure the metric (an imported pp or tg record) has none */
+function meanBars(label: string, stats: readonly (Stats | undefined)[]): BarDataset {
   return {
     label,
-    values: stats.map((stat) => stat.mean),
-    errors: stats.map((stat) => (stat.n > 1 ? stat.std : null)),
-    n: stats.map((stat) => stat.n),
+    values: stats.map((stat) => stat?.mean ?? null),
+    errors: stats.map((stat) => (stat && stat.n > 1 ? stat.std : null)),
+    n: stats.map((stat) => stat?.n ?? 0),
   };
 }
 
@@ -182,13 +183,13 @@ export function contextCharts(trials: readonly MeasuredTrial[]): LineChartSpec[]
       CONTEXT_CHART_IDS[0]!,
       'Per-token decode latency vs context (p50, measured)',
       'ms per token',
-      line('', (trial) => trial.summary.perTokenMs.p50),
+      line('', (trial) => trial.summary.perTokenMs?.p50),
     ),
     chart(
       CONTEXT_CHART_IDS[1]!,
       'Time to first token vs context (median, measured)',
       'TTFT ms',
-      line('', (trial) => trial.summary.ttftMs.median),
+      line('', (trial) => trial.summary.ttftMs?.median),
     ),
     {
       ...chart(CONTEXT_CHART_IDS[2]!, 'Peak RSS and exact KV cache vs context (measured)', 'MiB', [

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { RunDocumentSchema } from '../api';
 import { EXPORT_FORMATS, exportRun } from './index';
-import { contextRunDocument } from './context-test-fixtures';
+import { contextRun } from '../../common/test/context-run';
 import { distinguishingLabels, seriesKey } from '../../common/trial-dimensions';
 import { trialEntries } from './report-metrics';
-import { exampleRunDocument } from './test-fixtures';
+import { exampleRunDocument } from './test/example-run';
 
 describe('trialEntries', () => {
   it('lists every planned trial in plan order with what became of it', () => {
@@ -59,7 +59,7 @@ describe('configuration labels of the reports’ charts', () => {
   });
 
   it('keeps trials at the end of their windows in one series across contexts, and leaves the axis out of labels', () => {
-    const entries = trialEntries(contextRunDocument());
+    const entries = trialEntries(contextRun());
     const int4 = entries.filter((entry) => entry.spec.quant === 'int4');
     expect(new Set(int4.map((entry) => seriesKey(entry, ['context']))).size).toBe(1);
     expect(new Set(int4.map((entry) => seriesKey(entry, [])))).toHaveProperty('size', 3);
@@ -91,6 +91,7 @@ describe('exportRun', () => {
       md: '# MobileLLM-R1',
       csv: 'trial_key,status,',
       json: '{',
+      jsonl: '{"build_commit":"edge-workbench ',
     };
     for (const format of EXPORT_FORMATS) expect(exportRun(doc, format).startsWith(starts[format])).toBe(true);
   });

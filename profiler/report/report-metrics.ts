@@ -1,5 +1,5 @@
-import type { RunDocument, Stats, TrialResult, TrialSpec } from '../api';
-import { modelName, variantLabel } from '../../common/labels';
+import { trialRuntime, type RunDocument, type Stats, type TrialResult, type TrialSpec } from '../api';
+import { modelName, testName, variantLabel } from '../../common/labels';
 import { kvDtypeOf as kvDtypeRan, threadsOf as threadsRan } from '../../common/trial-dimensions';
 import { hasSyntheticWeights, kvBufferOf as kvBufferRan } from '../../common/trial-setup';
 
@@ -206,24 +206,32 @@ export const TRIAL_COLUMNS: readonly TrialColumn[] = [
   { name: 'depth_tokens', value: (entry) => entry.spec.depthTokens },
   { name: 'prompt_tokens', value: (entry) => entry.spec.promptTokens },
   { name: 'gen_tokens', value: (entry) => entry.spec.generateTokens },
+  // llama-bench's name of the timed work, as every table and chart names it
+  { name: 'test', value: (entry) => testName(entry.spec) },
+  { name: 'runtime', value: (entry) => trialRuntime(entry.spec) },
   { name: 'ep', value: (entry) => entry.spec.ep },
   { name: 'threads', value: threadsOf },
   { name: 'warmup_runs', value: (entry) => entry.spec.warmupRuns },
   { name: 'reps', value: (entry) => entry.spec.repetitions },
-  { name: 'reps_measured', value: fromResultValue((result) => result.summary?.decodeTokensPerSecond.n) },
+  {
+    name: 'reps_measured',
+    value: fromResultValue(
+      (result) => (result.summary?.decodeTokensPerSecond ?? result.summary?.prefillTokensPerSecond)?.n,
+    ),
+  },
   { name: 'load_ms', value: fromResultValue((result) => result.loadMs) },
   ...statsColumns('ttft_ms', (entry) => entry.result?.summary?.ttftMs),
   ...statsColumns('prefill_tok_s', (entry) => entry.result?.summary?.prefillTokensPerSecond),
   ...statsColumns('decode_tok_s', (entry) => entry.result?.summary?.decodeTokensPerSecond),
-  { name: 'per_token_ms_p50', value: fromResultValue((result) => result.summary?.perTokenMs.p50) },
-  { name: 'per_token_ms_p90', value: fromResultValue((result) => result.summary?.perTokenMs.p90) },
-  { name: 'per_token_ms_p99', value: fromResultValue((result) => result.summary?.perTokenMs.p99) },
-  { name: 'per_token_ms_mean', value: fromResultValue((result) => result.summary?.perTokenMs.mean) },
+  { name: 'per_token_ms_p50', value: fromResultValue((result) => result.summary?.perTokenMs?.p50) },
+  { name: 'per_token_ms_p90', value: fromResultValue((result) => result.summary?.perTokenMs?.p90) },
+  { name: 'per_token_ms_p99', value: fromResultValue((result) => result.summary?.perTokenMs?.p99) },
+  { name: 'per_token_ms_mean', value: fromResultValue((result) => result.summary?.perTokenMs?.mean) },
   // one repetition has no spread: neither noisy nor quiet, so no value
   {
     name: 'noisy',
     value: fromResultValue((result) =>
-      result.summary && result.summary.decodeTokensPerSecond.n > 1 ? result.summary.noisy : undefined,
+      result.summary && (result.summary.decodeTokensPerSecond?.n ?? 0) > 1 ? result.summary.noisy : undefined,
     ),
   },
   { name: 'peak_rss_bytes', value: fromResultValue((result) => result.peakRssBytes) },

@@ -2,7 +2,7 @@ import type { RunDocument, Stats, TrialResult } from '../api';
 import { modelNameOfKey } from '../../common/labels';
 import { METRIC_GLOSSARY, METRIC_IDS } from '../../common/metric-glossary';
 import { formatBytes } from '../../common/units';
-import { formatMeanSd, formatPercent } from '../../common/number-format';
+import { formatMeanSd, formatPercent, NOT_MEASURED } from '../../common/number-format';
 import { kvDtypeOf, modelLabel, threadsOf, trialEntries, type TrialEntry } from './report-metrics';
 import {
   bandwidthText,
@@ -39,13 +39,23 @@ export function fixed2(value: number): string {
   return value.toFixed(2);
 }
 
-/** "1234.56 ± 12.34": mean ± sample sd over the repetitions; "1234.56 (n = 1)" for a single one. */
-export function meanSd(stats: Stats): string {
-  return formatMeanSd(stats, fixed2);
+/**
+ * "1234.56 ± 12.34": mean ± sample sd over the repetitions; "1234.56 (n = 1)" for a single one; "not
+ * measured" where the trial has no such figure.
+ */
+export function meanSd(stats: Stats | undefined): string {
+  return stats ? formatMeanSd(stats, fixed2) : NOT_MEASURED;
 }
 
 const none = '—';
+/** an environment fact the source did not record (an imported llama-bench run has no OS or RAM) */
+const NOT_RECORDED = 'not recorded';
 const milliseconds = (value: number | undefined): string => (value === undefined ? none : fixed2(value));
+const measuredMs = (value: number | undefined): string =>
+  value === undefined ? NOT_MEASURED : fixed2(value);
+/** the figure every measured trial has: repetitions of whichever phase it timed */
+const repetitionsOf = (summary: MeasuredTrial['summary']): number | undefined =>
+  (summary.decodeTokensPerSecond ?? summary.prefillTokensPerSecond)?.n;
 const bytes = (value: number | undefined): string => (value === undefined ? none : formatBytes(value));
 const threads = (entry: TrialEntry): string => String(threadsOf(entry) ?? 'default');
 
@@ -95,11 +105,18 @@ export function resultsTable(trials: readonly MeasuredTrial[]): ReportTable {
         cell: (entry) => meanSd(entry.summary.decodeTokensPerSecond),
       },
       { header: 'TTFT ms', numeric: true, cell: (entry) => meanSd(entry.summary.ttftMs) },
-      { header: 'p50 ms', numeric: true, cell: (entry) => fixed2(entry.summary.perTokenMs.p50) },
-      { header: 'p99 ms', numeric: true, cell: (entry) => fixed2(entry.summary.perTokenMs.p99) },
+      { header: 'p50 ms', numeric: true, cell: (entry) => measuredMs(entry.summary.perTokenMs?.p50) },
+      { header: 'p99 ms', numeric: true, cell: (entry) => measuredMs(entry.summary.perTokenMs?.p99) },
       { header: 'peak RSS', numeric: true, cell: (entry) => bytes(entry.result.peakRssBytes) },
       { header: 'KV cache', numeric: true, cell: (entry) => bytes(entry.result.kvCache?.exactBytes) },
-      { header: 'n', numeric: true, cell: (entry) => String(entry.summary.decodeTokensPerSecond.n) },
+      {
+        header: 'n',
+        numeric: true,
+        cell: (entry) => {
+          const n = repetitionsOf(entry.summary);
+          return n === undefined ? none : n === 0 ? NOT_RECORDED : String(n);
+        },
+      },
       { header: 'note', cell: (entry) => spreadNote(entry.summary) },
     ],
     trials,
@@ -221,13 +238,22 @@ export function environmentTable(doc: RunDocument): ReportTable {
   return pairs(
     [
       ['CPU', environment.cpu],
-      ['cores', `${environment.physicalCores} physical, ${environment.logicalCores} logical`],
-      ['RAM', formatBytes(environment.totalMemoryBytes)],
-      ['OS', environment.os],
+      [
+        'cores',
+        environment.physicalCores === undefined
+          ? NOT_RECORDED
+          : `${environment.physicalCores} physical, ${environment.logicalCores ?? '?'} logical`,
+      ],
+      [
+        'RAM',
+        environment.totalMemoryBytes === undefined ? NOT_RECORDED : formatBytes(environment.totalMemoryBytes),
+      ],
+      ['OS', environment.os ?? NOT_RECORDED],
       ['GPU', environment.gpus.length > 0 ? environment.gpus.join('; ') : 'none reported'],
-      ['onnxruntime', environment.onnxruntimeVersion],
-      ['Node.js', environment.nodeVersion],
+      ['onnxruntime', environment.onnxruntimeVersion ?? NOT_RECORDED],
+      ['Node.js', environment.nodeVersion ?? NOT_RECORDED],
       ['app version', environment.appVersion],
+      ...(environment.buildCommit ? [['build commit', environment.buildCommit] as [string, string]] : []),
     ],
     ['field', 'value'],
   );

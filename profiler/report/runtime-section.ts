@@ -31,17 +31,18 @@ export function runtimeSection(doc: RunDocument): ReportSection | null {
     numeric: [false, true, true, true, true, true, true, true, true, true],
     rows: pairs.map((pair) => {
       const [o, l] = [pair.onnxruntime, pair.llamaCpp];
+      const [mo, ml] = [pair.medians.onnxruntime, pair.medians.llamaCpp];
       const bytesPerToken = (result: typeof o): string =>
         result.roofline ? formatBytes(result.roofline.bytesPerDecodeToken) : '—';
       return [
         pair.label,
-        rate(o.summary!.prefillTokensPerSecond.median),
-        rate(l.summary!.prefillTokensPerSecond.median),
+        rate(mo.prefillTokensPerSecond),
+        rate(ml.prefillTokensPerSecond),
         ratio(pair.prefillRatio),
-        rate(o.summary!.decodeTokensPerSecond.median),
-        rate(l.summary!.decodeTokensPerSecond.median),
+        rate(mo.decodeTokensPerSecond),
+        rate(ml.decodeTokensPerSecond),
         ratio(pair.decodeRatio),
-        `${o.summary!.ttftMs.median.toFixed(1)} / ${l.summary!.ttftMs.median.toFixed(1)}`,
+        `${mo.ttftMs.toFixed(1)} / ${ml.ttftMs.toFixed(1)}`,
         `${o.peakRssBytes === undefined ? '—' : formatBytes(o.peakRssBytes)} / ${l.peakRssBytes === undefined ? '—' : formatBytes(l.peakRssBytes)}`,
         `${bytesPerToken(o)} / ${bytesPerToken(l)}`,
       ];

@@ -1,8 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import type { ExecutionProvider, TrialEnvironment } from '../api';
-import { useTempDir } from '../onnx/test-fixtures';
+import type { ExecutionProvider, MeasuredEnvironment } from '../api';
+import { useTempDir } from '../onnx/test/fixtures';
 import { measureGemvBandwidth } from './bandwidth/gemv';
 import type { FigureOutcome } from './bandwidth/steady-passes';
 import { measureStreamingBandwidth } from './bandwidth/streaming-read';
@@ -17,7 +17,7 @@ import {
 const dir = useTempDir('memory-bandwidth-test-');
 const MiB = 1024 * 1024;
 
-const environment: TrialEnvironment = {
+const environment: MeasuredEnvironment = {
   cpu: 'Test CPU',
   physicalCores: 2,
   logicalCores: 2,

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -7,9 +6,10 @@ import {
   BandwidthFigureSchema,
   type ExecutionProvider,
   type RooflineBandwidth,
-  type TrialEnvironment,
+  type MeasuredEnvironment,
 } from '../api';
 import { measureGemvBandwidth } from './bandwidth/gemv';
+import { writeJsonAtomically } from './cache-file';
 import type { FigureOutcome, MeasuredFigure } from './bandwidth/steady-passes';
 import { measureStreamingBandwidth } from './bandwidth/streaming-read';
 import { listBackends } from './onnxruntime-backends';
@@ -40,7 +40,10 @@ export const BandwidthMachineSchema = z.object({
 });
 export type BandwidthMachine = z.infer<typeof BandwidthMachineSchema>;
 
-export function bandwidthMachineOf(environment: TrialEnvironment, kernel = os.release()): BandwidthMachine {
+export function bandwidthMachineOf(
+  environment: MeasuredEnvironment,
+  kernel = os.release(),
+): BandwidthMachine {
   return {
     cpu: environment.cpu,
     logicalCores: environment.logicalCores,
@@ -126,7 +129,7 @@ export interface BandwidthOptions {
  */
 export async function bandwidthForRoofline(
   dataDir: string,
-  environment: TrialEnvironment,
+  environment: MeasuredEnvironment,
   options: BandwidthOptions & { ep?: ExecutionProvider } = {},
 ): Promise<RooflineBandwidth> {
   const { ep = 'cpu', ...rest } = options;
@@ -138,7 +141,7 @@ export async function bandwidthForRoofline(
 /** Host RAM: the streaming read (the bound) and onnxruntime's CPU GEMV beside it. */
 export async function hostBandwidth(
   dataDir: string,
-  environment: TrialEnvironment,
+  environment: MeasuredEnvironment,
   options: BandwidthOptions = {},
 ): Promise<RooflineBandwidth> {
   const { streaming = () => measureStreamingBandwidth(), gemv = defaultGemv } = options.measurers ?? {};
@@ -157,7 +160,7 @@ export async function hostBandwidth(
  */
 export async function deviceBandwidth(
   dataDir: string,
-  environment: TrialEnvironment,
+  environment: MeasuredEnvironment,
   ep: Exclude<ExecutionProvider, 'cpu'>,
   options: BandwidthOptions = {},
 ): Promise<RooflineBandwidth> {
@@ -216,7 +219,7 @@ function missingProvider(ep: ExecutionProvider): string | undefined {
 
 async function cached(
   dataDir: string,
-  environment: TrialEnvironment,
+  environment: MeasuredEnvironment,
   ep: ExecutionProvider,
   options: BandwidthOptions,
   measure: () => Promise<EntryOutcome>,
@@ -295,14 +298,5 @@ async function readCache(file: string): Promise<CacheFile | undefined> {
 
 /** temp file + rename, so a reader never sees half a file */
 async function writeCacheAtomically(file: string, cache: CacheFile): Promise<void> {
-  const tempFile = `${file}.${randomUUID().slice(0, 8)}.tmp`;
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(tempFile, `${JSON.stringify(cache, null, 2)}\n`);
-    await rename(tempFile, file);
-  } catch (error) {
-    await rm(tempFile, { force: true });
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new Error(`Could not write the memory bandwidth cache ${file}: ${detail}`, { cause: error });
-  }
+  await writeJsonAtomically(file, cache, 'memory bandwidth cache');
 }

@@ -6,6 +6,8 @@ import { listBackends, onnxruntimeVersion } from './onnxruntime-backends';
 export interface HostFacts {
   appName: string;
   appVersion: string;
+  /** the source commit the app runs from, where known (a git checkout) */
+  buildCommit?: string;
   host: SystemInfo['runtime']['host'];
   dataDir: string;
   /** what to call this machine in runs and on other workbenches (`serve --name`); else its hostname */
@@ -31,7 +33,11 @@ export async function probeSystem(facts: HostFacts): Promise<SystemInfo> {
     ? cpu.brand
     : `${cpu.manufacturer} ${cpu.brand}`.trim();
   return {
-    app: { name: facts.appName, version: facts.appVersion },
+    app: {
+      name: facts.appName,
+      version: facts.appVersion,
+      ...(facts.buildCommit ? { commit: facts.buildCommit } : {}),
+    },
     device: { name: facts.deviceName?.trim() || hostname(), hostname: hostname() },
     onnxruntime: { version: onnxruntimeVersion(), backends: listBackends() },
     cpu: {

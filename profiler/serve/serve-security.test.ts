@@ -117,20 +117,39 @@ describe('wrong access tokens are rate-limited per address', () => {
     for (let i = 0; i < 5; i += 1) expect((await fetch(`${baseUrl}/`)).status).toBe(401);
     expect((await fetch(`${baseUrl}/?token=guess-3`)).status).toBe(403);
 
-    // shut out now, and the right token is not even looked at: guessing on gets no answers
-    const res = await fetch(`${baseUrl}/`, { headers: bearer(server.token) });
+    // shut out now: wrong tokens get 429, over HTTP and WebSocket alike
+    const res = await fetch(`${baseUrl}/`, { headers: bearer('guess-4') });
     expect(res.status).toBe(429);
     expect(res.headers.get('retry-after')).toBe('60');
     expect(await res.text()).toBe('Too many wrong access tokens from this address; wait 60 s.\n');
-    const socket = await openSocket(bearer(server.token));
-    expect(socket).toEqual({ status: 429, retryAfter: '60' });
+    expect(await openSocket(bearer('guess-5'))).toEqual({ status: 429, retryAfter: '60' });
 
     clockMs += 45_000;
-    expect((await fetch(`${baseUrl}/`, { headers: bearer('guess-4') })).headers.get('retry-after')).toBe(
+    expect((await fetch(`${baseUrl}/`, { headers: bearer('guess-6') })).headers.get('retry-after')).toBe(
       '15',
     );
     clockMs += 15_000;
+    expect((await fetch(`${baseUrl}/`, { headers: bearer('guess-7') })).status).toBe(403);
+  });
+
+  it('never refuses the right token, even from an address that is shut out', async () => {
+    // A web page in the user's browser can fire blind cross-site GETs with wrong tokens at 127.0.0.1,
+    // which every local process shares: were the lockout to refuse the right token too, that page would
+    // lock the user out of their own workbench, again and again.
+    for (let i = 0; i < 3; i += 1) await fetch(`${baseUrl}/?token=cross-site-${i}`);
+    expect((await fetch(`${baseUrl}/`, { headers: bearer('one-more') })).status).toBe(429);
+
     expect((await fetch(`${baseUrl}/`, { headers: bearer(server.token) })).status).toBe(200);
+    expect((await fetch(server.url, { redirect: 'manual' })).status).toBe(303);
+    const socket = await openSocket(bearer(server.token));
+    expect(socket).toBeInstanceOf(WebSocket);
+    if (!(socket instanceof WebSocket)) return;
+    const reply = await ask(socket, 'listRuns', []);
+    socket.close();
+    expect(reply).toMatchObject({ ok: true });
+    // …while wrong ones are still refused until the block ends
+    expect((await fetch(`${baseUrl}/`, { headers: bearer('still-guessing') })).status).toBe(429);
+    clockMs += 60_000;
   });
 });
 

@@ -38,6 +38,12 @@ export class ServeError extends Error {
   override name = 'ServeError';
 }
 
+/**
+ * bytes: the largest WebSocket message a client may send. A larger one closes that client's socket with
+ * 1009 (message too big); the server, its sweep and the other clients go on.
+ */
+export const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
 const unauthorizedText =
   'This Edge LLM Workbench server needs its access token. Open the URL that `edge-workbench serve` ' +
   'printed (it ends in ?token=…).\n';
@@ -117,8 +123,12 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
   });
 
   /**
-   * Every request passes here: right Host (DNS rebinding), then whether its address is shut out for
-   * guessing (the token is not even compared then), then the token.
+   * Every request passes here: right Host (DNS rebinding), then the token. The right token is always
+   * let in: on a loopback bind every local process (and any web page in the user's browser, firing
+   * blind cross-site GETs) shares 127.0.0.1, so a lockout that refused it would let anyone lock the
+   * user out of their own workbench. The comparison is constant-time and 192 random bits cannot be
+   * guessed, so the limiter only has to refuse the wrong ones: an address that guessed too often gets
+   * 429 for its wrong tokens, and those are not counted again while it waits.
    */
   function admit(req: IncomingMessage): {
     url: URL;
@@ -127,12 +137,14 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
   } {
     const url = new URL(req.url ?? '/', 'http://placeholder');
     if (!hostHeaderAllowed(req.headers.host, host)) return { url, status: 400, retryAfterSeconds: 0 };
+    const check = checkToken(presentedToken(req, url, port), token);
+    if (check === 'ok') return { url, status: 200, retryAfterSeconds: 0 };
+    if (check === 'missing') return { url, status: 401, retryAfterSeconds: 0 };
     const address = req.socket.remoteAddress;
     const retryAfterSeconds = wrongTokens.retryAfterSeconds(address);
     if (retryAfterSeconds > 0) return { url, status: 429, retryAfterSeconds };
-    const check = checkToken(presentedToken(req, url, port), token);
-    if (check === 'wrong') wrongTokens.recordWrong(address);
-    return { url, status: check === 'ok' ? 200 : check === 'missing' ? 401 : 403, retryAfterSeconds: 0 };
+    wrongTokens.recordWrong(address);
+    return { url, status: 403, retryAfterSeconds: 0 };
   }
 
   const server = http.createServer((req, res) => {
@@ -160,9 +172,15 @@ export async function startServeServer(options: ServeOptions): Promise<RunningSe
     assets(req, res, () => refuse(res, 404, `Not found: ${url.pathname}\n`));
   });
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 });
-  sockets.on('connection', (socket) => attachSocketSession(socket, api));
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
+  sockets.on('connection', (socket, req: IncomingMessage) =>
+    attachSocketSession(socket, api, req.socket.remoteAddress ?? 'unknown address'),
+  );
   server.on('upgrade', (req, socket, head) => {
+    // Node hands an upgrading connection over without an error listener: a client that resets it
+    // while we refuse or hand it to ws would raise an 'error' nobody hears, which ends the process.
+    // ws adds its own once the socket is a WebSocket; until then, a reset just destroys this one.
+    socket.on('error', () => socket.destroy());
     const { url, status, retryAfterSeconds } = admit(req);
     if (url.pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404);
     if (status === 429) return refuseUpgrade(socket, 429, `Retry-After: ${retryAfterSeconds}\r\n`);

@@ -2,9 +2,10 @@ import net from 'node:net';
 
 /**
  * Slows down token guessing: an address that presents too many wrong tokens in a short time is shut
- * out for a while, and during that time its requests are refused before the token is even looked at,
- * so guessing on stops getting answers. A missing token does not count: that is a browser opening the
- * bare URL, not a guess.
+ * out for a while, and during that time its wrong tokens get 429 without being counted. The right token
+ * is let in even then (serve checks it first): on 127.0.0.1 every local process and any web page in the
+ * user's browser share one address, and a lockout of the right token would let them lock the user out.
+ * A missing token does not count: that is a browser opening the bare URL, not a guess.
  */
 export interface TokenRateLimitOptions {
   /** wrong tokens allowed within `windowMs`; the next request is refused */

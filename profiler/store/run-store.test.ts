@@ -7,7 +7,7 @@ import type { AtomicWriteFs } from './atomic-write';
 import { newRunId } from './run-id';
 import { createRunStore, type RunStore } from './run-store';
 import { RunStoreError } from './store-error';
-import { makeRunDocument } from './test-run-document';
+import { makeRunDocument } from './test/run-document';
 
 const SAVED_AT = new Date('2026-11-28T12:00:00.000Z');
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { seededFloats } from '../../profiler/onnx/test-fixtures';
+import { seededFloats } from '../../profiler/onnx/test/fixtures';
 import { dequantizeMatMulNBits, quantizeMatMulNBits } from './blockwise-nbits';
 import type { NBits, NBitsBlockSize } from './blockwise-nbits';
 import { roundHalfAwayFromZero } from './rounding';
-import { transpose } from './test-helpers';
+import { transpose } from './test/helpers';
 
 /** The 4-bit or 8-bit code at value index `i` of `bytes`. */
 function codeAt(bytes: Uint8Array, i: number, bits: NBits): number {

@@ -7,8 +7,8 @@ import {
   float32ToFloat16Bit,
   float32ToFloat16Bits,
 } from '../../profiler/onnx';
-import { seededFloats, useTempDir } from '../../profiler/onnx/test-fixtures';
-import { runSingleNode } from './test-helpers';
+import { seededFloats, useTempDir } from '../../profiler/onnx/test/fixtures';
+import { runSingleNode } from './test/helpers';
 
 const dir = useTempDir('float16-');
 

@@ -1,7 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { DataType, attr } from '../../profiler/onnx';
-import { seededFloats, useTempDir } from '../../profiler/onnx/test-fixtures';
+import { seededFloats, useTempDir } from '../../profiler/onnx/test/fixtures';
 import { dequantizeMatMulNBits, quantizeMatMulNBits } from './blockwise-nbits';
 import type { NBits, NBitsBlockSize, QuantizedNBits } from './blockwise-nbits';
 import {
@@ -9,8 +9,8 @@ import {
   quantizeGatherBlockQuantized,
   unpackZeroPoints,
 } from './gather-block-quantized';
-import { maxAbsDifference, runSingleNode } from './test-helpers';
-import type { TestInitializer } from './test-helpers';
+import { maxAbsDifference, runSingleNode } from './test/helpers';
+import type { TestInitializer } from './test/helpers';
 
 const dir = useTempDir('gather-block-');
 

@@ -1,11 +1,11 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { DataType, attr } from '../../profiler/onnx';
-import { seededFloats, useTempDir } from '../../profiler/onnx/test-fixtures';
+import { seededFloats, useTempDir } from '../../profiler/onnx/test/fixtures';
 import { dequantizeMatMulNBits, quantizeMatMulNBits } from './blockwise-nbits';
 import type { NBits, NBitsBlockSize } from './blockwise-nbits';
-import { matMul, maxAbsDifference, runSingleNode } from './test-helpers';
-import type { TestInitializer } from './test-helpers';
+import { matMul, maxAbsDifference, runSingleNode } from './test/helpers';
+import type { TestInitializer } from './test/helpers';
 
 const dir = useTempDir('matmul-nbits-');
 

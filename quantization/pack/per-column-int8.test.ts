@@ -1,10 +1,10 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { DataType } from '../../profiler/onnx';
-import { seededFloats, useTempDir } from '../../profiler/onnx/test-fixtures';
+import { seededFloats, useTempDir } from '../../profiler/onnx/test/fixtures';
 import { dequantizePerColumnInt8, quantizePerColumnInt8 } from './per-column-int8';
 import type { QuantizedPerColumnInt8 } from './per-column-int8';
-import { matMul, maxAbsDifference, runSingleNode, transpose } from './test-helpers';
+import { matMul, maxAbsDifference, runSingleNode, transpose } from './test/helpers';
 
 const dir = useTempDir('int8-');
 

@@ -1,5 +1,5 @@
 import type { QualityPosition, QualityReport } from '../../profiler/api';
-import { percentile } from '../../profiler/runtime/statistics';
+import { percentile } from '../../common/statistics';
 import type { RowComparison } from './logit-compare';
 
 /**

@@ -2,7 +2,7 @@ import type { WorkbenchMethodResult } from '../../profiler/api';
 import { catalogCard } from './catalog-summary';
 import { createFakeBackend, type FakeBackend } from './fake-backend';
 import { budgetPlan } from './planned-trial';
-import { runDocument } from './run-document';
+import { runDocument } from '../../common/test/run-document';
 import { systemInfo } from './system-info';
 
 /**

@@ -3,7 +3,7 @@ import { defineComponent, h } from 'vue';
 /**
  * vue-chartjs for component tests (happy-dom has no canvas): each chart is a div that shows its labels
  * (`data-labels`, comma-joined), how many there are (`data-label-count`) and its dataset names
- * (`data-datasets`). Use with `vi.mock('vue-chartjs', () => import('…/test/chart-stub'))`.
+ * (`data-datasets`), each dataset's values (`data-values`, JSON) and the value axis's type (`data-y-type`). Use with `vi.mock('vue-chartjs', () => import('…/test/chart-stub'))`.
  */
 function stub(type: string) {
   return defineComponent({
@@ -23,6 +23,10 @@ function stub(type: string) {
           'data-datasets': (props.data as { datasets: { label: string }[] }).datasets
             .map((dataset) => dataset.label)
             .join(','),
+          'data-values': JSON.stringify(
+            (props.data as { datasets: { data: unknown[] }[] }).datasets.map((dataset) => dataset.data),
+          ),
+          'data-y-type': (props.options as { scales?: { y?: { type?: string } } }).scales?.y?.type ?? '',
         });
       };
     },

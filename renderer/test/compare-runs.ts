@@ -2,17 +2,18 @@ import type { ExecutionProvider, OpBreakdown, RunDocument } from '../../profiler
 import type { QuantPresetName } from '../../common/preset-names';
 import { comparedTrials, isMeasured, type MeasuredTrial } from '../src/charts/compared-trial';
 import { threadsLabel } from '../src/charts/scaling-data';
-import { qualityReport, runDocument } from './run-document';
+import { qualityReport, runDocument } from '../../common/test/run-document';
 import {
   failedTrial,
   measuredTrial,
   quietSamples,
   R1_140M_FP32,
+  R1_140M_INT4,
   timings,
   trialSpec,
   withMedian,
   type MeasuredTrialInput,
-} from './trial-result';
+} from '../../common/test/trial-result';
 
 /**
  * Run documents for the Compare tests, shaped like a laptop CPU's measurements (trial schema 1, the
@@ -88,10 +89,11 @@ function laptopTrial(
   };
 }
 
-const R1_140M_INT4 = { ...R1_140M_FP32, weightsBytes: 181_043_200 };
-
-/** The depth run's measured trials, as inputs: the thread and context sweeps start from them. */
-export const DEPTH_TRIALS = {
+/**
+ * The depth run's measured trials, as inputs: the thread sweep starts from them (and the context run,
+ * common/test/context-run.ts, from the same two at depth 0).
+ */
+const DEPTH_TRIALS = {
   fp32d0: laptopTrial('mobilellm-r1-140m', 'fp32', 0, {
     model: { ...R1_140M_FP32, label: 'mobilellm-r1-140m · fp32' },
     samples: quietSamples(),
@@ -239,4 +241,29 @@ export function trialByKey(trials: readonly MeasuredTrial[], key: string): Measu
   const found = trials.find((trial) => trial.key === key);
   if (!found) throw new Error(`fixture has no trial ${key}`);
   return found;
+}
+
+/**
+ * Run 4: a tiny folder model (2 MiB of weights: it decodes from the CPU's caches, at a few percent of
+ * what the memory-bandwidth bound allows) beside MobileLLM-R1 140M fp32, on the same 61.4 GB/s.
+ */
+export function tinyBesideR1Run(): RunDocument {
+  return runDocument({
+    id: 'tiny-beside-140m',
+    schemaVersion: 1,
+    trials: [
+      { key: KEYS.fp32d0, result: measuredTrial(DEPTH_TRIALS.fp32d0) },
+      {
+        key: 'tiny',
+        result: measuredTrial(
+          laptopTrial('mobilellm-r1-140m', 'fp32', 0, {
+            spec: { model: { kind: 'folder', path: '/models/ui-tiny' } },
+            model: { ...R1_140M_FP32, weightsBytes: 2 * MIB, label: 'ui-tiny · fp32' },
+            samples: quietSamples(),
+            peakRssBytes: 90 * MIB,
+          }),
+        ),
+      },
+    ],
+  });
 }

@@ -82,7 +82,8 @@ export function runAnalysis(runId: string, targets: DeviceTarget[]): RunAnalysis
     verdicts: [
       {
         key: 't1',
-        label: 'tiny int4',
+        label: 'ui-tiny · int4 · ctx 512 · pp16+tg8 @ d488 · cpu',
+        title: '/home/me/models/ui-tiny · int4 · ctx 512 · pp16+tg8 @ d488 · cpu',
         verdicts: targets.map((target, index) =>
           fitVerdict(target, index === 1 ? { memory: { ...fitVerdict(target).memory, fit: 'tight' } } : {}),
         ),

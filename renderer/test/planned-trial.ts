@@ -1,6 +1,6 @@
 import type { Fit, PlannedTrial, WorkbenchMethodResult } from '../../profiler/api';
 import type { QuantPresetName } from '../../common/preset-names';
-import { trialSpec } from './trial-result';
+import { trialSpec } from '../../common/test/trial-result';
 
 const GiB = 2 ** 30; // bytes
 

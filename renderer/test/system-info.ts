@@ -4,7 +4,8 @@ const GiB = 2 ** 30; // bytes
 
 /**
  * What `system()` answers, for the renderer's tests: a 16 GiB Linux laptop whose onnxruntime has the
- * CPU and WebGPU providers and offers CUDA as an install; `overrides` replace whole sections.
+ * CPU and WebGPU providers (WebGPU tried here and it ran) and offers CUDA as an install; `overrides`
+ * replace whole sections.
  */
 export function systemInfo(overrides: Partial<SystemInfo> = {}): SystemInfo {
   return SystemInfoSchema.parse({
@@ -13,7 +14,12 @@ export function systemInfo(overrides: Partial<SystemInfo> = {}): SystemInfo {
       version: '1.30.0',
       backends: [
         { name: 'cpu', bundled: true, installed: true },
-        { name: 'webgpu', bundled: true, installed: true },
+        {
+          name: 'webgpu',
+          bundled: true,
+          installed: true,
+          check: { usable: true, checkedAt: '2025-06-02T09:00:00.000Z' },
+        },
         {
           name: 'cuda',
           bundled: false,

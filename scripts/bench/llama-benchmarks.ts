@@ -9,7 +9,7 @@
 import { LlamaDecoder } from '../../profiler/runtime/llama-cpp/llama-decoder';
 import { loadLlamaLibrary } from '../../profiler/runtime/llama-cpp/llama-library';
 import { seededTokenIds } from '../../profiler/runtime/prompt-ids';
-import { percentile } from '../../profiler/runtime/statistics';
+import { percentile } from '../../common/statistics';
 
 const PROMPT_TOKENS = 128;
 const NEW_TOKENS = 32;

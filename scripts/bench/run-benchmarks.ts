@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the speed and memory targets, measured side by side in one run (ratios, since these
- * machines are noisy). Results print as a Markdown table for the README. Needs ~8 GB of free disk in
+ * machines are noisy), and how long the run builder waits for a plan (plan-benchmarks.ts). Results print
+ * as a Markdown table for the README. Needs ~8 GB of free disk in
  * the bench folder (default: a temp folder; --dir to choose, e.g. the disk models will live on).
  */
 import { spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunDocument, TrialResult } from '../../profiler/api';
+import { planRows } from './plan-benchmarks';
 import { runtimeRows } from './runtime-rows';
 
 interface TaskResult {
@@ -113,13 +115,16 @@ function cliTrial(dataDir: string, ...args: string[]): TrialResult {
 }
 
 function runnerRows(dir: string): Row[] {
-  const trial = (style: string): TrialResult =>
+  // MobileLLM-R1 140M at depth 0 (the runner's own cost, no context), fp32 or a quantization preset
+  const trial = (style: string, quant = 'fp32'): TrialResult =>
     cliTrial(
       dir,
       '--model',
       'mobilellm-r1-140m',
       '--style',
       style,
+      '--quant',
+      quant,
       '--prompt',
       '128',
       '--gen',
@@ -131,34 +136,17 @@ function runnerRows(dir: string): Row[] {
     );
   const fused = trial('fused');
   const standard = trial('standard');
-  const int4 = (style: string): TrialResult =>
-    cliTrial(
-      dir,
-      '--model',
-      'mobilellm-r1-140m',
-      '--style',
-      style,
-      '--quant',
-      'int4',
-      '--prompt',
-      '128',
-      '--gen',
-      '64',
-      '--depth',
-      '0',
-      '--reps',
-      '5',
-    );
+  const int4 = (style: string): TrialResult => trial(style, 'int4');
   const fusedInt4 = int4('fused');
   const standardInt4 = int4('standard');
-  const decode = (result: TrialResult): number => result.summary!.decodeTokensPerSecond.median;
-  const prefill = (result: TrialResult): number => result.summary!.prefillTokensPerSecond.median;
+  const decode = (result: TrialResult): number => result.summary!.decodeTokensPerSecond!.median;
+  const prefill = (result: TrialResult): number => result.summary!.prefillTokensPerSecond!.median;
   const standardFolder = path.dirname(path.dirname(standard.model!.modelFile));
   const bare = runTask('runner-vs-bare', standardFolder) as unknown as Record<string, number>;
   const tjs = runTask('runner-vs-transformers-js', standardFolder) as unknown as Record<string, number>;
   const overhead = bare.workbenchTokensPerSecond! / bare.bareTokensPerSecond!;
   const versusTjs = tjs.workbenchTokensPerSecond! / tjs.transformersJsTokensPerSecond!;
-  const cv = fused.summary!.decodeTokensPerSecond.cv;
+  const cv = fused.summary!.decodeTokensPerSecond!.cv;
   const rate = (value: number): string => `${value.toFixed(1)} tok/s`;
   return [
     {
@@ -256,7 +244,7 @@ function contextRows(dir: string): Row[] {
         `MobileLLM-R1-950M int4 at context ${context} (depth ${trial.spec.depthTokens}, ${inside?.fill} fill, ` +
         `${inside?.buffer} KV buffer; P=128, G=32, 3 reps): decode, per-token p50, peak RSS`,
       measured:
-        `decode ${s.decodeTokensPerSecond.median.toFixed(1)} tok/s, per token ${s.perTokenMs.p50.toFixed(0)} ms, ` +
+        `decode ${s.decodeTokensPerSecond!.median.toFixed(1)} tok/s, per token ${s.perTokenMs!.p50.toFixed(0)} ms, ` +
         `peak ${gib(trial.peakRssBytes!)} (KV ${gib(trial.kvCache!.exactBytes)})`,
       target: 'reported',
       pass: true,
@@ -271,7 +259,7 @@ function contextRows(dir: string): Row[] {
   return rows;
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const dirFlag = process.argv.indexOf('--dir');
   const parent = dirFlag > 0 ? path.resolve(process.argv[dirFlag + 1]!) : os.tmpdir();
   const dir = mkdtempSync(path.join(parent, 'ew-bench-'));
@@ -283,6 +271,7 @@ function main(): void {
     if (!only || only === 'models') rows.push(...buildVersusWrite(dir));
     if (!only || only === 'runner') rows.push(...runnerRows(dir));
     if (!only || only === 'context') rows.push(...contextRows(dir));
+    if (!only || only === 'plan') rows.push(...(await planRows(repoRoot, dir)));
     if (!only || only === 'runtimes') rows.push(...runtimeRows(repoRoot, dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -298,4 +287,4 @@ function main(): void {
   process.exitCode = rows.every((row) => row.pass) ? 0 : 1;
 }
 
-main();
+await main();

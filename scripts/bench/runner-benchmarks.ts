@@ -13,7 +13,7 @@ import {
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { seededTokenIds } from '../../profiler/runtime/prompt-ids';
-import { percentile } from '../../profiler/runtime/statistics';
+import { percentile } from '../../common/statistics';
 import { inspectModel } from '../../profiler/models/loader';
 import { DecoderRunner } from '../../profiler/runtime/decoder-runner';
 

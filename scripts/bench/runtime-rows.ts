@@ -106,7 +106,16 @@ export function runtimeRows(repoRoot: string, dir: string): Row[] {
     for (const [preset, type] of PAIRS) {
       const ort = trial(id, preset, 'onnxruntime');
       const llama = trial(id, preset, 'llama.cpp');
-      const [o, l] = [ort.summary!, llama.summary!];
+      // every statistic is present: both phases ran
+      const stats = (result: TrialResult) => {
+        const summary = result.summary!;
+        return {
+          prefillTokensPerSecond: summary.prefillTokensPerSecond!,
+          decodeTokensPerSecond: summary.decodeTokensPerSecond!,
+          ttftMs: summary.ttftMs!,
+        };
+      };
+      const [o, l] = [stats(ort), stats(llama)];
       const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
       rows.push({
         benchmark: `${id} ${preset} (onnxruntime) vs ${type} (llama.cpp): prefill / decode tok/s, TTFT, peak RSS`,

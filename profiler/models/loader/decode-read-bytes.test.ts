@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { attr, DataType, node, tensor } from '../../onnx';
 import { decodeReadBytes } from './decode-read-bytes';
 import { initializerUses } from './initializer-uses';
-import { decoderGraph, HIDDEN, inlineFloats, ms, VOCAB, weight } from './weight-graph-fixtures';
+import { decoderGraph, HIDDEN, inlineFloats, ms, VOCAB, weight } from './test/weight-graph-fixtures';
 
 const readBytes = (graph: ReturnType<typeof decoderGraph>): number => decodeReadBytes(initializerUses(graph));
 const FLOAT_BYTES = 4;

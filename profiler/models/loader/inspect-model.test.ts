@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ModelInspectionSchema, type ModelInspection } from '../../../common/schemas/model-inspection';
 import { resolveModel } from '../../../common/catalog';
 import { inspectModel } from './inspect-model';
-import { SEED, TINY, TINY_MODEL_ID, useLoaderFixtures } from './loader-fixtures';
+import { SEED, TINY, TINY_MODEL_ID, useLoaderFixtures } from './test/loader-fixtures';
 import { buildSyntheticModel } from '../synthetic/synthetic-builder';
 import { ModelFolderError } from './model-folder-error';
 import { variantDtype } from './optimum-variants';

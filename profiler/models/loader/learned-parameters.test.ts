@@ -16,7 +16,7 @@ import {
   ms,
   VOCAB,
   weight,
-} from './weight-graph-fixtures';
+} from './test/weight-graph-fixtures';
 
 const root = await mkdtemp(path.join(os.tmpdir(), 'ew-learned-'));
 afterAll(() => rm(root, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createModelWriter, DataType, node, OnnxFileError, valueInfo } from '../../onnx';
 import { inspectModel } from './inspect-model';
-import { useLoaderFixtures } from './loader-fixtures';
+import { useLoaderFixtures } from './test/loader-fixtures';
 import { ModelFolderError } from './model-folder-error';
 
 const fixtures = useLoaderFixtures();

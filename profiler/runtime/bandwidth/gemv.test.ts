@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { useTempDir } from '../../onnx/test-fixtures';
+import { useTempDir } from '../../onnx/test/fixtures';
 import { measureGemvBandwidth } from './gemv';
 
 const dir = useTempDir('gemv-bandwidth-test-');

@@ -103,7 +103,7 @@ export async function measureGemvBandwidth(options: GemvBandwidthOptions = {}): 
 }
 
 /** y[1, cols] = MatMul(x[1, rows], W[rows, cols]), W in external data; returns the .onnx path. */
-async function writeGemvModel(dir: string, rows: number, cols: number): Promise<string> {
+export async function writeGemvModel(dir: string, rows: number, cols: number): Promise<string> {
   const writer = createModelWriter({ dir, modelFileName: 'gemv.onnx' });
   try {
     await writer.addInitializerChunks('W', DataType.FLOAT, [rows, cols], weightChunks(rows, cols));

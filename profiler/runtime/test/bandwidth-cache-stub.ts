@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { TrialEnvironment } from '../../api';
+import type { MeasuredEnvironment } from '../../api';
 import {
   BANDWIDTH_CACHE_VERSION,
   bandwidthMachineOf,
@@ -22,7 +22,7 @@ export interface StubBandwidth {
  */
 export function writeBandwidthCacheStub(
   dataDir: string,
-  environment: TrialEnvironment,
+  environment: MeasuredEnvironment,
   stub: StubBandwidth,
 ): void {
   const figure = (bytesPerSecond: number, method: string) => ({

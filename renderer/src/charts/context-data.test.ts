@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_KEYS, contextRun } from '../../test/context-run';
+import { CONTEXT_KEYS, contextRun } from '../../../common/test/context-run';
 import { distinctContexts, hasContextSweep, latencyContextData, memoryContextData } from './context-data';
 import { hasDepthSweep, latencyDepthData } from './latency-depth-data';
 import { depthRun, measuredOf, smolRun, trialByKey } from '../../test/compare-runs';

@@ -2,7 +2,8 @@ import type { BarElement, Chart, ChartDataset, Plugin } from 'chart.js';
 import { AXIS_COLOR } from './palette';
 
 /** A bar dataset that carries one standard deviation per bar, drawn as a whisker around the bar's top. */
-export type BarWithErrors = ChartDataset<'bar', number[]> & {
+/** bars with whiskers; a null bar is a configuration that did not measure the metric (no bar, not 0) */
+export type BarWithErrors = ChartDataset<'bar', (number | null)[]> & {
   /** same unit as the bars; null: no whisker */
   errorBars: (number | null)[];
   /** repetitions behind each bar: with one there is no spread, so no whisker whatever its sd says */
@@ -19,13 +20,14 @@ export interface WhiskerBounds {
  * gives no whisker, and so does a bar of one repetition (`counts`): its "± 0" would read as quiet.
  */
 export function whiskerBounds(
-  means: readonly number[],
+  means: readonly (number | null)[],
   stds: readonly (number | null | undefined)[],
   counts?: readonly number[],
 ): (WhiskerBounds | null)[] {
   return means.map((mean, index) => {
     const std = stds[index];
-    if (std === null || std === undefined || !Number.isFinite(std) || !Number.isFinite(mean)) return null;
+    if (mean === null || std === null || std === undefined || !Number.isFinite(std) || !Number.isFinite(mean))
+      return null;
     if (counts !== undefined && (counts[index] ?? 0) <= 1) return null;
     return { low: Math.max(0, mean - Math.abs(std)), high: mean + Math.abs(std) };
   });

@@ -30,8 +30,8 @@ export function hasDepthSweep(trials: readonly MeasuredTrial[]): boolean {
 /** TTFT (median, ms; solid) and per-token p50 (ms; dashed) against x, one pair of lines per series. */
 export function latencyLines(trials: readonly MeasuredTrial[], axis: SweptAxis): PairedLineData {
   return pairedLineData(trials, axis, [
-    { suffix: TTFT_LINE, yAxisID: TTFT_AXIS, y: (trial) => trial.result.summary.ttftMs.median },
-    { suffix: TOKEN_LINE, yAxisID: TOKEN_AXIS, y: (trial) => trial.result.summary.perTokenMs.p50 },
+    { suffix: TTFT_LINE, yAxisID: TTFT_AXIS, y: (trial) => trial.result.summary.ttftMs?.median },
+    { suffix: TOKEN_LINE, yAxisID: TOKEN_AXIS, y: (trial) => trial.result.summary.perTokenMs?.p50 },
   ]);
 }
 

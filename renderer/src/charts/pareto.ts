@@ -30,18 +30,22 @@ export function qualityPoints(
 ): QualityPoint[] {
   interface Found {
     trial: MeasuredTrial;
+    decodeTokensPerSecond: number;
     klMean: number;
     source: QualityPoint['source'];
   }
   const found = trials.flatMap((trial): Found[] => {
     const quality = qualityOf(trial.result.spec, qualityByRun.get(trial.runId) ?? []);
-    return quality ? [{ trial, klMean: quality.klMean, source: quality.source }] : [];
+    const decode = trial.result.summary.decodeTokensPerSecond;
+    return quality && decode
+      ? [{ trial, decodeTokensPerSecond: decode.median, klMean: quality.klMean, source: quality.source }]
+      : [];
   });
   const labels = distinguishingLabels(found.map(({ trial }) => trial));
-  return found.map(({ trial, klMean, source }, index) => ({
+  return found.map(({ trial, decodeTokensPerSecond, klMean, source }, index) => ({
     id: trial.id,
     label: labels[index]!,
-    decodeTokensPerSecond: trial.result.summary.decodeTokensPerSecond.median,
+    decodeTokensPerSecond,
     klMean,
     source,
     workload: testName(trial.result.spec),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rooflineData } from './roofline-data';
-import { depthRun, measuredOf } from '../../test/compare-runs';
+import { depthRun, measuredOf, tinyBesideR1Run } from '../../test/compare-runs';
 
 describe('roofline data', () => {
   it('puts the measured decode rate beside the memory-bandwidth bound of each configuration', () => {
@@ -20,5 +20,20 @@ describe('roofline data', () => {
     const trials = measuredOf(depthRun());
     delete trials[1]!.result.roofline;
     expect(rooflineData(trials).labels).toHaveLength(3);
+  });
+
+  it('keeps a linear axis when every measured rate is within 10× of its bound', () => {
+    const data = rooflineData(measuredOf(depthRun()));
+    expect(data.logScale).toBe(false);
+    expect(data.notMemoryBound).toEqual([]);
+  });
+
+  it('turns the axis logarithmic and names a model decoding far below its bound as not memory-bound', () => {
+    const data = rooflineData(measuredOf(tinyBesideR1Run()));
+    const tiny = data.labels.findIndex((label) => label.startsWith('ui-tiny'));
+    // 2 MiB of weights: the bound is hundreds of times what it measured
+    expect(data.efficiencies[tiny]).toBeLessThan(0.01);
+    expect(data.logScale).toBe(true);
+    expect(data.notMemoryBound.map((entry) => entry.label)).toEqual([data.labels[tiny]]);
   });
 });

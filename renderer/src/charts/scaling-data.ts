@@ -99,8 +99,8 @@ export function scalingData(group: ScalingGroup | null): ScalingChartData {
           const summary = at(threads)?.result.summary;
           if (!summary) return null;
           return metric === 'decode'
-            ? summary.decodeTokensPerSecond.median
-            : summary.prefillTokensPerSecond.median;
+            ? (summary.decodeTokensPerSecond?.median ?? null)
+            : (summary.prefillTokensPerSecond?.median ?? null);
         }),
         yAxisID,
         borderColor: color,

@@ -12,14 +12,20 @@ export interface BarChartData {
 export const DECODE_AXIS = 'y';
 export const PREFILL_AXIS = 'yPrefill';
 
-function bars(label: string, stats: readonly Stats[], colorIndex: number, yAxisID: string): BarWithErrors {
+function bars(
+  label: string,
+  stats: readonly (Stats | undefined)[],
+  colorIndex: number,
+  yAxisID: string,
+): BarWithErrors {
   const color = seriesColor(colorIndex);
   return {
     label,
-    data: stats.map((stat) => stat.mean),
+    // no bar where the trial did not measure it (an imported llama-bench pp or tg record)
+    data: stats.map((stat) => stat?.mean ?? null),
     // a single repetition has no spread to show: no whisker, and "(n = 1)" in the tooltip
-    errorBars: stats.map((stat) => (stat.n > 1 ? stat.std : null)),
-    n: stats.map((stat) => stat.n),
+    errorBars: stats.map((stat) => (stat && stat.n > 1 ? stat.std : null)),
+    n: stats.map((stat) => stat?.n ?? 0),
     yAxisID,
     backgroundColor: withAlpha(color, 0.75),
     borderColor: color,

@@ -4,8 +4,8 @@ import { isReactive, watch } from 'vue';
 import type { SweepEvent, TrialProgress } from '../../../profiler/api';
 import { createFakeBackend } from '../../test/fake-backend';
 import { plannedTrial } from '../../test/planned-trial';
-import { runDocument } from '../../test/run-document';
-import { measuredTrial } from '../../test/trial-result';
+import { runDocument } from '../../../common/test/run-document';
+import { measuredTrial } from '../../../common/test/trial-result';
 import { provideBackend } from '../backend/workbench-backend';
 import { PUBLISH_INTERVAL_MS, useLiveRunStore } from './live-run-store';
 

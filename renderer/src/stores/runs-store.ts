@@ -1,12 +1,13 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { RunSummary, WorkbenchEvent, WorkbenchMethodResult } from '../../../profiler/api';
+import type { ExportFormat, RunSummary, WorkbenchEvent, WorkbenchMethodResult } from '../../../profiler/api';
 import { useBackend } from '../backend/workbench-backend';
 import { useCompareStore } from './compare-store';
 import { useLiveRunStore } from './live-run-store';
 import { useNavigationStore } from './navigation-store';
+import { useStorageStore } from './storage-store';
 
-export type ExportFormat = 'html' | 'md' | 'csv' | 'json';
+export type { ExportFormat };
 export type ExportedRun = WorkbenchMethodResult<'exportRun'>;
 export type ImportedRun = WorkbenchMethodResult<'importRun'>;
 /** a file in the runs folder that could not be read, with why */
@@ -17,6 +18,7 @@ export const EXPORT_FORMATS: readonly { id: ExportFormat; label: string }[] = [
   { id: 'md', label: 'Markdown' },
   { id: 'csv', label: 'CSV' },
   { id: 'json', label: 'JSON' },
+  { id: 'jsonl', label: "llama-bench's records (JSONL)" },
 ];
 
 /** Every word of the query must occur in the run's name, id or one of its tags (case-insensitive). */
@@ -187,6 +189,7 @@ export const useRunsStore = defineStore('runs', () => {
       const text = await file.text();
       const imported = await useBackend().importRun(text);
       importMessage.value = importedText(imported);
+      useStorageStore().sizesChanged();
       return imported;
     } catch (cause) {
       importError.value = `Could not import “${file.name}”: ${message(cause)}`;

@@ -6,6 +6,7 @@ import type { StorageUsage, WorkbenchApi } from '../../../profiler/api';
 import SystemPanel from '../components/SystemPanel.vue';
 import { createFakeBackend } from '../../test/fake-backend';
 import { provideBackend } from '../backend/workbench-backend';
+import { useRunsStore } from './runs-store';
 import { useStorageStore, type MemoryBandwidth } from './storage-store';
 
 const usage: StorageUsage = {
@@ -16,18 +17,28 @@ const usage: StorageUsage = {
   cacheBytes: 2.5e9,
 };
 
+const measured = (fromCache: boolean): MemoryBandwidth => ({
+  status: 'measured',
+  ep: 'cpu',
+  bytesPerSecond: 4e10,
+  method: 'streaming read on every core: 2 workers × 1920 MiB',
+  spread: 0.01,
+  measuredAt: '2025-01-01T00:00:00.000Z',
+  kernel: { bytesPerSecond: 2.5e10, method: 'onnxruntime MatMul GEMV over 512 MiB', spread: 0.03 },
+  fromCache,
+});
+
+const notYet: MemoryBandwidth = {
+  status: 'not-measured',
+  ep: 'cpu',
+  reason: 'not measured yet on this machine: the first trial measures it',
+};
+
 function fakeBackend(overrides: Partial<WorkbenchApi> = {}) {
   const backend = createFakeBackend({
-    memoryBandwidth: async (): Promise<MemoryBandwidth> => ({
-      status: 'measured',
-      ep: 'cpu',
-      bytesPerSecond: 4e10,
-      method: 'streaming read on every core: 2 workers × 1920 MiB',
-      spread: 0.01,
-      measuredAt: '2025-01-01T00:00:00.000Z',
-      kernel: { bytesPerSecond: 2.5e10, method: 'onnxruntime MatMul GEMV over 512 MiB', spread: 0.03 },
-      fromCache: false,
-    }),
+    // nothing cached yet: the engine answers 'not measured yet' to a look that must not measure
+    memoryBandwidth: async (request): Promise<MemoryBandwidth> =>
+      request?.cachedOnly ? notYet : measured(false),
     storage: async () => usage,
     clearModelCache: async () => ({ freedBytes: 2.5e9 }),
     ...overrides,
@@ -61,6 +72,7 @@ describe('storage store', () => {
     const pinia = createPinia();
     setActivePinia(pinia);
     const wrapper = mount(SystemPanel, { global: { plugins: [pinia] } });
+    await flushPromises();
     await wrapper.get('[data-testid="measure-bandwidth"]').trigger('click');
     await flushPromises();
     expect(wrapper.get('[data-testid="bandwidth-not-measured"]').text()).toBe(reason);
@@ -151,5 +163,72 @@ describe('System panel: bandwidth and data folder', () => {
     await flushPromises();
     expect(backend.clearModelCache).toHaveBeenCalledTimes(1);
     expect(wrapper.get('[data-testid="clear-result"]').text()).toMatch(/Freed .*(GiB|GB)/);
+  });
+});
+
+describe('System panel: what is already known, and sizes that follow the data folder', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('shows the bandwidth the engine already measured, with when and how, and offers Measure again', async () => {
+    const backend = fakeBackend({
+      memoryBandwidth: vi.fn(async (request) => (request?.cachedOnly ? measured(true) : measured(false))),
+    });
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const wrapper = mount(SystemPanel, { global: { plugins: [pinia] } });
+    await flushPromises();
+    // on opening: the cached figure, read without measuring
+    expect(backend.memoryBandwidth).toHaveBeenCalledWith({ cachedOnly: true });
+    expect(backend.memoryBandwidth).not.toHaveBeenCalledWith({ measure: true });
+    expect(wrapper.get('[data-testid="bandwidth-bound"]').text()).toMatch(
+      /37\.3 GiB\/s\s+memory read bandwidth — the roofline's bound\s+· streaming read on every core/,
+    );
+    expect(wrapper.get('[data-testid="bandwidth-measured-at"]').text()).toMatch(
+      /Measured .*2025.*kept in the data folder/,
+    );
+    expect(wrapper.get('[data-testid="measure-bandwidth"]').text()).toBe('Measure again');
+  });
+
+  it('says the bandwidth is not measured yet and offers Measure when nothing is cached', async () => {
+    fakeBackend();
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const wrapper = mount(SystemPanel, { global: { plugins: [pinia] } });
+    await flushPromises();
+    expect(wrapper.get('[data-testid="bandwidth-not-measured"]').text()).toContain('not measured yet');
+    expect(wrapper.get('[data-testid="measure-bandwidth"]').text()).toBe('Measure');
+  });
+
+  it('reads the sizes again when a sweep finishes and when a run file is imported', async () => {
+    let runsBytes = 0;
+    const backend = fakeBackend({
+      storage: vi.fn(async () => ({ ...usage, runsBytes })),
+      importRun: async () => ({ id: 'r2', originalId: 'r2' }),
+      listRuns: async () => ({ runs: [], problems: [] }),
+    });
+    const pinia = createPinia();
+    setActivePinia(pinia);
+    const wrapper = mount(SystemPanel, { global: { plugins: [pinia] } });
+    await flushPromises();
+    expect(wrapper.get('[data-testid="storage-runs"]').text()).toBe('0 B');
+
+    runsBytes = 5 * 1024 * 1024;
+    backend.emit({ kind: 'sweep', runId: 'r1', event: { type: 'done', status: 'completed' } });
+    await flushPromises();
+    expect(wrapper.get('[data-testid="storage-runs"]').text()).toBe('5.0 MiB');
+
+    runsBytes = 7 * 1024 * 1024;
+    await useRunsStore().importRunFile(new File(['{}'], 'colleague.json'));
+    await flushPromises();
+    expect(wrapper.get('[data-testid="storage-runs"]').text()).toBe('7.0 MiB');
+    // a trial's progress is not a change of the folder
+    const reads = backend.storage.mock.calls.length;
+    backend.emit({
+      kind: 'sweep',
+      runId: 'r3',
+      event: { type: 'trial-progress', key: 'k', progress: { phase: 'decode' } },
+    });
+    await flushPromises();
+    expect(backend.storage.mock.calls.length).toBe(reads);
   });
 });

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { StorageUsage, WorkbenchMethodResult } from '../../../profiler/api';
+import type { StorageUsage, WorkbenchEvent, WorkbenchMethodResult } from '../../../profiler/api';
 import { useBackend } from '../backend/workbench-backend';
 
 export type MemoryBandwidth = WorkbenchMethodResult<'memoryBandwidth'>;
@@ -30,6 +30,21 @@ export const useStorageStore = defineStore('storage', () => {
   const clearError = ref<string | null>(null);
 
   /**
+   * What the engine has cached (measured earlier, by a trial, the CLI or this screen), never measuring:
+   * shown with when and how on opening. Nothing cached answers 'not-measured' with why.
+   */
+  async function loadCachedBandwidth(): Promise<void> {
+    if (measuring.value) return;
+    try {
+      const cached = await useBackend().memoryBandwidth({ cachedOnly: true });
+      // a measurement started meanwhile answers for itself
+      if (!measuring.value) bandwidth.value = cached;
+    } catch (cause) {
+      bandwidthError.value = messageOf(cause);
+    }
+  }
+
+  /**
    * Measures the memory's read bandwidth (the roofline's bound) and onnxruntime's GEMV again, whatever
    * the engine has cached (a few seconds). A noisy machine answers "not measured" with why.
    */
@@ -56,6 +71,32 @@ export const useStorageStore = defineStore('storage', () => {
     } finally {
       loadingUsage.value = false;
     }
+  }
+
+  let unsubscribe: (() => void) | null = null;
+  /** agents' copied runs so far: a run copied in changes what the runs folder holds */
+  let copiedFromAgents: number | undefined;
+
+  /**
+   * The sizes are read again when what the folder holds changed: a sweep finished (its run and the
+   * models it built), an agent's run was copied in, a run file was imported (sizesChanged), the cache was
+   * cleared. Sizes never read yet (System not opened) are left to be read when it opens.
+   */
+  function followChanges(): void {
+    unsubscribe ??= useBackend().onEvent((message: WorkbenchEvent) => {
+      if (message.kind === 'agents') {
+        const copied = message.agents.reduce((sum, agent) => sum + agent.copiedRuns, 0);
+        if (copiedFromAgents !== undefined && copied !== copiedFromAgents) sizesChanged();
+        copiedFromAgents = copied;
+        return;
+      }
+      if (message.event.type === 'done') sizesChanged();
+    });
+  }
+
+  /** Something changed the data folder: read its sizes again if they are on show. */
+  function sizesChanged(): void {
+    if (usage.value !== null || usageError.value !== null) void loadUsage();
   }
 
   function askClear(): void {
@@ -96,7 +137,10 @@ export const useStorageStore = defineStore('storage', () => {
     freedBytes,
     clearError,
     measureBandwidth,
+    loadCachedBandwidth,
     loadUsage,
+    followChanges,
+    sizesChanged,
     askClear,
     cancelClear,
     confirmClear,

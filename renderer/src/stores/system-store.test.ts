@@ -21,6 +21,17 @@ describe('system store', () => {
     expect(store.error).toBeNull();
   });
 
+  it('reads the facts the engine holds on load, and asks it to probe the hardware again on refresh', async () => {
+    const backend = createFakeBackend({ system: async () => info });
+    provideBackend(backend);
+    const store = useSystemStore();
+    await store.load();
+    expect(backend.system).toHaveBeenLastCalledWith();
+    await store.refresh();
+    expect(backend.system).toHaveBeenLastCalledWith({ refresh: true });
+    expect(store.info).toEqual(info);
+  });
+
   it("shows the backend's message when it fails, keeping the last good facts", async () => {
     const backend = createFakeBackend({ system: async () => info });
     provideBackend(backend);

@@ -3,8 +3,8 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RunDocument } from '../../../profiler/api';
-import { depthRun, KEYS, smolRun } from '../../test/compare-runs';
-import { CONTEXT_KEYS, contextRun } from '../../test/context-run';
+import { depthRun, KEYS, smolRun, tinyBesideR1Run } from '../../test/compare-runs';
+import { CONTEXT_KEYS, contextRun } from '../../../common/test/context-run';
 import { createFakeBackend } from '../../test/fake-backend';
 import { provideBackend } from '../backend/workbench-backend';
 import { metricDefinition } from '../../../common/metric-glossary';
@@ -189,5 +189,36 @@ describe('Compare screen', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(revokeObjectURL).toHaveBeenCalledWith('blob:compare-export');
     vi.restoreAllMocks();
+  });
+
+  it('draws a tiny in-cache model on a log-scale roofline and says it is not memory-bound', async () => {
+    const { wrapper } = await openCompare([tinyBesideR1Run()]);
+    const roofline = wrapper.get('[data-testid="chart-roofline"]');
+    expect(roofline.get('.chart-stub').attributes('data-y-type')).toBe('logarithmic');
+    expect(roofline.get('[data-testid="roofline-log-scale"]').text()).toContain('Log scale');
+    expect(roofline.get('[data-testid="roofline-not-memory-bound"]').text()).toMatch(
+      /Not memory-bound:\s+ui-tiny · fp32 .*\(0\.\d% of its bound\)/,
+    );
+  });
+
+  it('keeps a linear roofline axis and no such note when every bound is near its measured rate', async () => {
+    const { wrapper } = await openCompare([depthRun()]);
+    const roofline = wrapper.get('[data-testid="chart-roofline"]');
+    expect(roofline.get('.chart-stub').attributes('data-y-type')).toBe('linear');
+    expect(roofline.find('[data-testid="roofline-not-memory-bound"]').exists()).toBe(false);
+  });
+
+  it('charts the throughput bars at the statistic the table shows, and both say which', async () => {
+    const { wrapper } = await openCompare([depthRun()]);
+    const throughput = wrapper.get('[data-testid="chart-throughput"]');
+    const [decodeBars] = JSON.parse(throughput.get('.chart-stub').attributes('data-values')!) as number[][];
+    const decodeColumn = wrapper
+      .findAll('[data-testid="compare-row"]')
+      .slice(0, 4)
+      .map((row) => row.text().match(/(\d+\.\d) ± \d+\.\d/)?.[1]);
+    // the bars are the means the table shows (first figure of "mean ± sd"), in the same order
+    expect(decodeBars!.map((value) => value.toFixed(1))).toEqual(decodeColumn);
+    expect(throughput.text()).toContain('Bars: mean over repetitions');
+    expect(wrapper.get('[data-testid="compare-table"] thead').text()).toContain('mean ± sd');
   });
 });

@@ -26,6 +26,21 @@ export function epOptions(
         disabledReason: `not offered by onnxruntime-node ${info.onnxruntime.version} on ${info.os.platform} ${info.os.arch}`,
       };
     if (!backend.installed) return { value: ep, label: ep, disabledReason: backend.hint ?? 'not installed' };
+    if (ep === 'cpu') return { value: ep, label: ep };
+    // bundled is not working: WebGPU ships everywhere and fails without a GPU adapter; the engine tries
+    // each provider once (cached) and the builder offers only those that ran
+    if (!backend.check)
+      return {
+        value: ep,
+        label: ep,
+        disabledReason: 'not tried on this machine yet: its engine did not say it runs',
+      };
+    if (!backend.check.usable)
+      return {
+        value: ep,
+        label: ep,
+        disabledReason: `cannot run here: ${backend.check.reason ?? 'its session could not be created'}`,
+      };
     return { value: ep, label: ep };
   });
 }

@@ -6,6 +6,7 @@ import { boardAgent } from '../../../test/agent-info';
 import { builderBackend } from '../../../test/builder-backend';
 import type { FakeBackend } from '../../../test/fake-backend';
 import { budgetPlan } from '../../../test/planned-trial';
+import { systemInfo } from '../../../test/system-info';
 import { provideBackend } from '../../backend/workbench-backend';
 import { PLAN_DEBOUNCE_MS } from '../../stores/builder-store';
 import { useLiveRunStore } from '../../stores/live-run-store';
@@ -118,6 +119,65 @@ describe('Run builder screen', () => {
     expect(wrapper.get('[data-testid="ep-reason-cuda"]').text()).toContain('npm run ort:cuda');
     expect(wrapper.get('[data-testid="ep-coreml"]').attributes('disabled')).toBeDefined();
     expect(wrapper.get('[data-testid="ep-reason-coreml"]').text()).toContain('not offered');
+  });
+
+  it('says "planning…" while a plan runs, and never shows an outdated selection\'s plan', async () => {
+    const wrapper = await open();
+    const summary = () => wrapper.get('[data-testid="plan-summary"]');
+    expect(summary().attributes('data-current')).toBe('true');
+    const answers: ((plan: typeof budgetPlan) => void)[] = [];
+    backend.planSweep.mockImplementation(() => new Promise((resolve) => answers.push(resolve)));
+    await wrapper.get('[data-testid="context-512"]').trigger('click');
+    // the previous plan's figures stay, marked as such, with "planning…" until the new one answers
+    expect(summary().attributes('data-current')).toBe('false');
+    expect(wrapper.get('[data-testid="plan-planning"]').text()).toContain('planning…');
+    await new Promise((resolve) => setTimeout(resolve, PLAN_DEBOUNCE_MS + 20));
+    await wrapper.get('[data-testid="context-4096"]').trigger('click');
+    await new Promise((resolve) => setTimeout(resolve, PLAN_DEBOUNCE_MS + 20));
+    expect(answers.length).toBeGreaterThanOrEqual(2);
+    // the newest selection's plan answers first; the outdated ones answer after and are dropped
+    answers.at(-1)!({ ...budgetPlan, trials: budgetPlan.trials.slice(0, 1) });
+    await flushPromises();
+    for (const outdated of answers.slice(0, -1)) outdated({ ...budgetPlan, trials: [] });
+    await flushPromises();
+    expect(summary().attributes('data-current')).toBe('true');
+    expect(wrapper.get('[data-testid="plan-trials"]').text()).toBe('1');
+    expect(wrapper.find('[data-testid="plan-planning"]').exists()).toBe(false);
+  });
+
+  it('offers WebGPU only once it ran here, and says why it is off when it could not', async () => {
+    const webgpu = (check?: { usable: boolean; reason?: string }) =>
+      systemInfo({
+        onnxruntime: {
+          version: '1.30.0',
+          backends: [
+            { name: 'cpu', bundled: true, installed: true },
+            {
+              name: 'webgpu',
+              bundled: true,
+              installed: true,
+              ...(check ? { check: { ...check, checkedAt: '2026-12-05T10:00:00.000Z' } } : {}),
+            },
+          ],
+        },
+      });
+    backend.system.mockResolvedValue(
+      webgpu({ usable: false, reason: 'Failed to get a WebGPU adapter: No supported adapters' }),
+    );
+    let wrapper = await open();
+    expect(wrapper.get('[data-testid="ep-webgpu"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="ep-reason-webgpu"]').text()).toBe(
+      'webgpu: cannot run here: Failed to get a WebGPU adapter: No supported adapters',
+    );
+    wrapper.unmount();
+
+    // an engine that did not try it (an older agent) does not get it offered either
+    pinia = createPinia();
+    setActivePinia(pinia);
+    backend.system.mockResolvedValue(webgpu());
+    wrapper = await open();
+    expect(wrapper.get('[data-testid="ep-webgpu"]').attributes('disabled')).toBeDefined();
+    expect(wrapper.get('[data-testid="ep-reason-webgpu"]').text()).toContain('not tried on this machine yet');
   });
 
   it("shows the engine's message when planning fails, and Start stays off", async () => {

@@ -279,15 +279,25 @@ export function opsOptions(): Options {
   );
 }
 
-/** Per bar: efficiency, then the bandwidth the bound divides by with onnxruntime's GEMV beside it. */
+/**
+ * Per bar: efficiency, then the bandwidth the bound divides by with onnxruntime's GEMV beside it; a
+ * logarithmic value axis when `logScale`.
+ */
 export function rooflineOptions(
   efficiencies: readonly number[],
   bandwidths: readonly string[] = [],
+  logScale = false,
 ): Options {
   return withTooltip(
     {
       ...baseOptions<'bar'>(),
-      scales: { x: labelAxis(), y: valueAxis('decode tok/s') },
+      scales: {
+        x: labelAxis(),
+        // a bound 10× the measured rate or more would leave the measured bar a sliver on a linear axis
+        y: logScale
+          ? valueAxis('decode tok/s (log scale)', { type: 'logarithmic', beginAtZero: false })
+          : valueAxis('decode tok/s'),
+      },
     },
     {
       label: (context: TooltipContext) =>

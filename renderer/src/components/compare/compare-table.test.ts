@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { comparedTrials } from '../../charts/compared-trial';
 import { depthRun, KEYS, smolRun } from '../../../test/compare-runs';
-import { CONTEXT_KEYS, contextRun } from '../../../test/context-run';
+import { CONTEXT_KEYS, contextRun } from '../../../../common/test/context-run';
 import { COMPARE_COLUMNS, sortTrials, statusText, type ColumnId } from './compare-table';
 
 const column = (id: ColumnId) => COMPARE_COLUMNS.find((candidate) => candidate.id === id)!;
@@ -33,6 +33,22 @@ describe('compare table', () => {
     expect(cells.efficiency).toBe(`${((62.1 / (61.4e9 / 565_417_728)) * 100).toFixed(0)} %`);
     expect(column('decode').unit).toBe('mean ± sd');
     expect(column('ttft').unit).toBe('ms, median');
+  });
+
+  it('says "not measured" where an imported llama-bench record lacks a figure, never 0', () => {
+    // a llama-bench pp record: prefill measured by llama.cpp; no decode, TTFT or per-token figures
+    const run = depthRun();
+    const result = run.trials[0]!.result;
+    result.spec.runtime = 'llama.cpp';
+    result.spec.generateTokens = 0;
+    delete result.summary!.decodeTokensPerSecond;
+    delete result.summary!.ttftMs;
+    delete result.summary!.perTokenMs;
+    const imported = comparedTrials([run]).find((trial) => trial.key === run.trials[0]!.key)!;
+    for (const id of ['decode', 'ttft', 'p50', 'p99'] as const)
+      expect(column(id).cell(imported)).toBe('not measured');
+    expect(column('prefill').cell(imported)).toBe('842.3 ± 20.5');
+    expect(statusText(imported.result)).toBe('ok');
   });
 
   it('says why a trial failed and when one was noisy', () => {

@@ -1,6 +1,6 @@
 import type { TrialResult } from '../../../../profiler/api';
 import { formatBytes, formatGBps } from '../../../../common/units';
-import { formatFixed, formatMeanSd, NO_VALUE } from '../../../../common/number-format';
+import { formatFixed, formatMeanSd, NO_VALUE, NOT_MEASURED } from '../../../../common/number-format';
 import type { ComparedTrial } from '../../charts/compared-trial';
 import type { MetricId } from '../../../../common/metric-glossary';
 import { trialLabel } from '../../../../common/labels';
@@ -66,11 +66,13 @@ function rate(pick: (summary: Summary) => Summary['decodeTokensPerSecond']) {
   return {
     sortValue: (trial: ComparedTrial) => {
       const summary = summaryOf(trial);
-      return summary ? pick(summary).mean : null;
+      return summary ? (pick(summary)?.mean ?? null) : null;
     },
     cell: (trial: ComparedTrial) => {
       const summary = summaryOf(trial);
-      return summary ? formatMeanSd(pick(summary), (value) => formatFixed(value, 1)) : NO_VALUE;
+      if (!summary) return NO_VALUE;
+      const stats = pick(summary);
+      return stats ? formatMeanSd(stats, (value) => formatFixed(value, 1)) : NOT_MEASURED;
     },
   };
 }
@@ -95,6 +97,22 @@ function number(value: (trial: ComparedTrial) => number | undefined, show: (valu
   };
 }
 
+/** A summary figure: "not measured" where the trial has a summary without it (an imported pp or tg record). */
+function summaryNumber(value: (summary: Summary) => number | undefined, show: (value: number) => string) {
+  return {
+    sortValue: (trial: ComparedTrial) => {
+      const summary = summaryOf(trial);
+      return (summary && value(summary)) ?? null;
+    },
+    cell: (trial: ComparedTrial) => {
+      const summary = summaryOf(trial);
+      if (!summary) return NO_VALUE;
+      const found = value(summary);
+      return found === undefined ? NOT_MEASURED : show(found);
+    },
+  };
+}
+
 /**
  * "ok", "ok · noisy", "ok · n = 1", "failed (out-of-memory)". One repetition has no spread: it is
  * neither noisy nor quiet, and says so.
@@ -102,7 +120,8 @@ function number(value: (trial: ComparedTrial) => number | undefined, show: (valu
 export function statusText(result: TrialResult): string {
   if (result.status === 'failed') return `failed (${result.failure?.kind ?? 'error'})`;
   const summary = result.summary;
-  if (summary && summary.decodeTokensPerSecond.n <= 1) return 'ok · n = 1';
+  if (summary && (summary.decodeTokensPerSecond ?? summary.prefillTokensPerSecond)?.n === 1)
+    return 'ok · n = 1';
   return summary?.noisy ? 'ok · noisy' : 'ok';
 }
 
@@ -171,8 +190,8 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     unit: 'ms, median',
     metric: 'ttft',
     numeric: true,
-    ...number(
-      (trial) => summaryOf(trial)?.ttftMs.median,
+    ...summaryNumber(
+      (summary) => summary.ttftMs?.median,
       (value) => formatFixed(value, 1),
     ),
   },
@@ -182,8 +201,8 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     unit: 'ms',
     metric: 'perTokenLatency',
     numeric: true,
-    ...number(
-      (trial) => summaryOf(trial)?.perTokenMs.p50,
+    ...summaryNumber(
+      (summary) => summary.perTokenMs?.p50,
       (value) => formatFixed(value, 2),
     ),
   },
@@ -193,8 +212,8 @@ export const COMPARE_COLUMNS: readonly CompareColumn[] = [
     unit: 'ms',
     metric: 'perTokenLatency',
     numeric: true,
-    ...number(
-      (trial) => summaryOf(trial)?.perTokenMs.p99,
+    ...summaryNumber(
+      (summary) => summary.perTokenMs?.p99,
       (value) => formatFixed(value, 2),
     ),
   },

@@ -1,5 +1,6 @@
 import type { DesktopBridge, ExportFormat } from '../../backend/desktop-bridge';
 import { importedText, useRunsStore } from '../../stores/runs-store';
+import { useStorageStore } from '../../stores/storage-store';
 
 /** A line for the History screen after a desktop save: what was saved where, or why not. */
 export interface SaveNotice {
@@ -34,7 +35,10 @@ export async function importRunWithDialog(bridge: DesktopBridge): Promise<void> 
   } finally {
     runs.importing = false;
   }
-  if (imported) await runs.refresh();
+  if (imported) {
+    useStorageStore().sizesChanged();
+    await runs.refresh();
+  }
 }
 
 /** Export… Save as in the desktop app: the run written where the user chose; null when cancelled. */

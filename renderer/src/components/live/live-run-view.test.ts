@@ -4,7 +4,7 @@ import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TrialResult } from '../../../../profiler/api';
 import { createFakeBackend } from '../../../test/fake-backend';
-import { failedTrial } from '../../../test/trial-result';
+import { failedTrial } from '../../../../common/test/trial-result';
 import { provideBackend } from '../../backend/workbench-backend';
 import { useCompareStore } from '../../stores/compare-store';
 import { useLiveRunStore, type LiveTrial } from '../../stores/live-run-store';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TrialResult } from '../../../../profiler/api';
-import { failedTrial, measuredTrial } from '../../../test/trial-result';
+import { failedTrial, measuredTrial } from '../../../../common/test/trial-result';
 import type { LiveTrial } from '../../stores/live-run-store';
 import {
   lastFinishedTrial,

@@ -89,6 +89,13 @@ describe('TargetsView', () => {
     expect(view.find('[data-testid="kv-pressure"]').text()).toContain('32,768 tokens');
   });
 
+  it("names a folder model's row by the folder's name, its whole path on hover", async () => {
+    const view = await mountView();
+    const row = view.get('[data-testid="matrix-row-t1"] th');
+    expect(row.text()).toBe('ui-tiny · int4 · ctx 512 · pp16+tg8 @ d488 · cpu');
+    expect(row.attributes('title')).toBe('/home/me/models/ui-tiny · int4 · ctx 512 · pp16+tg8 @ d488 · cpu');
+  });
+
   it('re-analyses, debounced, when a target is turned off or a goal typed', async () => {
     const view = await mountView();
     expect(backend.analyzeRun).toHaveBeenCalledTimes(1);

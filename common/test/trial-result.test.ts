@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile } from '../../common/statistics';
+import { percentile } from '../statistics';
 import { measuredTrial, timings, withMedian } from './trial-result';
 
 describe('the trial builder', () => {
@@ -13,17 +13,17 @@ describe('the trial builder', () => {
       },
     });
     expect(trial.spec.repetitions).toBe(3);
-    expect(trial.summary?.decodeTokensPerSecond).toMatchObject({
+    expect(trial.summary!.decodeTokensPerSecond).toMatchObject({
       n: 3,
       mean: 60,
       median: 60,
       min: 50,
       max: 70,
     });
-    expect(trial.summary?.decodeTokensPerSecond.std).toBeCloseTo(10, 12);
+    expect(trial.summary?.decodeTokensPerSecond!.std).toBeCloseTo(10, 12);
     // CV 1/6 of decode tok/s: noisy
     expect(trial.summary?.noisy).toBe(true);
-    expect(trial.summary?.perTokenMs.p50).toBe(17);
+    expect(trial.summary?.perTokenMs!.p50).toBe(17);
   });
 
   it('refuses repetitions that disagree in number', () => {

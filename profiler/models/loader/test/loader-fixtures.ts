@@ -2,9 +2,9 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { resolveModel, type OverrideValues } from '../../../common/catalog';
-import type { GraphStyle } from '../synthetic/model-config-files';
-import { buildSyntheticModel, type BuiltModel } from '../synthetic/synthetic-builder';
+import { resolveModel, type OverrideValues } from '../../../../common/catalog';
+import type { GraphStyle } from '../../synthetic/model-config-files';
+import { buildSyntheticModel, type BuiltModel } from '../../synthetic/synthetic-builder';
 
 /**
  * Test fixtures: one tiny synthetic model per graph style, built once per test file (milliseconds),

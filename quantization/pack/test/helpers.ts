@@ -3,8 +3,8 @@
  * CPU provider (so each packer is checked against the op that reads its bytes), and float64 references.
  */
 import * as ort from 'onnxruntime-node';
-import { DataType, createModelWriter, node, valueInfo } from '../../profiler/onnx';
-import type { AttributeValue } from '../../profiler/onnx';
+import { DataType, createModelWriter, node, valueInfo } from '../../../profiler/onnx';
+import type { AttributeValue } from '../../../profiler/onnx';
 
 export interface TestInitializer {
   name: string;

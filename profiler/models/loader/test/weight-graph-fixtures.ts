@@ -9,7 +9,7 @@ import {
   type GraphProto,
   type NodeProto,
   type TensorProto,
-} from '../../onnx';
+} from '../../../onnx';
 
 /**
  * Test fixtures: hand-made decoder fragments shaped like real exports (Optimum's transposed head copy,

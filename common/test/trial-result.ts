@@ -1,5 +1,5 @@
-import { modelName } from '../../common/labels';
-import { summarizeRepetitions, type TrialSummary } from '../../common/statistics';
+import { modelName } from '../labels';
+import { summarizeRepetitions, type TrialSummary } from '../statistics';
 import {
   TrialResultSchema,
   TrialSpecSchema,
@@ -10,10 +10,11 @@ import {
   type TrialResult,
   type TrialSpec,
   type TrialSpecInput,
-} from '../../common/schemas/trial';
+} from '../schemas/trial';
 
 /**
- * The one TrialResult builder of the renderer's tests. A measured trial is given as the engine records
+ * The one TrialResult builder of the repository's tests (the renderer's, the engine's, the reports',
+ * the analysis'). A measured trial is given as the engine records
  * it: what each timed repetition measured. Its summary comes from those samples through
  * common/statistics (the function the engine's trial runner uses), and so do the numbers derived from
  * it (KV bytes, the roofline's efficiency), so a fixture cannot state a summary its samples disagree
@@ -50,6 +51,10 @@ export interface RepetitionSamples {
   decodeStepMs: readonly (readonly number[])[];
   /** ms of sampling per decode step (trial schema 2) */
   samplingMs?: readonly (readonly number[])[];
+  /** ms of the prefill run() alone (trial schema 2) */
+  prefillMs?: readonly number[];
+  /** the tokens each repetition generated; none by default */
+  generatedTokenIds?: readonly (readonly number[])[];
 }
 
 /**
@@ -119,7 +124,8 @@ function repetitionsOf(samples: RepetitionSamples): Repetition[] {
     decodeTokensPerSecond: samples.decodeTokensPerSecond[rep]!,
     decodeStepMs: [...samples.decodeStepMs[rep]!],
     ...(samples.samplingMs ? { samplingMs: [...samples.samplingMs[rep]!] } : {}),
-    generatedTokenIds: [],
+    ...(samples.prefillMs ? { prefillMs: samples.prefillMs[rep]! } : {}),
+    generatedTokenIds: [...(samples.generatedTokenIds?.[rep] ?? [])],
   }));
 }
 
@@ -146,6 +152,9 @@ export const R1_140M_FP32: ModelFacts = {
   maxContextTokens: 32_768,
 };
 
+/** MobileLLM-R1 140M at int4 (int4 MatMul weights, the embedding block-quantized). */
+export const R1_140M_INT4: ModelFacts = { ...R1_140M_FP32, weightsBytes: 181_043_200 };
+
 /**
  * The roofline's inputs; the builder divides the bandwidth by the bytes a decode step reads (the
  * weights and `kvTokens` tokens of cache) and the measured median decode rate by that bound.
@@ -167,6 +176,8 @@ export interface MeasuredTrialInput {
   samples?: Partial<RepetitionSamples>;
   /** bytes; default: weights plus 100 MiB */
   peakRssBytes?: number;
+  /** the machine it ran on; default ENVIRONMENT */
+  environment?: TrialEnvironment;
   roofline?: RooflineInput;
   /** what else the result records (kvSetup, logits, peakRss, opBreakdown, …), as the engine writes it */
   extra?: Partial<TrialResult>;
@@ -186,15 +197,36 @@ export function quietSamples(repetitions = 5, generateTokens = 64): RepetitionSa
   };
 }
 
+/** The model block of a result: what the engine inspected of the variant that ran. */
+function modelOf(spec: TrialSpec, facts: ModelFacts): NonNullable<TrialResult['model']> {
+  return {
+    label: facts.label ?? `${modelName(spec.model)} · ${spec.quant}`,
+    modelFile: `/home/ada/.config/Edge LLM Workbench/models/${spec.quant}/model.onnx`,
+    layout: 'synthetic-fused',
+    variantHash: `sha256:${spec.quant}0c55e1`,
+    parameters: facts.parameters ?? 140_248_512,
+    weightsBytes: facts.weightsBytes,
+    fileBytes: facts.weightsBytes + 412_334,
+    numLayers: facts.numLayers,
+    kvHeads: facts.kvHeads,
+    headDim: facts.headDim,
+    kvDtype: facts.kvDtype,
+    maxContextTokens: facts.maxContextTokens,
+  };
+}
+
 const sequenceTokens = (spec: TrialSpec) => spec.depthTokens + spec.promptTokens + spec.generateTokens;
 
 /** A trial that ran: see the file comment. Its repetition count is the samples'. */
 export function measuredTrial(input: MeasuredTrialInput = {}): TrialResult {
   const given = Object.values(input.samples ?? {})[0];
+  const required = ['ttftMs', 'prefillTokensPerSecond', 'decodeTokensPerSecond', 'decodeStepMs'] as const;
+  // the quiet defaults only fill what was not given (a few short repetitions cannot hold their percentiles)
+  const complete = required.every((name) => input.samples?.[name] !== undefined);
   const samples: RepetitionSamples = {
-    ...quietSamples(given?.length, input.spec?.generateTokens),
+    ...(complete ? {} : quietSamples(given?.length, input.spec?.generateTokens)),
     ...input.samples,
-  };
+  } as RepetitionSamples;
   const repetitions = repetitionsOf(samples);
   // an ok trial ran every repetition its spec asked for
   const spec = trialSpec({ ...input.spec, repetitions: repetitions.length });
@@ -208,23 +240,10 @@ export function measuredTrial(input: MeasuredTrialInput = {}): TrialResult {
     schemaVersion,
     status: 'ok',
     spec,
-    environment: ENVIRONMENT,
+    environment: input.environment ?? ENVIRONMENT,
     startedAt: '2025-06-02T09:14:03.120Z',
     finishedAt: '2025-06-02T09:14:09.870Z',
-    model: {
-      label: facts.label ?? `${modelName(spec.model)} · ${spec.quant}`,
-      modelFile: `/home/ada/.config/Edge LLM Workbench/models/${spec.quant}/model.onnx`,
-      layout: 'synthetic-fused',
-      variantHash: `sha256:${spec.quant}0c55e1`,
-      parameters: facts.parameters ?? 140_248_512,
-      weightsBytes: facts.weightsBytes,
-      fileBytes: facts.weightsBytes + 412_334,
-      numLayers: facts.numLayers,
-      kvHeads: facts.kvHeads,
-      headDim: facts.headDim,
-      kvDtype: facts.kvDtype,
-      maxContextTokens: facts.maxContextTokens,
-    },
+    model: modelOf(spec, facts),
     loadMs: 300,
     rssBeforeLoadBytes: 58 * MIB,
     rssAfterLoadBytes: 58 * MIB + facts.weightsBytes,
@@ -264,7 +283,7 @@ function rooflineOf(
     bytesPerDecodeToken,
     boundTokensPerSecond,
     // as the engine: the median decode rate
-    efficiency: summary.decodeTokensPerSecond.median / boundTokensPerSecond,
+    efficiency: summary.decodeTokensPerSecond!.median / boundTokensPerSecond,
   };
 }
 
@@ -272,6 +291,10 @@ export interface FailedTrialInput {
   schemaVersion?: 1 | 2;
   spec?: Partial<TrialSpecInput>;
   failure: TrialFailure;
+  /** the machine it ran on; default ENVIRONMENT */
+  environment?: TrialEnvironment;
+  /** the variant, when the trial failed after opening it (over R1_140M_FP32); none by default */
+  model?: Partial<ModelFacts>;
   /** the supervisor's samples of the trial's RSS until it ended */
   memoryTimeline?: TrialResult['memoryTimeline'];
   peakRssBytes?: number;
@@ -279,12 +302,14 @@ export interface FailedTrialInput {
 
 /** A trial that failed: no repetitions, no summary, the failure and what memory was seen. */
 export function failedTrial(input: FailedTrialInput): TrialResult {
+  const spec = trialSpec(input.spec);
   return TrialResultSchema.parse({
     schemaVersion: input.schemaVersion ?? 2,
     status: 'failed',
     failure: input.failure,
-    spec: trialSpec(input.spec),
-    environment: ENVIRONMENT,
+    spec,
+    ...(input.model ? { model: modelOf(spec, { ...R1_140M_FP32, ...input.model }) } : {}),
+    environment: input.environment ?? ENVIRONMENT,
     startedAt: '2025-06-02T09:15:10.002Z',
     finishedAt: '2025-06-02T09:15:31.501Z',
     memoryTimeline: input.memoryTimeline ?? [],

@@ -1,18 +1,52 @@
-import type { RunDocument, TrialResult } from '../../profiler/api';
-import { DEPTH_TRIALS } from './compare-runs';
-import { runDocument } from './run-document';
-import { measuredTrial, quietSamples, timings, type MeasuredTrialInput } from './trial-result';
+import type { RunDocument } from '../schemas/run-document';
+import type { TrialResult } from '../schemas/trial';
+import { qualityReport, runDocument } from './run-document';
+import {
+  measuredTrial,
+  quietSamples,
+  R1_140M_FP32,
+  R1_140M_INT4,
+  timings,
+  trialSpec,
+  type MeasuredTrialInput,
+} from './trial-result';
 
 /**
- * A context sweep as trial schema 2 records it: MobileLLM-R1 140M int4 at contexts 512, 4K and 32K and
+ * The one context run of the repository's tests (the renderer's Compare view and charts, the
+ * reports' exporters). A context sweep as trial schema 2 records it: MobileLLM-R1 140M int4 at contexts 512, 4K and 32K and
  * fp32 at 512 and 4K, each at the end of its window (depth C − P − G, synthetic fill), int4 in a shared
  * KV buffer and fp32 growing it; fp32 at 512 ran once (n = 1), fp32 at 4K has a timeline above its
  * high-water mark. Beside them a model folder on WebGPU: an all-positions logits export, no roofline.
+ * Its int4 quality was measured on the catalog's synthetic weights.
  */
 
 const MIB = 1024 * 1024; // bytes
 const PROMPT = 128;
 const GENERATE = 64;
+
+/** The model folder measured on WebGPU. */
+export const FOLDER_PATH = '/models/qwen3-0.6b-onnx';
+/** why the WebGPU trial has no roofline, as the engine words it */
+export const NO_BANDWIDTH_REASON =
+  'not measured for this provider: onnxruntime-node cannot time a GEMV on webgpu here — run `system --measure-bandwidth`';
+
+/** The laptop's 8-thread trials of MobileLLM-R1 140M the sweep starts from (as the Compare runs' depth 0). */
+const baseTrial = (
+  quant: 'fp32' | 'int4',
+  model: MeasuredTrialInput['model'],
+  prefillTokensPerSecond: number[],
+): MeasuredTrialInput => ({
+  spec: trialSpec({
+    model: { kind: 'catalog', id: 'mobilellm-r1-140m' },
+    quant,
+    contextTokens: 4096,
+    depthTokens: 0,
+    fill: 'model',
+    threads: 8,
+  }),
+  model: { ...model, label: `mobilellm-r1-140m · ${quant}` },
+  samples: { prefillTokensPerSecond },
+});
 
 export const CONTEXT_KEYS = {
   int4c512: 'r1-140m|int4|ctx512|dend',
@@ -106,23 +140,22 @@ function folderOnWebGpu(base: MeasuredTrialInput): TrialResult {
     model: { ...base.model, label: undefined },
     spec: {
       ...atEnd.spec,
-      model: { kind: 'folder', path: '/models/qwen3-0.6b-onnx', variant: 'q4' },
+      model: { kind: 'folder', path: FOLDER_PATH, variant: 'q4' },
       quant: 'fp32',
       ep: 'webgpu',
     },
     extra: {
       ...atEnd.extra,
       logits: { positions: 'all', prefillBytes: 128 * 151_936 * 4, lastPositionBytes: 151_936 * 4 },
-      rooflineUnavailable:
-        'not measured for this provider: onnxruntime-node cannot time a GEMV on webgpu here — run `system --measure-bandwidth`',
+      rooflineUnavailable: NO_BANDWIDTH_REASON,
       presentOnHost: true,
     },
   });
 }
 
 export function contextRun(): RunDocument {
-  const int4 = DEPTH_TRIALS.int4d0;
-  const fp32 = DEPTH_TRIALS.fp32d0;
+  const int4 = baseTrial('int4', R1_140M_INT4, [1101.2, 1061.8, 1108.6, 1094.6, 1101.3]);
+  const fp32 = baseTrial('fp32', R1_140M_FP32, quietSamples().prefillTokensPerSecond.slice());
   const at = (base: MeasuredTrialInput, point: Point) => measuredTrial(atContext(base, point));
   return runDocument({
     id: 'r1-140m-contexts',
@@ -186,7 +219,7 @@ export function contextRun(): RunDocument {
       },
       { key: CONTEXT_KEYS.folder, result: folderOnWebGpu(fp32) },
     ],
-    quality: [],
+    quality: [{ modelKey: 'mobilellm-r1-140m fused', quant: 'int4', report: qualityReport(0.0213, 0.912) }],
     sweep: { depths: ['end'], fill: 'synthetic' },
   });
 }

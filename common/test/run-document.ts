@@ -1,4 +1,4 @@
-import { modelKey } from '../../common/labels';
+import { modelKey } from '../labels';
 import {
   RUN_DOCUMENT_KIND,
   RunDocumentSchema,
@@ -6,13 +6,13 @@ import {
   type RunDocument,
   type RunStatus,
   type SweepSpecInput,
-} from '../../common/schemas/run-document';
-import type { QualityReport } from '../../common/schemas/quality';
-import type { TrialModel, TrialSpec } from '../../common/schemas/trial';
+} from '../schemas/run-document';
+import type { QualityReport } from '../schemas/quality';
+import type { TrialEnvironment, TrialModel, TrialSpec } from '../schemas/trial';
 import { ENVIRONMENT } from './trial-result';
 
 /**
- * The one RunDocument builder of the renderer's tests: trials (built with trial-result.ts) and plan
+ * The one RunDocument builder of the repository's tests: trials (built with trial-result.ts) and plan
  * entries in a document whose sweep is what they ran, parsed by the real schema.
  */
 
@@ -25,6 +25,11 @@ export interface RunDocumentInput {
   trials?: RunDocument['trials'];
   plan?: PlannedTrial[];
   quality?: RunDocument['quality'];
+  /** trials the planner left out, with why (their keys are in the plan) */
+  skipped?: RunDocument['skipped'];
+  tags?: string[];
+  /** the machine it ran on; default ENVIRONMENT */
+  environment?: TrialEnvironment;
   /** what the sweep asked for beyond what its trials show */
   sweep?: Partial<SweepSpecInput>;
 }
@@ -47,26 +52,31 @@ export function runDocument(input: RunDocumentInput): RunDocument {
     schemaVersion: input.schemaVersion ?? 2,
     id: input.id,
     name: input.name ?? input.id,
-    tags: [],
+    tags: input.tags ?? [],
     createdAt: '2025-06-02T09:13:58.004Z',
     updatedAt: '2025-06-02T09:16:31.552Z',
     status: input.status ?? 'completed',
     sweep: {
-      models: modelsOf(specs),
-      quants: distinct(specs.map((spec) => spec.quant)),
-      contexts: distinct(specs.map((spec) => spec.contextTokens)),
-      depths: distinct(specs.map((spec) => spec.depthTokens)),
-      prompts: distinct(specs.map((spec) => spec.promptTokens)),
-      gens: distinct(specs.map((spec) => spec.generateTokens)),
-      eps: distinct(specs.map((spec) => spec.ep)),
-      threads: distinct(specs.map((spec) => spec.threads ?? null)),
+      // a run with nothing planned yet: the schema's defaults
+      ...(specs.length === 0
+        ? {}
+        : {
+            models: modelsOf(specs),
+            quants: distinct(specs.map((spec) => spec.quant)),
+            contexts: distinct(specs.map((spec) => spec.contextTokens)),
+            depths: distinct(specs.map((spec) => spec.depthTokens)),
+            prompts: distinct(specs.map((spec) => spec.promptTokens)),
+            gens: distinct(specs.map((spec) => spec.generateTokens)),
+            eps: distinct(specs.map((spec) => spec.ep)),
+            threads: distinct(specs.map((spec) => spec.threads ?? null)),
+          }),
       measureQuality: quality.length > 0,
       ...input.sweep,
     },
-    environment: ENVIRONMENT,
+    environment: input.environment ?? ENVIRONMENT,
     plan,
     trials,
-    skipped: [],
+    skipped: input.skipped ?? [],
     quality,
   });
 }
