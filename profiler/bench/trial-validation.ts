@@ -38,10 +38,6 @@ export function parseTrialSpec(input: TrialSpecInput): TrialSpec {
         `Invalid trial: trial.${field}: must be at least 1 (got ${spec[field]}): a trial times a prefill and decode steps.`,
       );
   }
-  if (spec.runtime === 'llama.cpp')
-    throw new TrialInputError(
-      'runtime llama.cpp: this build runs onnxruntime trials only; llama.cpp results come in with `runs import <llama-bench output>`.',
-    );
   if (spec.promptIds && spec.promptIds.length === 0)
     throw new TrialInputError('--prompt-ids is empty: give at least one id.');
   if (spec.promptIds) spec.promptTokens = spec.promptIds.length;
