@@ -26,7 +26,7 @@ export const METRIC_GLOSSARY = {
     name: 'TTFT',
     unit: 'ms',
     definition:
-      'time from the prefill `run()` call (llama.cpp: `llama_decode` of the prompt) to the first generated token id: the prefill plus sampling (the argmax over its logits), ms — what a user waits for',
+      'time from the prefill `run()` call to the first generated token id (llama.cpp: from its `llama_decode` of the prompt): the prefill plus sampling (the argmax over its logits), ms — what a user waits for',
   },
   prefillTokensPerSecond: {
     name: 'prefill tok/s',
