@@ -1,4 +1,5 @@
 import { wholeNumber } from './number-format';
+import { quantText } from './runtime-names';
 import type { Fit, KvTargetFit, MemoryFit, TrialModel, TrialSpec } from './schemas';
 
 /**
@@ -198,12 +199,16 @@ export function providerText(spec: { ep: string; threads?: number | null | undef
     : `${spec.ep} ${threadsText(spec.threads)}`;
 }
 
-/** "mobilellm-r1-140m · int4": a model variant, as the KV-pressure tables and a result's model name it */
+/**
+ * "mobilellm-r1-140m · int4", "mobilellm-r1-140m · Q4_0": a model variant, as the KV-pressure tables and a
+ * result's model name it. A llama.cpp variant of a catalog model says its GGUF type; trialLabel adds the
+ * runtime at the end of the line.
+ */
 export function variantLabel(
-  spec: { model: TrialModel; quant: string; kvDtype?: string | undefined },
+  spec: { model: TrialModel; quant: string; kvDtype?: string | undefined; runtime?: string | undefined },
   nameOf: (model: TrialModel) => string = modelName,
 ): string {
-  return variantText(nameOf(spec.model), spec.quant, spec.kvDtype);
+  return variantText(nameOf(spec.model), quantText(spec), spec.kvDtype);
 }
 
 /**
@@ -252,6 +257,8 @@ function identityFields(spec: TrialSpec) {
     // schema 2 measures these too; a trial of 'grow' and one of 'shared' are two configurations
     kvBuffer: spec.kvBuffer,
     fill: spec.fill,
+    // onnxruntime, the first runtime, adds nothing, so identities of stored runs stay as they were
+    ...(spec.runtime === 'llama.cpp' ? { runtime: spec.runtime } : {}),
   };
 }
 

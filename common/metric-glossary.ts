@@ -20,13 +20,13 @@ export const METRIC_GLOSSARY = {
     name: 'load time',
     unit: 'ms',
     definition:
-      "`InferenceSession.create` wall time, the first in the trial's process, ms; the model file was usually in the OS page cache (just built, quantized or read), so this is not a cold-disk load",
+      "`InferenceSession.create` wall time (llama.cpp: the model load and the context's creation), the first in the trial's process, ms; the model file was usually in the OS page cache (just built, quantized or read), so this is not a cold-disk load",
   },
   ttft: {
     name: 'TTFT',
     unit: 'ms',
     definition:
-      'time from the prefill `run()` call to the first generated token id: the prefill `run()` plus sampling (the argmax over its logits), ms — what a user waits for',
+      'time from the prefill `run()` call to the first generated token id (llama.cpp: from its `llama_decode` of the prompt): the prefill plus sampling (the argmax over its logits), ms — what a user waits for',
   },
   prefillTokensPerSecond: {
     name: 'prefill tok/s',
@@ -38,7 +38,7 @@ export const METRIC_GLOSSARY = {
     name: 'per-token latency',
     unit: 'ms',
     definition:
-      "each decode step's `run()` with one token + the past KV cache, sampling excluded, ms; p50 / p90 / p99 over every step of every repetition",
+      "each decode step's `run()` (llama.cpp: `llama_decode`) with one token + the past KV cache, sampling excluded, ms; p50 / p90 / p99 over every step of every repetition",
   },
   samplingTime: {
     name: 'sampling time',

@@ -1,4 +1,5 @@
 import { contextText, depthMark, kvText, modelName, testName, threadsText } from './labels';
+import { quantText } from './runtime-names';
 import type { TrialResult, TrialSpec } from './schemas';
 import { kvBufferOf } from './trial-setup';
 
@@ -21,6 +22,7 @@ export interface DimensionedTrial {
 export const DIMENSIONS = [
   'model',
   'quant',
+  'runtime',
   'kv',
   'context',
   'lengths',
@@ -44,6 +46,7 @@ export function kvDtypeOf(spec: TrialSpec, result?: TrialResult): string {
 
 /** Intra-op threads that ran, else asked for; null = onnxruntime's default. */
 export function threadsOf(spec: TrialSpec, result?: TrialResult): number | null {
+  if (result?.llamaCpp) return result.llamaCpp.threads;
   if (result?.session) return result.session.intraOpThreads;
   return spec.threads ?? null;
 }
@@ -52,7 +55,9 @@ function dimensionTexts({ spec, result, runName }: DimensionedTrial): Record<Dim
   const threads = threadsOf(spec, result);
   return {
     model: modelName(spec.model),
-    quant: spec.quant,
+    // the GGUF type on llama.cpp (Q4_0), the preset on onnxruntime (int4)
+    quant: quantText(spec),
+    runtime: spec.runtime ?? 'onnxruntime',
     kv: kvText(kvDtypeOf(spec, result)),
     context: contextText(spec.contextTokens),
     // the depth is a dimension of its own, joined to the lengths as testName joins it ("@ d2048")
@@ -74,6 +79,7 @@ function dimensionTexts({ spec, result, runName }: DimensionedTrial): Record<Dim
 /** the separator before a dimension's text when the one before it is shown too, as trialLabel joins them */
 const JOINED_TO_PREVIOUS: Partial<Record<Dimension, [previous: Dimension, separator: string]>> = {
   depth: ['lengths', ' @ '],
+  runtime: ['quant', ' '],
   threads: ['ep', ' '],
 };
 

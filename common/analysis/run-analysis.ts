@@ -49,7 +49,13 @@ function kvModels(trials: readonly OkTrial[]): KvModel[] {
     const facts = result.model;
     // failed before the model opened, or a cache dtype the KV arithmetic does not cover
     if (!facts || (facts.kvDtype !== 'float32' && facts.kvDtype !== 'float16')) continue;
-    const variant = JSON.stringify([modelKey(result.spec.model), result.spec.quant, facts.kvDtype]);
+    // each runtime its own variant: a GGUF's weights and llama.cpp's overhead are not the ONNX model's
+    const variant = JSON.stringify([
+      modelKey(result.spec.model),
+      result.spec.quant,
+      facts.kvDtype,
+      ...(result.spec.runtime === 'llama.cpp' ? ['llama.cpp'] : []),
+    ]);
     // the KV dtype is the report's own column: the label names model and preset
     const model = {
       ...kvModelFromTrial(result),
@@ -67,7 +73,8 @@ function projectionBasis(hereBandwidthsBytesPerSecond: readonly number[]): strin
       ? 'no bandwidth was measured where the run ran, so decode speed cannot be projected'
       : `${hereBandwidthsBytesPerSecond.map(formatGBps).join(', ')} measured where the run ran`;
   return (
-    'Projected numbers assume the same onnxruntime build, execution provider and threads on the target. ' +
+    'Projected numbers assume the same runtime (the same onnxruntime or llama.cpp build), execution provider ' +
+    'and threads on the target; each runtime is projected from its own measurement. ' +
     'Decode tok/s: decode is memory-bound (every step reads all weights and the KV cache once), so the ' +
     `median measured here is scaled by the target's bandwidth ÷ the bandwidth here (${here}); compute, ` +
     'caches and EP differences are ignored, and nominal (theoretical peak) target bandwidths make it lean ' +

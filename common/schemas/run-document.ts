@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TrialQuantSchema } from '../quant-presets';
+import { RuntimeSchema } from './runtime';
 import { RunSourceSchema } from './agents';
 import { QualityReportSchema } from './quality';
 import {
@@ -62,6 +63,8 @@ export const SweepSpecSchema = z.object({
     .min(1)
     .optional(),
   eps: z.array(ExecutionProviderSchema).min(1).default(['cpu']),
+  /** what runs each model (TrialSpec.runtime): onnxruntime, llama.cpp, or both side by side */
+  runtimes: z.array(RuntimeSchema).min(1).default(['onnxruntime']),
   /** intra-op threads; null = onnxruntime's default */
   threads: z.array(positive.nullable()).min(1).default([null]),
   warmupRuns: z.number().int().nonnegative().default(1),

@@ -56,11 +56,15 @@ export type KvBufferChoice = z.infer<typeof KvBufferSchema>;
 
 const TrialSpecFieldsSchema = z.object({
   model: TrialModelSchema,
-  /** onnxruntime (absent: onnxruntime) or llama.cpp (imported llama-bench results) */
+  /**
+   * what runs the model (absent: onnxruntime): onnxruntime (an ONNX variant) or llama.cpp (a GGUF file:
+   * a catalog model written as GGUF with the same seeded weights, a user's .gguf as the model path, or
+   * imported llama-bench results)
+   */
   runtime: RuntimeSchema.optional(),
   /**
    * quantization preset of the variant (common/quant-presets.ts: fp32, fp16, int8, int8-dyn, int4, …), or
-   * the GGUF type llama.cpp ran (Q4_0, Q8_0, F32, …)
+   * the GGUF type llama.cpp ran (Q4_0, Q8_0, F32, …) in imported llama-bench results
    */
   quant: TrialQuantSchema.default('fp32'),
   /** the KV cache's dtype when it should differ from the preset's own */
@@ -99,7 +103,10 @@ const TrialSpecFieldsSchema = z.object({
   /** seeds the default prompt ids, the depth's ids and the synthetic fill's values */
   promptSeed: z.number().int().nonnegative().default(0),
   ep: ExecutionProviderSchema.default('cpu'),
-  /** onnxruntime intra-op threads; default: onnxruntime's own choice (physical cores) */
+  /**
+   * onnxruntime intra-op threads; default: onnxruntime's own choice (physical cores). llama.cpp: its
+   * compute threads; default: this machine's physical cores (always set explicitly, and recorded)
+   */
   threads: z.number().int().positive().max(1024).optional(),
   graphOptimizationLevel: GraphOptimizationLevelSchema.default('all'),
   enableCpuMemArena: z.boolean().default(true),
@@ -163,7 +170,8 @@ export const TrialSpecSchema = TrialSpecFieldsSchema.transform((spec, ctx) => {
     ...spec,
     depthTokens,
     depthSource: depthSource ?? 'given',
-    fill: spec.fill ?? (spec.fillText === undefined ? 'synthetic' : 'model'),
+    // llama.cpp cannot be handed cache values: its depth is always filled by the model
+    fill: spec.fill ?? (spec.fillText === undefined && spec.runtime !== 'llama.cpp' ? 'synthetic' : 'model'),
   };
 });
 export type TrialSpec = z.infer<typeof TrialSpecSchema>;
@@ -318,6 +326,32 @@ export const KvSetupSchema = z.object({
 });
 export type KvSetup = z.infer<typeof KvSetupSchema>;
 
+/** What a llama.cpp trial ran with: the library's build and the context's settings. */
+export const LlamaCppSetupSchema = z.object({
+  /** node-llama-cpp's version and its label of the bundled llama.cpp ("v0.4.0") */
+  bindingVersion: z.string(),
+  release: z.string(),
+  /** the library's own llama_commit() / llama_build_number(), read from it; null where unreadable */
+  commit: z.string().nullable(),
+  buildNumber: z.number().int().nullable(),
+  /** the compute backend the library ran on: 'cpu', 'cuda', 'vulkan', 'metal' */
+  backend: z.string(),
+  /** compute threads, set explicitly (node-llama-cpp's own default oversubscribes small machines) */
+  threads: z.number().int().positive(),
+  /** tokens per llama_decode call (n_batch = n_ubatch) */
+  batchTokens: z.number().int().positive(),
+  /** KV cells the context holds */
+  contextCells: z.number().int().positive(),
+  flashAttention: z.boolean(),
+  /** layers offloaded to the GPU (0 on the CPU) */
+  gpuLayers: z.number().int().nonnegative(),
+  /** libuv's pool size in the trial process: 1, see README "llama.cpp trials" */
+  uvThreadpoolSize: z.number().int().positive().nullable(),
+  /** the GGUF's own tensor types, by count, e.g. { Q4_0: 169, F32: 61 } */
+  tensorTypes: z.record(z.string(), z.number().int()),
+});
+export type LlamaCppSetup = z.infer<typeof LlamaCppSetupSchema>;
+
 /** The logits a prefill returns: one row (last position) or one per prompt token. */
 export const LogitsCostSchema = z.object({
   positions: z.enum(['last', 'all']),
@@ -445,6 +479,8 @@ const TrialResultFieldsSchema = z.object({
     })
     .optional(),
   opBreakdown: OpBreakdownSchema.optional(),
+  /** llama.cpp trials: the build and context settings they ran with */
+  llamaCpp: LlamaCppSetupSchema.optional(),
   roofline: RooflineSchema.optional(),
   /** why there is no roofline: no bandwidth measured for this provider, or the machine was too noisy */
   rooflineUnavailable: z.string().optional(),

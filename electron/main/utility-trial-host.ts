@@ -1,11 +1,12 @@
 import { utilityProcess } from 'electron';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type {
-  TrialChildMessage,
-  TrialParentMessage,
-  TrialProcessHandle,
-  TrialProcessLauncher,
+import {
+  TRIAL_PROCESS_ENV,
+  type TrialChildMessage,
+  type TrialParentMessage,
+  type TrialProcessHandle,
+  type TrialProcessLauncher,
 } from '../../profiler/engine/trial-launcher';
 
 /** electron-vite builds profiler/bench/trial-child.ts next to main (see electron.vite.config.ts). */
@@ -64,6 +65,7 @@ export function utilityTrialLauncher(entry = defaultEntry): TrialProcessLauncher
   return (): TrialProcessHandle => {
     const child = utilityProcess.fork(entry, [], {
       stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...TRIAL_PROCESS_ENV },
       serviceName: 'Edge LLM Workbench trial',
     });
     const held: TrialParentMessage[] = [];

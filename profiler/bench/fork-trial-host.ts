@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TrialProcessHandle, TrialProcessLauncher } from './trial-host';
+import { TRIAL_PROCESS_ENV } from './trial-process-env';
 
 const require = createRequire(import.meta.url);
 
@@ -16,6 +17,7 @@ export function forkTrialLauncher(
   return (): TrialProcessHandle => {
     const child = fork(entry, [], {
       execArgv,
+      env: { ...process.env, ...TRIAL_PROCESS_ENV },
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
     });

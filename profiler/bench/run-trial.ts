@@ -38,6 +38,7 @@ import {
   vocabSizeOf,
 } from './trial-validation';
 import { prepareCatalogVariant } from './variant-cache';
+import { runLlamaTrial } from './run-llama-trial';
 
 export interface RunTrialDeps {
   launcher: TrialProcessLauncher;
@@ -271,6 +272,14 @@ export async function runTrial(input: TrialSpecInput, deps: RunTrialDeps): Promi
   const startedAt = new Date().toISOString();
   const spec = parseTrialSpec(input);
   const environment = environmentOf(await deps.system());
+  if (spec.runtime === 'llama.cpp') {
+    return runLlamaTrial(spec, deps, {
+      environment,
+      startedAt,
+      sampleIntervalMs: deps.sampleIntervalMs ?? sampleIntervalMs(),
+      bandwidth: deps.bandwidth ?? defaultBandwidth(deps.dataDir, environment),
+    });
+  }
   const prepared = await prepareModel(spec, deps);
   const { inspection } = prepared;
   const vocabSize = vocabSizeOf(inspection);

@@ -194,3 +194,39 @@ describe('planSweep', () => {
     ).toBe('2e6c8d704eac9aff');
   });
 });
+
+describe('planSweep across runtimes', () => {
+  it('runs each model × preset on both runtimes, back to back, and drops presets llama.cpp has no format for', () => {
+    const plan = planSweep(
+      {
+        models: [r1],
+        quants: ['int4', 'int8-dyn'],
+        contexts: [512, 4096],
+        runtimes: ['onnxruntime', 'llama.cpp'],
+        fill: 'synthetic',
+      },
+      estimates,
+    );
+    expect(plan.trials.map((trial) => [trial.spec.runtime, trial.spec.quant, trial.spec.fill])).toEqual([
+      ['onnxruntime', 'int4', 'synthetic'],
+      ['llama.cpp', 'int4', 'model'], // llama.cpp fills its depth with the model
+      ['onnxruntime', 'int4', 'synthetic'],
+      ['llama.cpp', 'int4', 'model'],
+      ['onnxruntime', 'int8-dyn', 'synthetic'],
+      ['onnxruntime', 'int8-dyn', 'synthetic'],
+    ]);
+    expect(plan.contradictions.map((c) => c.reason)).toEqual([
+      'int8-dyn has no llama.cpp counterpart',
+      'int8-dyn has no llama.cpp counterpart',
+    ]);
+    // distinct identities, so resume tells the runtimes apart; onnxruntime's keys stay as they were
+    expect(new Set(plan.trials.map((trial) => trial.key)).size).toBe(6);
+    const onnxOnly = planSweep({ models: [r1], quants: ['int4'], contexts: [512] }, estimates);
+    expect(plan.trials[0]!.key).toBe(onnxOnly.trials[0]!.key);
+    // llama.cpp's Q4_0 estimate: 18 bytes per 32 weights, and the repacked copy on the cpu
+    const llama = plan.trials[1]!.estimate;
+    const onnx = plan.trials[0]!.estimate;
+    expect(llama.weightsBytes).toBeLessThan(onnx.weightsBytes);
+    expect(llama.overheadBytes).toBeGreaterThanOrEqual(llama.weightsBytes);
+  });
+});

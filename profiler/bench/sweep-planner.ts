@@ -13,6 +13,7 @@ import { describeZodError } from '../../common/zod-errors';
 import { resolveModel } from '../../common/catalog';
 import { trialIdentity, trialLabel } from '../../common/labels';
 import { resolvePreset } from '../../common/quant-presets';
+import { ggufTypeOf, type Runtime } from '../../common/runtime-names';
 import { estimateTrial, type EstimateContext } from './trial-estimate';
 
 export { estimateTrial, type EstimateContext } from './trial-estimate';
@@ -39,6 +40,29 @@ export interface SweepPlan {
   trials: PlannedTrial[];
   /** configurations dropped because they contradict themselves (e.g. more tokens than the context) */
   contradictions: { label: string; reason: string }[];
+}
+
+/**
+ * Why a combination cannot run on its runtime, or null: a runtime list crossed with the other lists
+ * makes some (int8-dyn on llama.cpp, an .onnx folder on llama.cpp, a .gguf on onnxruntime).
+ */
+function runtimeContradiction(
+  runtime: Runtime,
+  model: TrialModel,
+  quant: string,
+  kvDtype: string,
+  kvBuffer: string,
+  ep: string,
+): string | null {
+  const gguf = model.kind === 'folder' && model.path.toLowerCase().endsWith('.gguf');
+  if (runtime === 'onnxruntime') return gguf ? 'a .gguf runs on llama.cpp only' : null;
+  if (model.kind === 'folder' && !gguf) return 'llama.cpp runs .gguf files, not ONNX folders';
+  if (model.kind === 'folder' && quant !== 'fp32') return 'a .gguf runs on llama.cpp as it is stored';
+  if (model.kind === 'catalog' && ggufTypeOf(quant) === null) return `${quant} has no llama.cpp counterpart`;
+  if (kvDtype !== 'preset') return 'llama.cpp trials hold the KV cache in f16, its default';
+  if (kvBuffer === 'grow') return 'llama.cpp preallocates its KV cache';
+  if (ep !== 'cpu' && ep !== 'cuda') return `llama.cpp runs on the cpu or cuda, not ${ep}`;
+  return null;
 }
 
 /** Expand a sweep to trials (cartesian product), estimating each; contradictory combinations are dropped. */
@@ -74,22 +98,25 @@ export function planSweep(input: SweepSpecInput, estimates: EstimateContext): Sw
     sweep.eps,
     sweep.threads,
     sweep.kvBuffers,
+    sweep.runtimes,
   ];
   const trials: PlannedTrial[] = [];
   const contradictions: SweepPlan['contradictions'] = [];
   const seen = new Set<string>();
   for (const combo of product(dimensions as unknown[][])) {
-    const [model, quant, kvDtype, context, depth, { prompt, gen }, ep, threads, kvBuffer] = combo as [
-      TrialModel,
-      string,
-      SweepSpec['kvDtypes'][number],
-      number,
-      SweepSpec['depths'][number],
-      { prompt: number; gen: number },
-      TrialSpec['ep'],
-      number | null,
-      SweepSpec['kvBuffers'][number],
-    ];
+    const [model, quant, kvDtype, context, depth, { prompt, gen }, ep, threads, kvBuffer, runtime] =
+      combo as [
+        TrialModel,
+        string,
+        SweepSpec['kvDtypes'][number],
+        number,
+        SweepSpec['depths'][number],
+        { prompt: number; gen: number },
+        TrialSpec['ep'],
+        number | null,
+        SweepSpec['kvBuffers'][number],
+        Runtime,
+      ];
     const depthTokens =
       depth === 'end'
         ? windowEndDepth({ contextTokens: context, promptTokens: prompt, generateTokens: gen })
@@ -105,7 +132,13 @@ export function planSweep(input: SweepSpecInput, estimates: EstimateContext): Sw
       kvBuffer,
       ep,
       threads: threads ?? undefined,
+      runtime,
     });
+    const runtimeMismatch = runtimeContradiction(runtime, model, quant, kvDtype, kvBuffer, ep);
+    if (runtimeMismatch) {
+      contradictions.push({ label, reason: runtimeMismatch });
+      continue;
+    }
     if (depthTokens === null || depthTokens + prompt + gen > context) {
       contradictions.push({
         label,
@@ -124,7 +157,9 @@ export function planSweep(input: SweepSpecInput, estimates: EstimateContext): Sw
       ...(depth === 'end' ? {} : { depthTokens: depth }),
       promptTokens: prompt,
       generateTokens: gen,
-      ...(sweep.fill ? { fill: sweep.fill } : {}),
+      runtime,
+      // llama.cpp fills its depth with the model: a sweep's synthetic fill is onnxruntime's alone
+      ...(sweep.fill && !(runtime === 'llama.cpp' && sweep.fill === 'synthetic') ? { fill: sweep.fill } : {}),
       ...(sweep.fillText === undefined ? {} : { fillText: sweep.fillText }),
       ...(sweep.promptText === undefined ? {} : { promptText: sweep.promptText }),
       ...(sweep.chat ? { chat: true } : {}),

@@ -4,7 +4,7 @@
  * kills only the trial (onnxruntime-node's run() also blocks its event loop: the parent stays free).
  * Runs under child_process.fork (CLI, serve) or Electron's utilityProcess (desktop), through `channel`.
  */
-import type { TrialFailure } from '../api';
+import type { TrialFailure, TrialProgress } from '../api';
 import { resetPeakRss } from '../runtime/peak-rss';
 import { measureTrial } from './trial-measure';
 import type { TrialChildMessage, TrialParentMessage } from './trial-messages';
@@ -58,7 +58,14 @@ const parent = channel();
 process.on('disconnect', () => process.exit(1));
 parent.onMessage((message) => {
   if (message.type !== 'run') return;
-  measureTrial(message.request, (progress) => parent.send({ type: 'progress', progress })).then(
+  const report = (progress: TrialProgress): void => parent.send({ type: 'progress', progress });
+  const { request } = message;
+  // llama.cpp's modules load only in its trials: an onnxruntime trial's process starts as it did
+  const measured =
+    request.runtime === 'llama.cpp'
+      ? import('./trial-measure-llama').then(({ measureLlamaTrial }) => measureLlamaTrial(request, report))
+      : measureTrial(request, report);
+  measured.then(
     (measurement) => parent.finish({ type: 'measured', measurement }),
     (error: unknown) => parent.finish({ type: 'failed', failure: failureOf(error) }),
   );

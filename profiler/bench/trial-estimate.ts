@@ -3,6 +3,7 @@ import { kvBytesPerToken, parameterCount, resolveModel, uniqueParameterCount } f
 import { resolvePreset, runsAsStored } from '../../common/quant-presets';
 import { TIGHT_SHARE } from '../../common/analysis/fit-verdict';
 import { runtimeOverheadBytes, runtimeOverheadText } from '../../common/analysis/kv-pressure';
+import { estimateLlamaTrial } from './llama-estimate';
 
 /**
  * What a trial should need before it runs: weights + the KV cache as the trial will hold it + runtime
@@ -135,6 +136,7 @@ export function estimateTrial(
   context: EstimateContext,
   budgetBytes: number | undefined,
 ): TrialEstimate {
+  if (spec.runtime === 'llama.cpp') return estimateLlamaTrial(spec, context, budgetBytes);
   const facts = modelFacts(spec, context);
   const { weightsBytes, kvPerToken, parameters } = facts;
   const shared =

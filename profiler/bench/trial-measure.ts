@@ -3,14 +3,33 @@ import path from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
 import { sequenceTokens, type Repetition, type TrialProgress } from '../api';
 import { collectGarbage } from '../runtime/collect-garbage';
-import { DecoderRunner } from '../runtime/decoder-runner';
+import { DecoderRunner, type StepResult } from '../runtime/decoder-runner';
 import { readPeakRss } from '../runtime/peak-rss';
 import { percentile } from '../../common/statistics';
 import { createSession, type SessionSettings } from '../runtime/session-factory';
 import { findProfileFile, parseOrtProfile, type ProfilePhase } from './ort-profile';
-import type { TrialMeasurement, TrialRequest } from './trial-messages';
+import type { OnnxTrialRequest, TrialMeasurement } from './trial-messages';
 
-type Report = (progress: TrialProgress) => void;
+type TrialRequest = OnnxTrialRequest;
+export type Report = (progress: TrialProgress) => void;
+
+/** The measured loop of either runtime: the cache back at its depth, a prefill, decode steps. */
+export interface SequenceRunner {
+  /** untimed: the cache at the trial's depth */
+  startSequence(): Promise<void>;
+  prefill(ids: readonly number[]): Promise<StepResult>;
+  decode(tokenId: number): Promise<StepResult>;
+}
+
+/** What the timed part of a sequence needs to know of its trial. */
+export interface SequenceSettings {
+  promptIds: readonly number[];
+  generateTokens: number;
+  /** the depth is filled before it (a 'depth' progress event) */
+  filled: boolean;
+  /** collect garbage between decode steps (a large cache's dead copies, onnxruntime) */
+  collectEachStep: boolean;
+}
 
 /**
  * KV bytes held at full context from which dead copies are collected between decode steps: below it,
@@ -19,7 +38,7 @@ type Report = (progress: TrialProgress) => void;
  */
 const COLLECT_EACH_STEP_KV_BYTES = 64 * 1024 * 1024;
 
-interface SequenceLabel {
+export interface SequenceLabel {
   phase: 'warmup' | 'prefill' | 'profile';
   repetition: number;
 }
@@ -36,18 +55,17 @@ function fullContextKvBytes(request: TrialRequest): number {
  * step's run() and its sampling (the argmax) are timed apart, as llama-bench and onnxruntime-genai
  * report them: TTFT includes the prefill's sampling (what a user waits for), decode tok/s does not.
  */
-async function sequence(
-  runner: DecoderRunner,
-  request: TrialRequest,
+export async function sequence(
+  runner: SequenceRunner,
+  settings: SequenceSettings,
   report: Report,
   label: SequenceLabel,
   beforeTimedPart?: () => void,
 ): Promise<Repetition> {
-  const { spec, promptIds } = request;
-  if (request.fill.kind !== 'none') report({ phase: 'depth', repetition: label.repetition });
-  await runner.startSequence(request.fill);
+  const { promptIds, collectEachStep, generateTokens } = settings;
+  if (settings.filled) report({ phase: 'depth', repetition: label.repetition });
+  await runner.startSequence();
   collectGarbage(); // the last sequence's cache is dead: not counted in this one's memory, nor timed
-  const collectEachStep = fullContextKvBytes(request) >= COLLECT_EACH_STEP_KV_BYTES;
   beforeTimedPart?.();
   report({ phase: label.phase, repetition: label.repetition });
   const first = await runner.prefill(promptIds);
@@ -57,7 +75,7 @@ async function sequence(
       phase: 'decode',
       repetition: label.repetition,
       step: 0,
-      totalSteps: spec.generateTokens,
+      totalSteps: generateTokens,
       tokenId: first.tokenId,
     });
   }
@@ -65,7 +83,7 @@ async function sequence(
   const decodeStepMs: number[] = [];
   const samplingMs: number[] = [];
   let token = first.tokenId;
-  for (let step = 0; step < spec.generateTokens; step += 1) {
+  for (let step = 0; step < generateTokens; step += 1) {
     const next = await runner.decode(token);
     decodeStepMs.push(next.runMs);
     samplingMs.push(next.samplingMs);
@@ -77,7 +95,7 @@ async function sequence(
         phase: 'decode',
         repetition: label.repetition,
         step: step + 1,
-        totalSteps: spec.generateTokens,
+        totalSteps: generateTokens,
         stepMs: next.runMs,
         tokenId: next.tokenId,
       });
@@ -90,9 +108,26 @@ async function sequence(
     prefillTokensPerSecond: promptIds.length / (first.runMs / 1000),
     decodeStepMs,
     samplingMs,
-    decodeTokensPerSecond: spec.generateTokens / decodeSeconds,
+    decodeTokensPerSecond: generateTokens / decodeSeconds,
     generatedTokenIds: generated,
   };
+}
+
+/** The onnxruntime runner as a SequenceRunner: each sequence fills (or rewinds to) the request's depth. */
+function onnxSequence(runner: DecoderRunner, request: TrialRequest): [SequenceRunner, SequenceSettings] {
+  return [
+    {
+      startSequence: () => runner.startSequence(request.fill),
+      prefill: (ids) => runner.prefill(ids),
+      decode: (tokenId) => runner.decode(tokenId),
+    },
+    {
+      promptIds: request.promptIds,
+      generateTokens: request.spec.generateTokens,
+      filled: request.fill.kind !== 'none',
+      collectEachStep: fullContextKvBytes(request) >= COLLECT_EACH_STEP_KV_BYTES,
+    },
+  ];
 }
 
 function settingsOf(request: TrialRequest): SessionSettings {
@@ -136,11 +171,12 @@ async function profileOps(request: TrialRequest, report: Report): Promise<TrialM
     profileFilePrefix: prefix,
   });
   const runner = runnerFor(session, request);
+  const [loop, settings] = onnxSequence(runner, request);
   let ignoredRuns = 0;
   let profiled: Repetition;
   try {
-    await sequence(runner, request, report, { phase: 'profile', repetition: 0 });
-    profiled = await sequence(runner, request, report, { phase: 'profile', repetition: 1 }, () => {
+    await sequence(loop, settings, report, { phase: 'profile', repetition: 0 });
+    profiled = await sequence(loop, settings, report, { phase: 'profile', repetition: 1 }, () => {
       ignoredRuns = runner.runCount;
     });
     session.endProfiling();
@@ -176,13 +212,14 @@ export async function measureTrial(request: TrialRequest, report: Report): Promi
   const { session, loadMs } = await createSession(request.modelFile, settingsOf(request));
   const rssAfterLoadBytes = process.memoryUsage().rss;
   const runner = runnerFor(session, request);
+  const [loop, settings] = onnxSequence(runner, request);
 
   for (let warmup = 0; warmup < spec.warmupRuns; warmup += 1) {
-    await sequence(runner, request, report, { phase: 'warmup', repetition: warmup });
+    await sequence(loop, settings, report, { phase: 'warmup', repetition: warmup });
   }
   const repetitions: Repetition[] = [];
   for (let repetition = 0; repetition < spec.repetitions; repetition += 1) {
-    repetitions.push(await sequence(runner, request, report, { phase: 'prefill', repetition }));
+    repetitions.push(await sequence(loop, settings, report, { phase: 'prefill', repetition }));
   }
   const kvCache = { tokens: runner.cachedTokens, exactBytes: runner.kvCacheBytes() };
   const prefillLogits = runner.prefillLogits ?? { bytes: 0, rows: 0 };

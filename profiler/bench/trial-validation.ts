@@ -19,7 +19,8 @@ export function parseTrialSpec(input: TrialSpecInput): TrialSpec {
     throw new TrialInputError(error instanceof Error ? error.message : String(error), { cause: error });
   }
   try {
-    assertProviderUsable(spec.ep);
+    // llama.cpp's backends are its own builds: run-llama-trial.ts checks them
+    if (spec.runtime !== 'llama.cpp') assertProviderUsable(spec.ep);
   } catch (error) {
     throw new TrialInputError(error instanceof Error ? error.message : String(error), { cause: error });
   }
@@ -37,10 +38,6 @@ export function parseTrialSpec(input: TrialSpecInput): TrialSpec {
         `Invalid trial: trial.${field}: must be at least 1 (got ${spec[field]}): a trial times a prefill and decode steps.`,
       );
   }
-  if (spec.runtime === 'llama.cpp')
-    throw new TrialInputError(
-      'runtime llama.cpp: this build runs onnxruntime trials only; llama.cpp results come in with `runs import <llama-bench output>`.',
-    );
   if (spec.promptIds && spec.promptIds.length === 0)
     throw new TrialInputError('--prompt-ids is empty: give at least one id.');
   if (spec.promptIds) spec.promptTokens = spec.promptIds.length;

@@ -16,6 +16,7 @@ import { inspectModel } from '../models/loader';
 import { formatInspection } from './inspect-format';
 import { registerImport } from './import-command';
 import { parseLogits, parseStyle } from './model-options';
+import { inspectGguf, registerGgufBuild } from './gguf-commands';
 import { createByteProgress } from './progress-bar';
 import { formatCount, wholeNumber } from '../../common/number-format';
 import { formatTable } from './text-table';
@@ -95,11 +96,15 @@ export function registerInspect(models: Command): void {
   models
     .command('inspect <path>')
     .description(
-      'what a model folder or .onnx holds: layout, I/O signature, operators, parameters, bytes, KV per token',
+      'what a model folder, .onnx or .gguf holds: layout, I/O signature, operators, parameters, bytes, KV per token',
     )
     .option('--variant <dtype>', 'Optimum folders: which onnx/model_<dtype>.onnx (fp32, fp16, q4, q4f16, …)')
     .option('--json', 'print the inspection as JSON')
     .action(async (target: string, options: { variant?: string; json?: boolean }) => {
+      if (target.toLowerCase().endsWith('.gguf')) {
+        process.stdout.write(await inspectGguf(target, options.json ?? false));
+        return;
+      }
       const inspection = await inspectModel(
         target,
         options.variant === undefined ? {} : { variant: options.variant },
@@ -117,6 +122,7 @@ export function registerModelsCommand(program: Command, dataDirOf: () => string)
 
   registerInspect(models);
   registerImport(models, dataDirOf);
+  registerGgufBuild(models, dataDirOf);
 
   models
     .command('list')

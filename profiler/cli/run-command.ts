@@ -2,6 +2,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { ExecutionProviderSchema, type TrialModel, type TrialSpecInput } from '../api';
 import { parseOverrides } from '../../common/catalog';
+import { RUNTIMES, type Runtime } from '../../common/runtime-names';
 import type { EngineOf } from './cli-engine';
 import { formatTrialResult } from './run-format';
 import { createStepProgress } from './progress-bar';
@@ -74,6 +75,7 @@ interface RunOptions extends RecordOutputOptions {
   fill?: 'synthetic' | 'model';
   fillFile?: string;
   kvBuffer: 'auto' | 'grow' | 'shared';
+  runtime: Runtime;
   ep: string;
   threads?: number;
   warmup: number;
@@ -118,6 +120,7 @@ function specOf(options: RunOptions): TrialSpecInput {
     ...(options.fill ? { fill: options.fill } : {}),
     ...(options.fillFile === undefined ? {} : { fillText: readFillFile(options.fillFile) }),
     kvBuffer: options.kvBuffer,
+    runtime: options.runtime,
     ep: ExecutionProviderSchema.parse(options.ep),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
     warmupRuns: options.warmupRuns ? options.warmup : 0,
@@ -180,11 +183,24 @@ export function registerRunCommand(program: Command, engineOf: EngineOf): void {
         .default('auto'),
     )
     .addOption(
+      new Option(
+        '--runtime <runtime>',
+        'what runs the model: onnxruntime (ONNX) or llama.cpp (the catalog model written as GGUF with the same ' +
+          'weights — int4 as Q4_0, int8 as Q8_0, fp16 as F16, fp32 as F32 — or a .gguf path)',
+      )
+        .choices([...RUNTIMES])
+        .default('onnxruntime'),
+    )
+    .addOption(
       new Option('--ep <provider>', 'execution provider')
         .choices(ExecutionProviderSchema.options)
         .default('cpu'),
     )
-    .option('-t, --threads <n>', "intra-op threads (default: onnxruntime's choice)", whole('--threads', 1))
+    .option(
+      '-t, --threads <n>',
+      "intra-op threads (default: onnxruntime's choice; llama.cpp: the physical cores)",
+      whole('--threads', 1),
+    )
     .option('--warmup <n>', 'untimed full runs first', whole('--warmup', 0), 1)
     .option('--no-warmup', 'no untimed run before the timed ones (llama-bench --no-warmup)')
     .option('-r, --reps <n>', 'timed repetitions', whole('--reps', 1), 5)

@@ -40,18 +40,27 @@ function peakText(result: TrialResult): string {
 /** `run`'s readable result: what was run, then one metric a line, as ARCHITECTURE.md defines them. */
 export function formatTrialResult(result: TrialResult): string {
   const { spec } = result;
-  const threads = result.session?.intraOpThreads ?? 'default';
+  const llama = result.llamaCpp;
+  const threads = llama?.threads ?? result.session?.intraOpThreads ?? 'default';
   const header =
     `${trialLabel(spec)}\n` +
     `  ran           ${contextText(result)}; ${threads} threads; ` +
-    `${spec.repetitions} reps after ${spec.warmupRuns} warmup`;
+    `${spec.repetitions} reps after ${spec.warmupRuns} warmup` +
+    (llama
+      ? `\n  llama.cpp     ${llama.backend} build, commit ${llama.commit ?? 'unknown'} (build ${llama.buildNumber ?? '?'}; ` +
+        `node-llama-cpp ${llama.bindingVersion}, labelled ${llama.release}); batch ${llama.batchTokens}, ` +
+        `${llama.contextCells} KV cells f16, flash attention ${llama.flashAttention ? 'on' : 'off'}, ` +
+        `libuv pool ${llama.uvThreadpoolSize ?? 'default'}; tensors ${Object.entries(llama.tensorTypes)
+          .map(([type, count]) => `${count} ${type}`)
+          .join(', ')}`
+      : '');
   if (result.status === 'failed') {
     return `${header}\nTrial failed (${result.failure?.kind ?? 'unknown'}): ${result.failure?.message ?? 'no reason given'}`;
   }
   const summary = result.summary!;
   const lines = [
     header,
-    `  load          ${ms(result.loadMs!)} (first InferenceSession.create in the trial process; the file was likely in the page cache)`,
+    `  load          ${ms(result.loadMs!)} (first ${llama ? 'model load + context creation' : 'InferenceSession.create'} in the trial process; the file was likely in the page cache)`,
     `  TTFT          ${spread(summary.ttftMs, ms)} (prefill + sampling)`,
     `  prefill       ${spread(summary.prefillTokensPerSecond, rate)}`,
     `  decode        ${spread(summary.decodeTokensPerSecond, rate)} (sampling excluded)`,

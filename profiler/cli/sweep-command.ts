@@ -33,6 +33,7 @@ interface SweepOptions extends RecordOutputOptions {
   gen: number[];
   promptGen?: { prompt: number; gen: number }[];
   ep: string[];
+  runtime: string[];
   threads: string[];
   reps: number;
   warmup: number;
@@ -150,6 +151,7 @@ function sweepSpec(options: SweepOptions, given: (flag: 'prompt' | 'gen') => boo
     kvBuffers: options.kvBuffer as SweepSpecInput['kvBuffers'],
     ...lengthsOf(options, given),
     eps: options.ep as SweepSpecInput['eps'],
+    runtimes: options.runtime as SweepSpecInput['runtimes'],
     threads: threadsOf(options.threads),
     repetitions: options.reps,
     warmupRuns: options.warmupRuns ? options.warmup : 0,
@@ -211,6 +213,7 @@ const DEFAULTS = {
   prompt: [128],
   gen: [64],
   ep: ['cpu'],
+  runtime: ['onnxruntime'],
   threads: ['default'],
 };
 
@@ -302,6 +305,13 @@ export function registerSweepCommand(program: Command, engineOf: EngineOf): void
       'execution providers',
       accumulating(parseWordList('--ep'), DEFAULTS.ep),
       DEFAULTS.ep,
+    )
+    .option(
+      '--runtime <runtimes>',
+      'onnxruntime, llama.cpp, or both (onnxruntime,llama.cpp): each model × preset on each runtime ' +
+        '(int4 runs as Q4_0 on llama.cpp, int8 as Q8_0, fp16 as F16, fp32 as F32)',
+      accumulating(parseWordList('--runtime'), DEFAULTS.runtime),
+      DEFAULTS.runtime,
     )
     .option(
       '-t, --threads <n,...>',

@@ -4,3 +4,4 @@
  */
 export type { TrialProcessHandle, TrialProcessLauncher } from '../bench/trial-host';
 export type { TrialChildMessage, TrialParentMessage } from '../bench/trial-messages';
+export { TRIAL_PROCESS_ENV } from '../bench/trial-process-env';

@@ -5,6 +5,7 @@ import type { RunAnalysis, RunDocument } from '../api';
 import { analysisCharts } from './analysis-charts';
 import type { ReportBlock, ReportTable } from '../../common/report-blocks';
 import { analysisSections } from './analysis-sections';
+import { runtimeSection } from './runtime-section';
 import { CONTEXT_CHART_IDS, reportCharts, type ChartSpec } from './report-charts';
 import {
   CONTEXT_SECTION_TEXT,
@@ -223,6 +224,9 @@ ${
     : '<p class="note">None: every planned trial ran and succeeded.</p>'
 }
 ${quality.rows.length > 0 ? `<h3>Quality of quantized variants (against fp32)</h3>\n${hasSyntheticQuality(doc) ? `<p class="note"><strong>${escapeHtml(SYNTHETIC_QUALITY_NOTE)}</strong></p>\n` : ''}${htmlTable(quality)}` : ''}`,
+    ),
+    ...[runtimeSection(doc)].flatMap((runtimes) =>
+      runtimes ? [section(runtimes.id, runtimes.title, htmlBlocks(runtimes.blocks, charts))] : [],
     ),
     section(
       'charts',

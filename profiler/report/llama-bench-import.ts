@@ -322,6 +322,7 @@ export function importLlamaBench(textIn: string, filePath: string, runId: string
       prompts: unique(specs.map((spec) => spec.promptTokens)),
       gens: unique(specs.map((spec) => spec.generateTokens)),
       eps: unique(specs.map((spec) => spec.ep)),
+      runtimes: ['llama.cpp'],
       threads: unique(specs.map((spec) => spec.threads ?? null)),
       warmupRuns: 1,
       repetitions: Math.max(...specs.map((spec) => spec.repetitions)),

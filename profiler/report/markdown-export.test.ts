@@ -17,7 +17,9 @@ const cells = (line: string): string[] =>
 
 describe('exportMarkdown', () => {
   it("shows `t/s ± sd` for prefill and decode and TTFT ms ± sd equal to the document's, at 2 decimals", () => {
-    const header = lines.find((line) => line.startsWith('| model | kv |') && line.includes('decode t/s'))!;
+    const header = lines.find(
+      (line) => line.startsWith('| model | runtime | kv |') && line.includes('decode t/s'),
+    )!;
     const columns = cells(header);
     for (const { result } of doc.trials.filter((trial) => trial.result.status === 'ok')) {
       const summary = result.summary!;

@@ -1,6 +1,7 @@
 import type { RunAnalysis, RunDocument } from '../api';
 import type { ReportBlock, ReportTable } from '../../common/report-blocks';
 import { analysisSections } from './analysis-sections';
+import { runtimeSection } from './runtime-section';
 import { REPORT_CONVENTIONS, SYNTHETIC_QUALITY_NOTE, resultsIntro } from './report-metrics';
 import {
   definitionsTable,
@@ -98,6 +99,9 @@ export function exportMarkdown(doc: RunDocument, options: MarkdownExportOptions 
             markdownTable(memoryTable(trials)),
           ]
         : []),
+    ),
+    ...[runtimeSection(doc)].flatMap((runtimes) =>
+      runtimes ? [section(runtimes.title, ...markdownBlocks(runtimes.blocks))] : [],
     ),
     section(
       'Failed and skipped trials',

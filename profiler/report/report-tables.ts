@@ -62,6 +62,8 @@ const threads = (entry: TrialEntry): string => String(threadsOf(entry) ?? 'defau
 
 const configurationColumns: Column<TrialEntry>[] = [
   { header: 'model', cell: modelLabel },
+  // llama-bench's `backend` column names the compute backend; this names what ran the model
+  { header: 'runtime', cell: (entry) => entry.spec.runtime ?? 'onnxruntime' },
   { header: 'kv', cell: kvDtypeOf },
   { header: 'ep', cell: (entry) => entry.spec.ep },
   { header: 'threads', numeric: true, cell: threads },
@@ -288,6 +290,7 @@ export function settingsTable(doc: RunDocument): ReportTable {
       ['prompt tokens (P)', list(sweep.prompts)],
       ['generated tokens (G)', list(sweep.gens)],
       ['execution providers', list(sweep.eps)],
+      ['runtimes', list(sweep.runtimes ?? ['onnxruntime'])],
       ['intra-op threads', list(sweep.threads.map((value) => value ?? 'default'))],
       ['warmup runs', String(sweep.warmupRuns)],
       ['repetitions (R)', String(sweep.repetitions)],

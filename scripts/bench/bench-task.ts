@@ -9,6 +9,7 @@ import { resolvePreset } from '../../common/quant-presets';
 import { quantizeVariant } from '../../quantization/quantize-variant';
 import { buildSyntheticModel } from '../../profiler/models/synthetic/synthetic-builder';
 import { runnerVersusBareLoop, runnerVersusTransformersJs } from './runner-benchmarks';
+import { llamaRunnerVersusBareLoop } from './llama-benchmarks';
 
 /** Write `bytes` to a file in 16 MiB chunks and fsync: the disk's own speed, the baseline for builds. */
 async function writeBaseline(bytes: number, dir: string): Promise<Record<string, number>> {
@@ -84,6 +85,8 @@ async function main(): Promise<void> {
   else if (task === 'quantize') facts = await quantize(args[0]!, args[1]!);
   else if (task === 'runner-vs-bare') facts = await runnerVersusBareLoop(args[0]!);
   else if (task === 'runner-vs-transformers-js') facts = await runnerVersusTransformersJs(args[0]!);
+  else if (task === 'llama-vs-bare')
+    facts = await llamaRunnerVersusBareLoop(args[0]!, Number(args[1]), Number(args[2]));
   else throw new Error(`unknown bench task ${task}`);
   const wallMs = performance.now() - startedMs;
   const maxRssBytes = process.resourceUsage().maxRSS * 1024; // maxRSS is in KiB

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunDocument, TrialResult } from '../../profiler/api';
 import { planRows } from './plan-benchmarks';
+import { runtimeRows } from './runtime-rows';
 
 interface TaskResult {
   wallMs: number;
@@ -271,6 +272,7 @@ async function main(): Promise<void> {
     if (!only || only === 'runner') rows.push(...runnerRows(dir));
     if (!only || only === 'context') rows.push(...contextRows(dir));
     if (!only || only === 'plan') rows.push(...(await planRows(repoRoot, dir)));
+    if (!only || only === 'runtimes') rows.push(...runtimeRows(repoRoot, dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -30,11 +30,21 @@ describe('builder store', () => {
       prompts: [128],
       gens: [64],
       eps: ['cpu'],
+      runtimes: ['onnxruntime'],
       threads: [null],
       warmupRuns: 1,
       repetitions: 5,
       measureQuality: false,
     });
+  });
+
+  it('runs the sweep on both runtimes when llama.cpp is picked too, and needs at least one', () => {
+    const builder = useBuilderStore();
+    builder.toggleRuntime('llama.cpp');
+    expect(builder.spec?.runtimes).toEqual(['onnxruntime', 'llama.cpp']);
+    builder.toggleRuntime('onnxruntime');
+    builder.toggleRuntime('llama.cpp');
+    expect(builder.missing).toBe('Pick at least one runtime.');
   });
 
   it('turns every selection into its sweep dimension', () => {

@@ -8,6 +8,7 @@ import type {
   WorkbenchMethodResult,
 } from '../../../profiler/api';
 import { QUANT_PRESET_NAMES, type QuantPresetName } from '../../../common/preset-names';
+import { RUNTIMES, type Runtime } from '../../../common/runtime-names';
 import { useBackend } from '../backend/workbench-backend';
 import {
   parseByteSize,
@@ -79,6 +80,7 @@ export const useBuilderStore = defineStore('builder', () => {
   /** tokens, ascending */
   const contexts = ref<number[]>([2048]);
   const eps = ref<ExecutionProvider[]>(['cpu']);
+  const runtimes = ref<Runtime[]>(['onnxruntime']);
   /** one fill for the whole sweep (SweepSpec.fill) */
   const fill = ref<DepthFillMethod>('synthetic');
   const kvBuffers = ref<KvBufferChoice[]>(['auto']);
@@ -131,6 +133,7 @@ export const useBuilderStore = defineStore('builder', () => {
     if (kvDtypes.value.length === 0) return 'Pick at least one KV-cache dtype.';
     if (contexts.value.length === 0) return 'Pick at least one context length.';
     if (eps.value.length === 0) return 'Pick at least one execution provider.';
+    if (runtimes.value.length === 0) return 'Pick at least one runtime.';
     if (kvBuffers.value.length === 0) return 'Pick at least one KV buffer.';
     return null;
   });
@@ -160,6 +163,7 @@ export const useBuilderStore = defineStore('builder', () => {
       prompts: fields.prompts.value,
       gens: fields.gens.value,
       eps: [...eps.value],
+      runtimes: [...runtimes.value],
       threads: fields.threads.value,
       warmupRuns: fields.warmupRuns.value,
       repetitions: fields.repetitions.value,
@@ -287,6 +291,9 @@ export const useBuilderStore = defineStore('builder', () => {
   function toggleEp(ep: ExecutionProvider): void {
     eps.value = toggled(eps.value, ep, EXECUTION_PROVIDERS);
   }
+  function toggleRuntime(runtime: Runtime): void {
+    runtimes.value = toggled(runtimes.value, runtime, RUNTIMES);
+  }
   function toggleKvBuffer(buffer: KvBufferChoice): void {
     kvBuffers.value = toggled(kvBuffers.value, buffer, KV_BUFFERS);
   }
@@ -305,6 +312,7 @@ export const useBuilderStore = defineStore('builder', () => {
     kvDtypes,
     contexts,
     eps,
+    runtimes,
     fill,
     kvBuffers,
     measureQuality,
@@ -331,6 +339,7 @@ export const useBuilderStore = defineStore('builder', () => {
     toggleKvDtype,
     toggleContext,
     toggleEp,
+    toggleRuntime,
     toggleKvBuffer,
     addFolder,
     removeFolder,
