@@ -1,7 +1,7 @@
 import type { TrialEstimate, TrialSpec } from '../api';
-import { TIGHT_SHARE } from '../../common/analysis/fit-verdict';
 import { kvBytesPerToken, parameterCount, resolveModel, uniqueParameterCount } from '../../common/catalog';
 import { ggufTypeOf, type GgufTensorType } from '../../common/runtime-names';
+import { budgetFit, decodeSeconds, prefillSeconds } from './estimate-rates';
 import type { EstimateContext } from './trial-estimate';
 
 /** bytes per weight of each GGUF type: block bytes ÷ block elements (Q4_0: 18 / 32) */
@@ -44,17 +44,17 @@ export function estimateLlamaTrial(
   // time as onnxruntime's estimate reckons it: decode memory-bound at 60% of the bandwidth, prefill and
   // the model's fill of the depth at 20 GFLOP/s
   const meanKvBytes = kvPerToken * (spec.depthTokens + spec.promptTokens + spec.generateTokens / 2);
-  const decodeSeconds =
-    (spec.generateTokens * (weightsBytes + meanKvBytes)) / (0.6 * context.bandwidthBytesPerSecond);
-  const prefillSeconds = (spec.promptTokens * 2 * parameters) / 20e9;
-  const fillSeconds = (spec.depthTokens * 2 * parameters) / 20e9; // once per trial
+  const decodeTime = decodeSeconds(
+    spec.generateTokens,
+    weightsBytes + meanKvBytes,
+    context.bandwidthBytesPerSecond,
+  );
+  const fillTime = prefillSeconds(spec.depthTokens, parameters); // once per trial
   const seconds =
     weightsBytes / 1e9 +
-    fillSeconds +
-    (spec.warmupRuns + spec.repetitions) * (decodeSeconds + prefillSeconds);
-  let fit: TrialEstimate['fit'] = 'fits';
-  if (budgetBytes !== undefined)
-    fit = peakBytes > budgetBytes ? 'will-not-fit' : peakBytes > TIGHT_SHARE * budgetBytes ? 'tight' : 'fits';
+    fillTime +
+    (spec.warmupRuns + spec.repetitions) * (decodeTime + prefillSeconds(spec.promptTokens, parameters));
+  const fit = budgetFit(peakBytes, budgetBytes);
   return {
     weightsBytes,
     kvBytes,

@@ -3,7 +3,6 @@ import os from 'node:os';
 import { open } from 'node:fs/promises';
 import { variantLabel } from '../../common/labels';
 import { ggufPresetMessage, ggufTypeOf } from '../../common/runtime-names';
-import { summarizeRepetitions } from '../../common/statistics';
 import {
   TRIAL_RESULT_VERSION,
   type ExecutionProvider,
@@ -16,11 +15,10 @@ import {
 import { readGgufHeader } from '../models/gguf/gguf-reader';
 import { summarizeGguf, type GgufSummary } from '../models/gguf/gguf-summary';
 import { seededTokenIds } from '../runtime/prompt-ids';
-import { roofline } from '../runtime/roofline';
 import { prepareCatalogGguf } from './gguf-variant-cache';
-import { peakRssCheck } from './peak-rss-check';
 import type { RunTrialDeps } from './run-trial';
 import { superviseTrial } from './trial-host';
+import { trialResultOf } from './trial-outcome';
 import type { LlamaTrialRequest } from './trial-messages';
 import { TrialInputError } from './trial-validation';
 
@@ -212,55 +210,19 @@ export async function runLlamaTrial(
     ...(deps.onProgress ? { onProgress: deps.onProgress } : {}),
     ...(deps.signal ? { signal: deps.signal } : {}),
   });
-  const finishedAt = new Date().toISOString();
-  const { measurement } = outcome;
-  if (!measurement) {
-    return {
-      ...base,
-      finishedAt,
-      memoryTimeline: outcome.memoryTimeline,
-      ...(outcome.failure ? { failure: outcome.failure } : {}),
-    };
-  }
-  const summaryStats = summarizeRepetitions(measurement.repetitions);
-  const kvTokensDuringDecode = spec.depthTokens + spec.promptTokens + (spec.generateTokens - 1) / 2;
-  const peak = peakRssCheck(measurement.peakRss, outcome.memoryTimeline, sampleIntervalMs);
-  const resolvedBandwidth = bandwidth;
-  return {
-    ...base,
-    status: 'ok',
-    finishedAt,
-    memoryTimeline: outcome.memoryTimeline,
-    loadMs: measurement.loadMs,
-    rssBeforeLoadBytes: measurement.rssBeforeLoadBytes,
-    rssAfterLoadBytes: measurement.rssAfterLoadBytes,
-    peakRssBytes: peak.bytes,
-    peakRss: peak.check,
-    logits: {
-      positions: 'last',
-      prefillBytes: measurement.prefillLogits.bytes,
-      lastPositionBytes: measurement.prefillLogits.bytes,
-    },
-    generatedTokenIds: measurement.repetitions[0]?.generatedTokenIds ?? [],
-    repetitions: measurement.repetitions,
-    summary: summaryStats,
-    kvCache: {
-      tokens: measurement.kvCache.tokens,
-      exactBytes: measurement.kvCache.exactBytes,
-      analyticBytes: kvBytesPerToken * measurement.kvCache.tokens,
-      bytesPerToken: kvBytesPerToken,
-    },
-    ...(measurement.llamaCpp ? { llamaCpp: measurement.llamaCpp } : {}),
-    ...(resolvedBandwidth.status === 'measured'
-      ? {
-          roofline: roofline({
-            bandwidth: resolvedBandwidth,
-            weightBytesPerDecodeToken: summary.readPerDecodeTokenBytes,
-            kvBytesPerToken,
-            kvTokens: kvTokensDuringDecode,
-            measuredDecodeTokensPerSecond: summaryStats.decodeTokensPerSecond.median,
-          }),
-        }
-      : { rooflineUnavailable: resolvedBandwidth.reason }),
-  };
+  return trialResultOf(base, outcome, {
+    kvBytesPerToken,
+    weightBytesPerDecodeToken: summary.readPerDecodeTokenBytes,
+    sampleIntervalMs,
+    bandwidth,
+    extra: (measurement) => ({
+      // llama.cpp computes the last position's logits only
+      logits: {
+        positions: 'last',
+        prefillBytes: measurement.prefillLogits.bytes,
+        lastPositionBytes: measurement.prefillLogits.bytes,
+      },
+      ...(measurement.llamaCpp ? { llamaCpp: measurement.llamaCpp } : {}),
+    }),
+  });
 }

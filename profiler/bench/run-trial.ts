@@ -23,12 +23,10 @@ import { quantizeVariant } from '../../quantization/quantize-variant';
 import { inspectModel, modelFileHash } from '../models/loader';
 import type { DepthFill, KvBuffer } from '../runtime/decoder-runner';
 import { bandwidthForRoofline } from '../runtime/memory-bandwidth';
-import { roofline } from '../runtime/roofline';
 import { loadTokenizer, type TextTokenizer } from '../runtime/text-tokenizer';
 import { seededTokenIds } from '../runtime/prompt-ids';
-import { summarizeRepetitions } from '../../common/statistics';
-import { peakRssCheck } from './peak-rss-check';
 import { superviseTrial, type TrialProcessLauncher } from './trial-host';
+import { trialResultOf } from './trial-outcome';
 import type { TrialRequest } from './trial-messages';
 import {
   checkTrialAgainstModel,
@@ -352,62 +350,24 @@ export async function runTrial(input: TrialSpecInput, deps: RunTrialDeps): Promi
       ...(deps.onProgress ? { onProgress: withText(deps.onProgress, tokenizer) } : {}),
       ...(deps.signal ? { signal: deps.signal } : {}),
     });
-    const finishedAt = new Date().toISOString();
-    const { measurement } = outcome;
-    if (!measurement) {
-      return {
-        ...base,
-        finishedAt,
-        memoryTimeline: outcome.memoryTimeline,
-        ...(outcome.failure ? { failure: outcome.failure } : {}),
-      };
-    }
-    const summary = summarizeRepetitions(measurement.repetitions);
-    // mean tokens cached while the decode steps ran: step i attends over depth + P + i cached tokens
-    const kvTokensDuringDecode = spec.depthTokens + spec.promptTokens + (spec.generateTokens - 1) / 2;
-    const peak = peakRssCheck(measurement.peakRss, outcome.memoryTimeline, intervalMs);
-    const lastPositionBytes =
-      (measurement.prefillLogits.bytes / Math.max(1, measurement.prefillLogits.rows)) | 0;
-    return {
-      ...base,
-      status: 'ok',
-      finishedAt,
-      memoryTimeline: outcome.memoryTimeline,
-      loadMs: measurement.loadMs,
-      rssBeforeLoadBytes: measurement.rssBeforeLoadBytes,
-      rssAfterLoadBytes: measurement.rssAfterLoadBytes,
-      peakRssBytes: peak.bytes,
-      peakRss: peak.check,
-      logits: {
-        positions: measurement.prefillLogits.rows > 1 ? 'all' : 'last',
-        prefillBytes: measurement.prefillLogits.bytes,
-        lastPositionBytes,
-      },
-      generatedTokenIds: measurement.repetitions[0]?.generatedTokenIds ?? [],
-      ...(tokenizer
-        ? { generatedText: tokenizer.decode(measurement.repetitions[0]?.generatedTokenIds ?? []) }
-        : {}),
-      repetitions: measurement.repetitions,
-      summary,
-      kvCache: {
-        tokens: measurement.kvCache.tokens,
-        exactBytes: measurement.kvCache.exactBytes,
-        analyticBytes: kvBytesPerToken * measurement.kvCache.tokens,
-        bytesPerToken: kvBytesPerToken,
-      },
-      ...(measurement.opBreakdown ? { opBreakdown: measurement.opBreakdown } : {}),
-      ...(bandwidth.status === 'measured'
-        ? {
-            roofline: roofline({
-              bandwidth,
-              weightBytesPerDecodeToken: inspection.bytes.readPerDecodeToken,
-              kvBytesPerToken,
-              kvTokens: kvTokensDuringDecode,
-              measuredDecodeTokensPerSecond: summary.decodeTokensPerSecond.median,
-            }),
-          }
-        : { rooflineUnavailable: bandwidth.reason }),
-    };
+    return trialResultOf(base, outcome, {
+      kvBytesPerToken,
+      weightBytesPerDecodeToken: inspection.bytes.readPerDecodeToken,
+      sampleIntervalMs: intervalMs,
+      bandwidth,
+      extra: (measurement) => ({
+        logits: {
+          positions: measurement.prefillLogits.rows > 1 ? 'all' : 'last',
+          prefillBytes: measurement.prefillLogits.bytes,
+          lastPositionBytes:
+            (measurement.prefillLogits.bytes / Math.max(1, measurement.prefillLogits.rows)) | 0,
+        },
+        ...(tokenizer
+          ? { generatedText: tokenizer.decode(measurement.repetitions[0]?.generatedTokenIds ?? []) }
+          : {}),
+        ...(measurement.opBreakdown ? { opBreakdown: measurement.opBreakdown } : {}),
+      }),
+    });
   } finally {
     if (!spec.profileOps) rmSync(profileDir, { recursive: true, force: true });
   }

@@ -1,8 +1,8 @@
-import type { Fit, TrialEstimate, TrialModel, TrialSpec } from '../api';
+import type { TrialEstimate, TrialModel, TrialSpec } from '../api';
 import { kvBytesPerToken, parameterCount, resolveModel, uniqueParameterCount } from '../../common/catalog';
 import { resolvePreset, runsAsStored } from '../../common/quant-presets';
-import { TIGHT_SHARE } from '../../common/analysis/fit-verdict';
 import { runtimeOverheadBytes, runtimeOverheadText } from '../../common/analysis/kv-pressure';
+import { budgetFit, decodeSeconds, prefillSeconds } from './estimate-rates';
 import { estimateLlamaTrial } from './llama-estimate';
 
 /**
@@ -152,18 +152,16 @@ export function estimateTrial(
   // FLOPs per token at 20 GFLOP/s (a CPU-class guess); every full run is warmups + repetitions
   const meanKvBytes = kvPerToken * (spec.depthTokens + spec.promptTokens + spec.generateTokens / 2);
   const stepBytes = weightsBytes + meanKvBytes + (copies - 1) * meanKvBytes;
-  const decodeSeconds = (spec.generateTokens * stepBytes) / (0.6 * context.bandwidthBytesPerSecond);
+  const decodeTime = decodeSeconds(spec.generateTokens, stepBytes, context.bandwidthBytesPerSecond);
   const filledByModel = spec.fill === 'model' ? spec.depthTokens : 0;
-  const prefillSeconds = ((spec.promptTokens + filledByModel) * 2 * parameters) / 20e9;
+  const prefillTime = prefillSeconds(spec.promptTokens + filledByModel, parameters);
   const runs = spec.warmupRuns + spec.repetitions;
   const seconds =
     weightsBytes / 1e9 +
-    runs * (decodeSeconds + prefillSeconds) +
-    (spec.profileOps ? 2 * (decodeSeconds + prefillSeconds) : 0);
+    runs * (decodeTime + prefillTime) +
+    (spec.profileOps ? 2 * (decodeTime + prefillTime) : 0);
 
-  let fit: Fit = 'fits';
-  if (budgetBytes !== undefined)
-    fit = peakBytes > budgetBytes ? 'will-not-fit' : peakBytes > TIGHT_SHARE * budgetBytes ? 'tight' : 'fits';
+  const fit = budgetFit(peakBytes, budgetBytes);
   return {
     weightsBytes,
     kvBytes,
