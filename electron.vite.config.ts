@@ -31,6 +31,11 @@ export default defineConfig({
     plugins: [shipOnnxProto()],
     build: {
       outDir: 'out/main',
+      // every `dependencies` package stays an import, loaded from node_modules at run time (electron-vite's
+      // default, spelled out because it is load-bearing): onnxruntime-node and node-llama-cpp find their
+      // native binaries relative to their own files, and node-llama-cpp tests its addon by forking its
+      // own testBindingBinary.js by file name (bundled, it skips that test and says so)
+      externalizeDeps: true,
       rollupOptions: {
         input: {
           index: resolve('electron/main/index.ts'),

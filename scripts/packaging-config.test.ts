@@ -13,6 +13,8 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ortBinDir = 'node_modules/onnxruntime-node/bin/napi-v6';
+const llamaDir = 'node_modules/node-llama-cpp';
+const llamaScope = 'node_modules/@node-llama-cpp';
 
 interface PlatformConfig {
   target: { target: string; arch: string[] }[];
@@ -152,8 +154,54 @@ const projectPaths = [
   'build/icon.png',
   'tsconfig.json',
 ];
+/**
+ * node-llama-cpp's prebuilt builds: one optional package per platform build (@node-llama-cpp/<build>),
+ * of which npm installs only the platform's own (on Linux x64: every Linux one).
+ */
+const llamaPackageJson = JSON.parse(readFileSync(join(root, llamaDir, 'package.json'), 'utf8')) as {
+  optionalDependencies: Record<string, string>;
+};
+const llamaBuilds = Object.keys(llamaPackageJson.optionalDependencies)
+  .filter((name) => name.startsWith('@node-llama-cpp/'))
+  .map((name) => name.slice('@node-llama-cpp/'.length));
+const libraryExtension = (build: string): string =>
+  build.startsWith('mac-') ? 'dylib' : build.startsWith('win-') ? 'dll' : 'so';
+/**
+ * A build's files: the installed package's, or, for another platform's (not installed here), the layout
+ * every one of them has (dist/index.js, whose getBinsDir() points at bins/; bins/<build>/ with the addon,
+ * its build metadata and libraries; the CUDA -ext package's bins/ is named for the CUDA build).
+ */
+function llamaBuildFiles(build: string): string[] {
+  const folder = `${llamaScope}/${build}`;
+  const installed = walk(folder);
+  if (installed.length > 0) return installed;
+  const bins = `${folder}/bins/${build.replace(/-ext$/, '')}`;
+  const library = libraryExtension(build);
+  return [
+    `${folder}/package.json`,
+    `${folder}/LICENSE`,
+    `${folder}/dist/index.js`,
+    `${bins}/llama-addon.node`,
+    `${bins}/_nlcBuildMetadata.json`,
+    `${bins}/libllama.${library}`,
+    `${bins}/libggml-base.${library}`,
+  ];
+}
+/**
+ * The llama.cpp build the workbench loads on each target: the CPU build (loadLlamaLibrary asks
+ * node-llama-cpp for gpu: false), and on Apple silicon its only build, named for Metal.
+ */
+function ownLlamaBuild(platform: Platform, arch: string): string {
+  if (platform === 'darwin') return `mac-${arch}-metal`;
+  return `${platform === 'win32' ? 'win' : platform}-${arch}`;
+}
+const isLlamaBinary = (path: string): boolean => /^node_modules\/@node-llama-cpp\/[^/]+\/bins\//.test(path);
+
 /** The runtime dependencies' files (direct ones: enough to meet maps, tests, sources and docs). */
-const dependencyPaths = Object.keys(packageJson.dependencies).flatMap((name) => walk(`node_modules/${name}`));
+const dependencyPaths = [
+  ...Object.keys(packageJson.dependencies).flatMap((name) => walk(`node_modules/${name}`)),
+  ...llamaBuilds.flatMap(llamaBuildFiles),
+];
 const ortBinaries = (platform: string, arch: string): string[] => walk(`${ortBinDir}/${platform}/${arch}`);
 
 function shippedFiles(platform: Platform, arch: string): string[] {
@@ -207,9 +255,99 @@ describe('build/electron-builder.yml', () => {
       for (const binary of own)
         expect(matchesAll(binary, unpack, false), `asarUnpack matches ${binary}`).toBe(true);
       const unpacked = shipped.filter((path) => matchesAll(path, unpack, false));
-      expect(unpacked.sort(), 'only onnxruntime-node/bin is unpacked').toEqual(own.sort());
+      expect(
+        unpacked.filter((path) => !isLlamaBinary(path)).sort(),
+        'onnxruntime-node/bin and llama.cpp’s bins are the only unpacked files',
+      ).toEqual(own.sort());
     },
   );
+
+  it.each(expectedTargets)(
+    '%s: ships llama.cpp’s build for its platform and arch, its bins unpacked, and no other build',
+    (target) => {
+      const [platform, arch] = target.split('-') as [Platform, string];
+      const build = ownLlamaBuild(platform, arch);
+      expect(llamaBuilds, `node-llama-cpp has a @node-llama-cpp/${build} package`).toContain(build);
+      const shipped = shippedFiles(platform, arch);
+      const shippedBuilds = new Set(
+        shipped.filter((path) => path.startsWith(`${llamaScope}/`)).map((path) => path.split('/')[2]),
+      );
+      expect([...shippedBuilds]).toEqual([build]);
+      // all of the build but its README
+      const own = llamaBuildFiles(build).filter(
+        (path) => !unshippable.some(([, pattern]) => pattern.test(path)),
+      );
+      expect(shipped.filter((path) => path.startsWith(`${llamaScope}/`)).sort()).toEqual(own.sort());
+      // what node-llama-cpp needs at run time: the package entry that names bins/, the addon and its
+      // build metadata (resolvePrebuiltBinaryPath wants both), the libraries beside them
+      const bins = own.filter(isLlamaBinary);
+      expect(own).toContain(`${llamaScope}/${build}/dist/index.js`);
+      expect(bins).toContainEqual(expect.stringMatching(/\/llama-addon\.node$/));
+      expect(bins).toContainEqual(expect.stringMatching(/\/_nlcBuildMetadata\.json$/));
+      expect(bins).toContainEqual(expect.stringMatching(/\/libllama[^/]*\.(so|dylib|dll)$/));
+      const unpack = parsePatterns(config.asarUnpack.map((pattern) => expandMacros(pattern, platform, arch)));
+      for (const file of bins)
+        expect(matchesAll(file, unpack, false), `asarUnpack matches ${file}`).toBe(true);
+      const unpacked = shipped.filter((path) => matchesAll(path, unpack, false));
+      expect(unpacked.filter((path) => !path.startsWith(`${ortBinDir}/`)).sort()).toEqual(bins.sort());
+    },
+  );
+
+  it.each(expectedTargets)(
+    '%s: ships node-llama-cpp’s runtime files, not its llama.cpp sources or templates',
+    (target) => {
+      const [platform, arch] = target.split('-') as [Platform, string];
+      const shipped = shippedFiles(platform, arch).filter((path) => path.startsWith(`${llamaDir}/`));
+      for (const file of [
+        'package.json',
+        'dist/index.js',
+        'dist/bindings/getLlama.js',
+        'dist/bindings/utils/testBindingBinary.js',
+        // read when node-llama-cpp is imported (a top-level await in binariesGithubRelease.js)
+        'llama/binariesGithubRelease.json',
+        'LICENSE',
+      ]) {
+        expect(shipped).toContain(`${llamaDir}/${file}`);
+      }
+      expect(shipped.filter((path) => path.startsWith(`${llamaDir}/llama/`))).toEqual([
+        `${llamaDir}/llama/binariesGithubRelease.json`,
+      ]);
+      expect(shipped.filter((path) => path.startsWith(`${llamaDir}/templates/`))).toEqual([]);
+      expect(walk(`${llamaDir}/llama`)).toContain(`${llamaDir}/llama/gitRelease.bundle`); // the check bites
+    },
+  );
+
+  it('leaves node-llama-cpp external in the main build (its files must stay its own in node_modules)', async () => {
+    const { default: viteConfig } = await import('../electron.vite.config');
+    const main = (viteConfig as { main?: { build?: { externalizeDeps?: unknown } } }).main;
+    expect(main?.build?.externalizeDeps).toBe(true);
+    // electron-vite externalizes the `dependencies` (externalizeDepsPlugin): node-llama-cpp is one
+    expect(packageJson.dependencies['node-llama-cpp']).toBeDefined();
+    // in a build (out/main, when built): imported by name, none of its code inlined
+    const bundles = walk('out/main').filter((path) => path.endsWith('.js'));
+    const texts = bundles.map((path) => readFileSync(join(root, path), 'utf8'));
+    for (const [index, text] of texts.entries()) {
+      expect(text, bundles[index]).not.toContain('getPrebuiltBinaryPath');
+      expect(text, bundles[index]).not.toContain('resolveActualBindingBinaryPath');
+    }
+    if (bundles.length > 0) {
+      expect(texts.some((text) => text.includes('import("node-llama-cpp")'))).toBe(true);
+    }
+  });
+
+  it('relies on what node-llama-cpp 3.21.1 does to find its binaries from app.asar.unpacked', () => {
+    const dist = (file: string) => readFileSync(join(root, llamaDir, 'dist', file), 'utf8');
+    // the packages it imports per platform, arch and gpu: the ones the config keeps
+    const lookup = dist('bindings/utils/compileLLamaCpp.js');
+    for (const { platform, arch } of configuredTargets()) {
+      expect(lookup).toContain(`import("@node-llama-cpp/${ownLlamaBuild(platform, arch)}")`);
+    }
+    expect(lookup).toContain('"llama-addon.node"');
+    // the addon and its backends load from the path with .asar/ swapped for .asar.unpacked/
+    expect(dist('bindings/utils/resolveActualBindingBinaryPath.js')).toContain('".asar.unpacked" + path.sep');
+    // the backends (libggml-cpu-*, GPU ones) load from the addon's own folder
+    expect(dist('bindings/Llama.js')).toMatch(/bindings\.loadBackends\(backendsPath\)/);
+  });
 
   it.each(expectedTargets)(
     '%s: ships the built app and its dependencies, no maps, tests, sources or docs',
@@ -241,9 +379,11 @@ describe('build/electron-builder.yml', () => {
     },
   );
 
-  it('keeps onnxruntime-node a runtime dependency and packs from the prebuilt binaries', () => {
-    expect(packageJson.dependencies['onnxruntime-node']).toBeDefined();
-    expect(packageJson.devDependencies['onnxruntime-node']).toBeUndefined();
+  it('keeps onnxruntime-node and node-llama-cpp runtime dependencies and packs from the prebuilt binaries', () => {
+    for (const name of ['onnxruntime-node', 'node-llama-cpp']) {
+      expect(packageJson.dependencies[name], name).toBeDefined();
+      expect(packageJson.devDependencies[name], name).toBeUndefined();
+    }
     expect(
       packageJson.devDependencies.electron,
       'electron-builder reads Electron from devDependencies',

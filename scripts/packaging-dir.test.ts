@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -26,6 +27,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ortBinDir = 'node_modules/onnxruntime-node/bin/napi-v6';
+const llamaScope = 'node_modules/@node-llama-cpp';
 const productName = 'Edge LLM Workbench';
 
 interface Target {
@@ -125,8 +127,8 @@ const builtEntries = [
 const unshippable =
   /\.map$|\.(ts|mts|cts)$|\.(test|spec)\.|(^|\/)(test|tests|__tests__)\/|^node_modules\/(tsx|esbuild|@esbuild)\//;
 
-/** `from "pkg"` and `require.resolve("pkg")` in the bundles, relative imports left out */
-const bareImport = /\bfrom\s*"([^".][^"]*)"|resolve\("([^".][^"]*)"\)/g;
+/** `from "pkg"`, `import("pkg")` and `require.resolve("pkg")` in the bundles, relative ones left out */
+const bareImport = /\bfrom\s*"([^".][^"]*)"|(?:import|resolve)\("([^".][^"]*)"\)/g;
 
 /** Packages the built main process loads at run time (electron-vite leaves dependencies external). */
 function mainBundleImports(): string[] {
@@ -147,6 +149,31 @@ const exec = promisify(execFile);
 /** the stand-in Electrons and electron-builder's output, removed afterwards */
 let work = '';
 const timingsMs = new Map<string, number>();
+
+/**
+ * Whether node_modules is a real install (npm ci), as packaging runs from. A node_modules that is a
+ * symlink to another checkout's (a git worktree sharing one install) makes `npm list`, electron-builder's
+ * collector, call every package in it an extraneous link, and electron-builder then packs none of
+ * node-llama-cpp's optional @node-llama-cpp packages: the llama.cpp checks need the real tree.
+ */
+const realInstall = !lstatSync(join(root, 'node_modules')).isSymbolicLink();
+
+/**
+ * llama.cpp's build the target ships (build/electron-builder.yml): the CPU build of its platform and
+ * arch, on Apple silicon the one build there is. Its files, where npm installed it on this machine.
+ */
+function ownLlamaFiles({ platform, arch }: Target): string[] {
+  if (!realInstall) return [];
+  const build =
+    platform === 'darwin' ? `mac-${arch}-metal` : `${platform === 'win32' ? 'win' : platform}-${arch}`;
+  const folder = join(root, llamaScope, build);
+  if (!existsSync(folder)) return [];
+  const walk = (relative: string): string[] =>
+    readdirSync(join(folder, relative), { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? walk(`${relative}/${entry.name}`) : [`${relative}/${entry.name}`],
+    );
+  return walk('bins').map((file) => `${llamaScope}/${build}/${file}`);
+}
 
 /** Runs electron-builder for one target into `work`; returns its output folder. */
 async function packDir({ platform, arch }: Target): Promise<string> {
@@ -193,7 +220,7 @@ describe.skipIf(!built)('electron-builder --dir with a stand-in Electron (needs 
   });
 
   it.each(targets.map((target) => [`${target.platform}-${target.arch}`, target] as const))(
-    '%s: packs out/ and the runtime dependencies; onnxruntime binaries unpacked, only its own',
+    '%s: packs out/ and the runtime dependencies; onnxruntime and llama.cpp binaries unpacked, only its own',
     async (_, target) => {
       const { platform, arch, resources, executable } = target;
       const dist = await packDir(target);
@@ -215,18 +242,31 @@ describe.skipIf(!built)('electron-builder --dir with a stand-in Electron (needs 
         expect(paths, `${name}, imported by out/main`).toContain(`node_modules/${name}/package.json`);
       }
 
-      // onnxruntime-node: this target's binaries, all in app.asar.unpacked, the only files there
+      // onnxruntime-node and llama.cpp: this target's binaries, all in app.asar.unpacked, the only
+      // files there (llama.cpp's build where npm installed it here: Linux's, on Linux)
       const own = readdirSync(join(root, ortBinDir, platform, arch)).map(
         (file) => `${ortBinDir}/${platform}/${arch}/${file}`,
       );
+      const ownLlama = ownLlamaFiles(target);
       expect(paths.filter((path) => path.startsWith(`${ortBinDir}/`)).sort()).toEqual(own.sort());
+      expect(
+        paths.filter((path) => path.startsWith(`${llamaScope}/`) && path.includes('/bins/')).sort(),
+      ).toEqual(ownLlama.sort());
       expect(
         files
           .filter((file) => file.unpacked)
           .map((file) => file.path)
           .sort(),
-      ).toEqual(own.sort());
-      for (const binary of own) {
+      ).toEqual([...own, ...ownLlama].sort());
+      if (platform === 'linux' && realInstall) {
+        expect(ownLlama).toContainEqual(expect.stringMatching(/\/llama-addon\.node$/));
+        expect([
+          ...new Set(
+            paths.filter((path) => path.startsWith(`${llamaScope}/`)).map((path) => path.split('/')[2]),
+          ),
+        ]).toEqual([`linux-${arch}`]);
+      }
+      for (const binary of [...own, ...ownLlama]) {
         const unpacked = join(dist, resources, 'app.asar.unpacked', binary);
         expect(statSync(unpacked).size, binary).toBe(statSync(join(root, binary)).size);
       }

@@ -77,6 +77,23 @@ describe('utilityTrialLauncher', () => {
     expect(forked[0]!.options).toMatchObject({ stdio: ['ignore', 'ignore', 'pipe'] });
   });
 
+  it('starts the trial process with the parent’s environment and UV_THREADPOOL_SIZE=1, as the fork host does', () => {
+    // llama.cpp trials: libuv reads the pool size when the process starts (trial-process-env.ts)
+    const saved = process.env.UV_THREADPOOL_SIZE;
+    process.env.UV_THREADPOOL_SIZE = '4';
+    process.env.EW_PARENT_MARKER = 'kept';
+    try {
+      utilityTrialLauncher('/app/out/main/trial-child.js')();
+    } finally {
+      if (saved === undefined) delete process.env.UV_THREADPOOL_SIZE;
+      else process.env.UV_THREADPOOL_SIZE = saved;
+      delete process.env.EW_PARENT_MARKER;
+    }
+    const { env } = forked[0]!.options as { env: Record<string, string | undefined> };
+    expect(env.UV_THREADPOOL_SIZE).toBe('1');
+    expect(env.EW_PARENT_MARKER).toBe('kept');
+  });
+
   it('holds messages sent before the process is up and delivers them, in order, once it spawned', () => {
     const handle = utilityTrialLauncher('/x.js')();
     handle.send({ type: 'run', request });

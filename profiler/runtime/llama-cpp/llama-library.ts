@@ -108,6 +108,38 @@ function bindingVersion(): string {
 }
 
 /**
+ * Whether node-llama-cpp runs from a packaged desktop app (inside its app.asar), which ships llama.cpp's
+ * cpu build alone (build/electron-builder.yml: the CUDA build is 538 MB).
+ */
+function insidePackagedApp(): boolean {
+  return (
+    process.versions.electron !== undefined &&
+    require.resolve('node-llama-cpp').includes(`app.asar${path.sep}`)
+  );
+}
+
+/** What to tell a user whose `backend` build did not load, and what to do about it. */
+export function missingBuildMessage(backend: LlamaBackend, reason: string, packagedApp: boolean): string {
+  const missing = `llama.cpp's ${backend} build is not available here (${reason}). `;
+  if (packagedApp) {
+    return (
+      missing +
+      (backend === 'cpu'
+        ? "The desktop app's own (cpu) llama.cpp build did not load on this machine."
+        : `The desktop app ships llama.cpp's cpu build only: run ${backend} trials from the CLI or serve ` +
+          `of an npm install of the workbench, or run on the cpu.`)
+    );
+  }
+  return (
+    missing +
+    `node-llama-cpp ${bindingVersion()} ships prebuilt ${backend} builds in @node-llama-cpp/${prebuiltPackage(backend)}` +
+    (backend === 'cpu'
+      ? ': run npm ci on a supported platform.'
+      : ' and needs its driver and runtime installed; or run on the cpu.')
+  );
+}
+
+/**
  * Loads llama.cpp's `backend` build. A build that is not installed (no prebuilt package for this
  * platform, or a GPU build on a machine without its driver) is refused with what to do.
  */
@@ -124,11 +156,7 @@ export async function loadLlamaLibrary(backend: LlamaBackend): Promise<LlamaLibr
     });
   } catch (error) {
     throw new LlamaLibraryError(
-      `llama.cpp's ${backend} build is not available here (${(error as Error).message.split('\n')[0]}). ` +
-        `node-llama-cpp ${bindingVersion()} ships prebuilt ${backend} builds in @node-llama-cpp/${prebuiltPackage(backend)}` +
-        (backend === 'cpu'
-          ? ': run npm ci on a supported platform.'
-          : ' and needs its driver and runtime installed; or run on the cpu.'),
+      missingBuildMessage(backend, (error as Error).message.split('\n')[0] ?? '', insidePackagedApp()),
       { cause: error },
     );
   }
