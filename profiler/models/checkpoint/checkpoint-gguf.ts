@@ -8,7 +8,7 @@ import { str, type GgufValue } from '../gguf/gguf-metadata';
 import { syntheticVocabMetadata } from '../gguf/gguf-vocab';
 import type { WrittenGguf } from '../gguf/gguf-writer';
 import { writeLlamaGguf, type GgufRowSource } from '../gguf/llama-gguf';
-import { openCheckpointFolder, type CheckpointFolder } from './checkpoint-folder';
+import { INDEX_FILE, openCheckpointFolder, SINGLE_FILE, type CheckpointFolder } from './checkpoint-folder';
 import { CheckpointError } from './checkpoint-error';
 import { resolveCheckpoint } from './checkpoint-spec';
 import { checkCheckpointTensors } from './checkpoint-weights';
@@ -39,6 +39,18 @@ export interface CheckpointGguf extends WrittenGguf {
   sourceDir: string;
   /** 'checkpoint': tokenizer.json's vocabulary and merges; else why the synthetic section was written */
   tokenizer: { kind: 'checkpoint' } | { kind: 'synthetic'; reason: string };
+}
+
+/**
+ * Whether a folder's GGUF can be written from real weights: a folder `models import` wrote (its
+ * import.json names the checkpoint) or a checkpoint folder itself. Looks at file names only.
+ */
+export function isCheckpointBacked(dir: string): boolean {
+  if (existsSync(path.join(dir, IMPORT_RECORD_FILE))) return true;
+  return (
+    existsSync(path.join(dir, 'config.json')) &&
+    (existsSync(path.join(dir, SINGLE_FILE)) || existsSync(path.join(dir, INDEX_FILE)))
+  );
 }
 
 /** The checkpoint behind `dir`: itself, or for an imported folder the source its import.json names. */
