@@ -5,21 +5,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveModel, type ResolvedModel } from '../../common/catalog';
 import { resolvePreset } from '../../common/quant-presets';
 import { quantizeVariant } from '../../quantization/quantize-variant';
-import { inspectModel } from '../models/loader';
 import { buildSyntheticGguf } from '../models/synthetic/gguf-build';
 import { buildSyntheticModel } from '../models/synthetic/synthetic-builder';
 import type { GgufWriteType } from '../models/gguf/gguf-format';
-import { DecoderRunner } from '../runtime/decoder-runner';
-import { LlamaDecoder } from '../runtime/llama-cpp/llama-decoder';
 import { loadLlamaLibrary, type LlamaLibrary } from '../runtime/llama-cpp/llama-library';
-import { createSession } from '../runtime/session-factory';
+import { agreement, llamaPicks, maxProbabilityDifference, onnxPicks } from './test/greedy-picks';
 
 /**
  * The same seeded weights, written as ONNX and as GGUF, run on onnxruntime and on llama.cpp: the same
  * network must pick the same greedy ids. A small model of each Llama-style family: MobileLLM-R1
  * (interleaved RoPE, written as it is) and SmolLM2 (rotate_half RoPE: the GGUF's q/k rows permuted as
  * llama.cpp's converter does). MobileLLM-R1's weight-free QK-norm has no place in llama.cpp's llama
- * architecture, so its ONNX twin here is built without it (gguf-build.ts says why and what it costs).
+ * architecture, so its ONNX twin here is built without it (llama-gguf.ts says why and what it costs).
  */
 
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'ew-cross-runtime-'));
@@ -36,24 +33,7 @@ const seed = 5;
 const prompt = [3, 101, 77, 400, 9, 250, 31, 12];
 /** a fixed continuation fed token by token: the argmax after each is compared (32 positions) */
 const forced = Array.from({ length: 32 }, (_, i) => (i * 131 + 17) % 512);
-const GENERATE = 32;
-const VOCAB = 512;
-
-function softmax(logits: Float32Array): Float64Array {
-  const max = Math.max(...logits);
-  const exp = Float64Array.from(logits, (x) => Math.exp(x - max));
-  const sum = exp.reduce((a, b) => a + b, 0);
-  return exp.map((x) => x / sum);
-}
-
-/** the largest difference of any token's probability at any position */
-function maxProbabilityDifference(a: readonly Float64Array[], b: readonly Float64Array[]): number {
-  let max = 0;
-  for (const [row, values] of a.entries()) {
-    for (const [id, p] of values.entries()) max = Math.max(max, Math.abs(p - b[row]![id]!));
-  }
-  return max;
-}
+const protocol = { prompt, forced, generate: 32, vocabSize: 512, contextTokens: 128 };
 
 let library: LlamaLibrary;
 beforeAll(async () => {
@@ -67,80 +47,6 @@ function tinyModel(id: string): ResolvedModel {
     : model;
 }
 
-interface Picks {
-  greedy: number[];
-  forced: number[];
-  /** next-token probabilities after each token of prompt + forced, from an empty cache */
-  probabilities: Float64Array[];
-}
-
-type Step = (ids: readonly number[]) => Promise<number>;
-
-async function picks(prefill: Step, decode: Step): Promise<Picks> {
-  const greedy = [await prefill(prompt)];
-  while (greedy.length < GENERATE) greedy.push(await decode([greedy.at(-1)!]));
-  return { greedy, forced: [], probabilities: [] };
-}
-
-async function onnxPicks(modelFile: string): Promise<Picks> {
-  const inspection = await inspectModel(modelFile);
-  const { session } = await createSession(inspection.modelFile, {
-    ep: 'cpu',
-    threads: 1,
-    graphOptimizationLevel: 'all',
-    enableCpuMemArena: true,
-    enableMemPattern: true,
-    sessionConfig: {},
-  });
-  try {
-    const runner = new DecoderRunner(session, {
-      signature: inspection.signature,
-      vocabSize: 512,
-      contextTokens: 128,
-    });
-    await runner.startSequence({ kind: 'none' });
-    const result = await picks(
-      async (ids) => (await runner.prefill(ids)).tokenId,
-      async ([id]) => (await runner.decode(id!)).tokenId,
-    );
-    await runner.startSequence({ kind: 'none' });
-    await runner.prefill(prompt);
-    for (const id of forced) result.forced.push((await runner.decode(id)).tokenId);
-    runner.reset();
-    const { data } = await runner.everyPositionLogits([...prompt, ...forced]);
-    for (let row = 0; row < data.length / VOCAB; row += 1) {
-      result.probabilities.push(softmax(data.subarray(row * VOCAB, (row + 1) * VOCAB)));
-    }
-    return result;
-  } finally {
-    await session.release();
-  }
-}
-
-async function llamaPicks(file: string): Promise<Picks> {
-  const decoder = await LlamaDecoder.open(library, file, {
-    threads: 1,
-    contextTokens: 128,
-    batchTokens: 64,
-    gpuLayers: 0,
-    flashAttention: false,
-  });
-  try {
-    decoder.startSequence();
-    const result = await picks(
-      async (ids) => (await decoder.prefill(ids)).tokenId,
-      async ([id]) => (await decoder.decode(id!)).tokenId,
-    );
-    decoder.startSequence();
-    await decoder.prefill(prompt);
-    for (const id of forced) result.forced.push((await decoder.decode(id)).tokenId);
-    result.probabilities = await decoder.everyPositionProbabilities([...prompt, ...forced], VOCAB);
-    return result;
-  } finally {
-    await decoder.dispose();
-  }
-}
-
 async function builds(id: string, type: GgufWriteType): Promise<{ onnxDir: string; gguf: string }> {
   const model = tinyModel(id);
   const onnxDir = path.join(workDir, `${id}-onnx`);
@@ -150,16 +56,12 @@ async function builds(id: string, type: GgufWriteType): Promise<{ onnxDir: strin
   return { onnxDir, gguf };
 }
 
-function agreement(a: readonly number[], b: readonly number[]): number {
-  return a.filter((id, i) => id === b[i]).length / a.length;
-}
-
 describe('onnxruntime fp32 and llama.cpp F32 on the same seeded weights', () => {
   for (const id of ['mobilellm-r1-140m', 'smollm2-135m']) {
     it(`${id}: the same greedy ids for 32 tokens, and the same argmax at 32 forced positions`, async () => {
       const { onnxDir, gguf } = await builds(id, 'F32');
-      const onnx = await onnxPicks(onnxDir);
-      const llama = await llamaPicks(gguf);
+      const onnx = await onnxPicks(onnxDir, protocol);
+      const llama = await llamaPicks(library, gguf, protocol);
       expect(llama.greedy).toEqual(onnx.greedy);
       expect(llama.forced).toEqual(onnx.forced);
       // every next-token probability at 40 positions: 3e-7 apart here; a SmolLM2 file written without
@@ -181,9 +83,9 @@ describe('onnxruntime int8 and llama.cpp Q8_0 (both block-32 symmetric 8-bit) ag
       options: resolvePreset('int8'),
       dataDir: workDir,
     });
-    const fp32 = await onnxPicks(onnxDir);
-    const onnxInt8 = await onnxPicks(int8.modelFile);
-    const q8 = await llamaPicks(gguf);
+    const fp32 = await onnxPicks(onnxDir, protocol);
+    const onnxInt8 = await onnxPicks(int8.modelFile, protocol);
+    const q8 = await llamaPicks(library, gguf, protocol);
     expect(agreement(q8.forced, onnxInt8.forced)).toBeGreaterThanOrEqual(0.9);
     expect(agreement(q8.forced, fp32.forced)).toBeGreaterThanOrEqual(0.9);
     expect(agreement(onnxInt8.forced, fp32.forced)).toBeGreaterThanOrEqual(0.9);

@@ -1,15 +1,33 @@
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { TrialModel } from '../api';
 import { resolveModel } from '../../common/catalog';
 import type { GgufTensorType } from '../../common/runtime-names';
+import { buildCheckpointGguf, checkpointDirOf } from '../models/checkpoint/checkpoint-gguf';
 import { buildSyntheticGguf } from '../models/synthetic/gguf-build';
 
 /** Bump when the GGUF writer's output changes for the same recipe. */
 export const GGUF_BUILDER_VERSION = 1;
 
 type CatalogModel = Extract<TrialModel, { kind: 'catalog' }>;
+
+interface PrepareOptions {
+  onProgress?: (progress: { writtenBytes: number; totalBytes: number }) => void;
+  signal?: AbortSignal;
+}
+
+/** Builds `file` once: a concurrent builder of the same recipe that won the rename wrote the same bytes. */
+async function buildOnce(file: string, hash: string, build: () => Promise<unknown>): Promise<PreparedGguf> {
+  if (existsSync(file)) return { file, hash, built: false };
+  try {
+    await build();
+  } catch (error) {
+    if (existsSync(file)) return { file, hash, built: false };
+    throw error;
+  }
+  return { file, hash, built: true };
+}
 
 export interface PreparedGguf {
   file: string;
@@ -25,10 +43,7 @@ export async function prepareCatalogGguf(
   model: CatalogModel,
   type: GgufTensorType,
   dataDir: string,
-  options: {
-    onProgress?: (progress: { writtenBytes: number; totalBytes: number }) => void;
-    signal?: AbortSignal;
-  } = {},
+  options: PrepareOptions = {},
 ): Promise<PreparedGguf> {
   const resolved = resolveModel(model.id, model.overrides);
   const recipe = JSON.stringify({
@@ -40,13 +55,44 @@ export async function prepareCatalogGguf(
   });
   const hash = createHash('sha256').update(recipe).digest('hex').slice(0, 16);
   const file = path.join(dataDir, 'models', 'variants', `${resolved.id}-gguf-${hash}`, `model-${type}.gguf`);
-  if (existsSync(file)) return { file, hash, built: false };
-  try {
-    await buildSyntheticGguf({ model: resolved, seed: model.seed, type, outFile: file, ...options });
-  } catch (error) {
-    // a concurrent builder of the same recipe won the rename: its file is the same bytes
-    if (existsSync(file)) return { file, hash, built: false };
-    throw error;
-  }
-  return { file, hash, built: true };
+  return buildOnce(file, hash, () =>
+    buildSyntheticGguf({ model: resolved, seed: model.seed, type, outFile: file, ...options }),
+  );
+}
+
+/**
+ * An imported checkpoint's (or a checkpoint folder's) GGUF of one tensor type, written from the real
+ * weights into `<dataDir>/models/variants/` once. The recipe names the checkpoint's files by size and
+ * modification time, so a re-downloaded checkpoint gets a new file.
+ */
+export async function prepareCheckpointGguf(
+  folder: string,
+  type: GgufTensorType,
+  dataDir: string,
+  options: PrepareOptions = {},
+): Promise<PreparedGguf> {
+  const source = await checkpointDirOf(folder);
+  const files = readdirSync(source.dir)
+    .filter((name) => name.endsWith('.json') || name.endsWith('.safetensors'))
+    .sort()
+    .map((name) => {
+      const stat = statSync(path.join(source.dir, name));
+      return [name, stat.size, stat.mtimeMs];
+    });
+  const recipe = JSON.stringify({ builder: GGUF_BUILDER_VERSION, source: source.dir, files, type });
+  const hash = createHash('sha256').update(recipe).digest('hex').slice(0, 16);
+  const slug = path
+    .basename(source.dir)
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-');
+  const file = path.join(dataDir, 'models', 'variants', `${slug}-gguf-${hash}`, `model-${type}.gguf`);
+  return buildOnce(file, hash, () =>
+    buildCheckpointGguf({
+      dir: folder,
+      type,
+      outFile: file,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    }),
+  );
 }

@@ -1,5 +1,9 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TrialSpecInput } from '../api';
+import { importCheckpoint } from '../models/checkpoint/import-checkpoint';
+import { tinyByteLevelTokenizer, writeTinyCheckpoint } from '../models/checkpoint/test/tiny-checkpoints';
 import { runTrial } from './run-trial';
 import { catalogModel, tiny, trialDeps, useTrialDataDir } from './test/trial-test-deps';
 import { TrialInputError } from './trial-validation';
@@ -96,5 +100,54 @@ describe('a llama.cpp trial, end to end in its own process', () => {
     const error = await runTrial(spec, trialDeps(dataDir)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TrialInputError);
     expect((error as Error).message).toMatch(message);
+  });
+
+  it('runs an imported checkpoint: its GGUF written from the real weights once, the same greedy ids as onnxruntime', async () => {
+    const checkpointDir = path.join(dataDir, 'SmolLM2-tiny');
+    await writeTinyCheckpoint(checkpointDir, 'smollm2', {
+      dtype: 'BF16',
+      tokenizerJson: tinyByteLevelTokenizer(),
+    });
+    const importedDir = path.join(dataDir, 'imported-smollm2');
+    await importCheckpoint({ sourceDir: checkpointDir, style: 'fused', outDir: importedDir });
+    const spec = (runtime: 'onnxruntime' | 'llama.cpp'): TrialSpecInput => ({
+      model: { kind: 'folder', path: importedDir },
+      runtime,
+      contextTokens: 64,
+      depthTokens: 0,
+      promptIds: prompt,
+      generateTokens: 16,
+      warmupRuns: 0,
+      repetitions: 1,
+    });
+    const onnx = await runTrial(spec('onnxruntime'), trialDeps(dataDir));
+    const llama = await runTrial(spec('llama.cpp'), trialDeps(dataDir));
+    expect(llama.failure).toBeUndefined();
+    expect(llama.model!.layout).toBe('gguf');
+    expect(llama.model!.modelFile).toContain(path.join(dataDir, 'models', 'variants'));
+    expect(existsSync(llama.model!.modelFile)).toBe(true);
+    expect(llama.generatedTokenIds).toHaveLength(17);
+    expect(llama.generatedTokenIds).toEqual(onnx.generatedTokenIds);
+  }, 180_000);
+
+  it('refuses an ONNX folder that is not an imported checkpoint, naming the models gguf command', async () => {
+    const onnxDir = path.join(dataDir, 'plain-onnx');
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(onnxDir, { recursive: true });
+    writeFileSync(path.join(onnxDir, 'model.onnx'), '');
+    const error = await runTrial(
+      {
+        model: { kind: 'folder', path: onnxDir },
+        runtime: 'llama.cpp',
+        contextTokens: 64,
+        promptTokens: 8,
+        generateTokens: 8,
+      },
+      trialDeps(dataDir),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TrialInputError);
+    expect((error as Error).message).toMatch(
+      /neither a .gguf nor an imported checkpoint.*edge-workbench models gguf/,
+    );
   });
 });

@@ -15,7 +15,8 @@ import {
 import { readGgufHeader } from '../models/gguf/gguf-reader';
 import { summarizeGguf, type GgufSummary } from '../models/gguf/gguf-summary';
 import { seededTokenIds } from '../runtime/prompt-ids';
-import { prepareCatalogGguf } from './gguf-variant-cache';
+import { prepareCatalogGguf, prepareCheckpointGguf } from './gguf-variant-cache';
+import { isCheckpointBacked } from '../models/checkpoint/checkpoint-gguf';
 import type { RunTrialDeps } from './run-trial';
 import { superviseTrial } from './trial-host';
 import { trialResultOf } from './trial-outcome';
@@ -32,12 +33,15 @@ function checkLlamaSpec(spec: TrialSpec): void {
   const refuse = (message: string): never => {
     throw new TrialInputError(message);
   };
-  if (spec.model.kind === 'folder') {
-    if (!spec.model.path.toLowerCase().endsWith('.gguf')) {
-      refuse(
-        `--runtime llama.cpp runs GGUF files: ${spec.model.path} is not a .gguf. Give a .gguf, or a catalog id.`,
-      );
-    }
+  const gguf = spec.model.kind === 'folder' && spec.model.path.toLowerCase().endsWith('.gguf');
+  if (spec.model.kind === 'folder' && !gguf && !isCheckpointBacked(spec.model.path)) {
+    refuse(
+      `--runtime llama.cpp runs GGUF files: ${spec.model.path} is neither a .gguf nor an imported checkpoint ` +
+        '(a folder `models import` wrote). Give a .gguf, a catalog id, or the imported folder; ' +
+        '`edge-workbench models gguf <checkpoint folder | hub id>` writes a GGUF from real weights.',
+    );
+  }
+  if (gguf) {
     if (spec.quant !== 'fp32') {
       refuse(
         `--quant ${spec.quant}: a .gguf runs as it is stored on llama.cpp; drop --quant (requantize it with llama-quantize).`,
@@ -105,19 +109,20 @@ async function ggufFileHash(file: string): Promise<string> {
 
 async function prepareGguf(spec: TrialSpec, deps: RunTrialDeps): Promise<{ file: string; hash: string }> {
   const { model } = spec;
-  if (model.kind === 'folder') return { file: model.path, hash: await ggufFileHash(model.path) };
+  if (model.kind === 'folder' && model.path.toLowerCase().endsWith('.gguf')) {
+    return { file: model.path, hash: await ggufFileHash(model.path) };
+  }
   const type = ggufTypeOf(spec.quant)!;
-  deps.onProgress?.({ phase: 'prepare', message: `Writing ${model.id} as GGUF ${type}` });
-  return prepareCatalogGguf(model, type, deps.dataDir, {
-    onProgress: ({ writtenBytes, totalBytes }) =>
-      deps.onProgress?.({
-        phase: 'prepare',
-        step: writtenBytes,
-        totalSteps: totalBytes,
-        message: `Writing ${model.id} as GGUF ${type}`,
-      }),
+  const message = `Writing ${model.kind === 'catalog' ? model.id : model.path} as GGUF ${type}`;
+  deps.onProgress?.({ phase: 'prepare', message });
+  const options = {
+    onProgress: ({ writtenBytes, totalBytes }: { writtenBytes: number; totalBytes: number }) =>
+      deps.onProgress?.({ phase: 'prepare', step: writtenBytes, totalSteps: totalBytes, message }),
     ...(deps.signal ? { signal: deps.signal } : {}),
-  });
+  };
+  return model.kind === 'catalog'
+    ? prepareCatalogGguf(model, type, deps.dataDir, options)
+    : prepareCheckpointGguf(model.path, type, deps.dataDir, options); // real weights, once per type
 }
 
 /**

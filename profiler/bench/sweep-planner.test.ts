@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TrialSpecSchema, type TrialSpecInput } from '../api';
 import { runtimeOverheadBytes } from '../../common/analysis/kv-pressure';
@@ -228,5 +231,38 @@ describe('planSweep across runtimes', () => {
     const onnx = plan.trials[0]!.estimate;
     expect(llama.weightsBytes).toBeLessThan(onnx.weightsBytes);
     expect(llama.overheadBytes).toBeGreaterThanOrEqual(llama.weightsBytes);
+  });
+
+  it('plans an imported checkpoint on llama.cpp in the presets GGUF has, and refuses other ONNX folders', () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'ew-planner-'));
+    try {
+      const imported = path.join(root, 'imported');
+      const plain = path.join(root, 'plain');
+      mkdirSync(imported);
+      mkdirSync(plain);
+      writeFileSync(path.join(imported, 'import.json'), '{}');
+      const plan = planSweep(
+        {
+          models: [
+            { kind: 'folder', path: imported },
+            { kind: 'folder', path: plain },
+          ],
+          quants: ['fp32', 'int8-dyn'],
+          contexts: [512],
+          runtimes: ['llama.cpp'],
+        },
+        estimates,
+      );
+      expect(plan.trials.map((trial) => [trial.spec.model, trial.spec.quant])).toEqual([
+        [{ kind: 'folder', path: imported }, 'fp32'],
+      ]);
+      expect(plan.contradictions.map((c) => c.reason).sort()).toEqual([
+        'int8-dyn has no llama.cpp counterpart',
+        'llama.cpp runs .gguf files and imported checkpoints, not other ONNX folders',
+        'llama.cpp runs .gguf files and imported checkpoints, not other ONNX folders',
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

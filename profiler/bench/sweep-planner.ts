@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isCheckpointBacked } from '../models/checkpoint/checkpoint-gguf';
 import {
   SweepSpecSchema,
   TrialSpecSchema,
@@ -56,9 +57,13 @@ function runtimeContradiction(
 ): string | null {
   const gguf = model.kind === 'folder' && model.path.toLowerCase().endsWith('.gguf');
   if (runtime === 'onnxruntime') return gguf ? 'a .gguf runs on llama.cpp only' : null;
-  if (model.kind === 'folder' && !gguf) return 'llama.cpp runs .gguf files, not ONNX folders';
-  if (model.kind === 'folder' && quant !== 'fp32') return 'a .gguf runs on llama.cpp as it is stored';
-  if (model.kind === 'catalog' && ggufTypeOf(quant) === null) return `${quant} has no llama.cpp counterpart`;
+  // an imported checkpoint's GGUF is written from its real weights, in the type the preset names
+  const checkpoint = model.kind === 'folder' && !gguf && isCheckpointBacked(model.path);
+  if (model.kind === 'folder' && !gguf && !checkpoint) {
+    return 'llama.cpp runs .gguf files and imported checkpoints, not other ONNX folders';
+  }
+  if (gguf && quant !== 'fp32') return 'a .gguf runs on llama.cpp as it is stored';
+  if (!gguf && ggufTypeOf(quant) === null) return `${quant} has no llama.cpp counterpart`;
   if (kvDtype !== 'preset') return 'llama.cpp trials hold the KV cache in f16, its default';
   if (kvBuffer === 'grow') return 'llama.cpp preallocates its KV cache';
   if (ep !== 'cpu' && ep !== 'cuda') return `llama.cpp runs on the cpu or cuda, not ${ep}`;

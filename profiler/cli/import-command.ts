@@ -41,7 +41,8 @@ async function interruptible<T>(what: string, work: (signal: AbortSignal) => Pro
   }
 }
 
-async function sourceFolder(
+/** The checkpoint folder behind a source: itself, or the hub snapshot (downloaded, or from the cache). */
+export async function sourceFolder(
   source: string,
   revision: string,
 ): Promise<{ dir: string; origin?: { repo: string; revision: string } }> {

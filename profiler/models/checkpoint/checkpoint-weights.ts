@@ -41,9 +41,10 @@ function transpose(values: Float32Array, rows: number, columns: number): Float32
 
 /**
  * Checks every tensor the spec needs against the checkpoint (present, same shape, a float dtype) and
- * every tensor of the checkpoint against the spec (nothing left over), then serves them.
+ * every tensor of the checkpoint against the spec (nothing left over); returns the name prefix its
+ * tensors carry ('' or a multimodal wrapper's `language_model.`).
  */
-export function checkpointWeightSource(checkpoint: CheckpointFolder, spec: ModelSpec): WeightSource {
+export function checkCheckpointTensors(checkpoint: CheckpointFolder, spec: ModelSpec): string {
   const prefix = checkpointPrefix(checkpoint);
   const needed = tensorBreakdown(spec).filter((tensor) => tensor.sharedFrom === null);
   const used = new Set<string>();
@@ -76,6 +77,12 @@ export function checkpointWeightSource(checkpoint: CheckpointFolder, spec: Model
         'describe these weights, and importing would drop them.',
     );
   }
+  return prefix;
+}
+
+/** The checkpoint's tensors as the graph builder's weight source, after checkCheckpointTensors. */
+export function checkpointWeightSource(checkpoint: CheckpointFolder, spec: ModelSpec): WeightSource {
+  const prefix = checkCheckpointTensors(checkpoint, spec);
 
   const values = async (tensor: WeightTensor): Promise<Float32Array> => {
     const stored = await checkpoint.values(prefix + tensor.name);

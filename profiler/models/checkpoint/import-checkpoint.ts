@@ -70,7 +70,7 @@ function idList(value: unknown): number[] {
 }
 
 /** Token ids from the checkpoint's own config (they beat the catalog's, which may be unverified). */
-function tokensOf(config: Record<string, unknown>, fallback: TokenFacts, file: string): TokenFacts {
+export function tokensOf(config: Record<string, unknown>, fallback: TokenFacts, file: string): TokenFacts {
   const bos = idList(config.bos_token_id)[0];
   const eos = idList(config.eos_token_id);
   const pad = idList(config.pad_token_id)[0];

@@ -20,8 +20,11 @@ export interface GgufTensorPlan {
   /** row-major shape (PyTorch order, [out, in]); the file stores it reversed: ne[0] is the last dim */
   shape: readonly number[];
   type: GgufWriteType;
-  /** fp32 values in row-major order, whole rows per chunk, made only when the writer pulls them */
-  chunks(): Iterable<Float32Array>;
+  /**
+   * fp32 values in row-major order, whole rows per chunk, made (or read from a checkpoint) only when the
+   * writer pulls them
+   */
+  chunks(): Iterable<Float32Array> | AsyncIterable<Float32Array>;
 }
 
 export interface GgufWriteOptions {
@@ -112,7 +115,7 @@ export async function writeGguf(file: string, options: GgufWriteOptions): Promis
       const where = placed[index]!;
       let position = head.length + where.offset;
       const rowElements = where.dims[0] ?? 1;
-      for (const chunk of tensor.chunks()) {
+      for await (const chunk of tensor.chunks()) {
         options.signal?.throwIfAborted();
         const bytes = encodeRows(tensor.type, chunk, rowElements);
         await handle.write(bytes, 0, bytes.length, position);

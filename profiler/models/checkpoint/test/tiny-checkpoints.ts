@@ -230,3 +230,65 @@ export function tinyCharTokenizer(): object {
     model: { type: 'WordLevel', vocab, unk_token: '?' },
   };
 }
+
+/** GPT-2's printable stand-in for each byte (bytes_to_unicode), as byte-level BPE vocabularies spell them. */
+function byteToUnicode(byte: number): string {
+  const printable =
+    (byte >= 0x21 && byte <= 0x7e) || (byte >= 0xa1 && byte <= 0xac) || (byte >= 0xae && byte <= 0xff);
+  if (printable) return String.fromCharCode(byte);
+  let shifted = 0;
+  for (let b = 0; b < byte; b += 1) {
+    const p = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+    if (!p) shifted += 1;
+  }
+  return String.fromCharCode(256 + shifted);
+}
+
+/**
+ * A byte-level BPE tokenizer.json (SmolLM2's kind) for the tiny vocabulary: the 256 byte tokens, except
+ * ids 1 and 2 (control bytes no text holds) are the special <|im_start|> / <|im_end|> and id 3 is the
+ * merge "Ġ t".
+ */
+export function tinyByteLevelTokenizer(): object {
+  const vocab: Record<string, number> = {};
+  for (let id = 0; id < TINY_VOCAB; id += 1) if (id < 1 || id > 3) vocab[byteToUnicode(id)] = id;
+  vocab['Ġt'] = 3;
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [
+      {
+        id: 1,
+        content: '<|im_start|>',
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special: true,
+      },
+      {
+        id: 2,
+        content: '<|im_end|>',
+        single_word: false,
+        lstrip: false,
+        rstrip: false,
+        normalized: false,
+        special: true,
+      },
+    ],
+    normalizer: null,
+    pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true },
+    post_processor: null,
+    decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      vocab,
+      merges: ['Ġ t'],
+    },
+  };
+}
