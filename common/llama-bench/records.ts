@@ -1,6 +1,7 @@
 import { decodeTestName, modelName, prefillTestName } from '../labels';
 import { summarize } from '../statistics';
 import { trialRuntime, type LlamaBenchRecord, type TrialResult } from '../schemas';
+import { quantText } from '../runtime-names';
 
 export type { LlamaBenchRecord };
 
@@ -92,7 +93,7 @@ export function trialRecords(result: TrialResult): LlamaBenchRecord[] {
     gpu_info: environment.gpus.join(', '),
     backends: BACKEND_NAMES[spec.ep] ?? spec.ep,
     model_filename: result.model?.modelFile ?? modelName(spec.model),
-    model_type: `${modelName(spec.model)} ${spec.quant}`,
+    model_type: `${modelName(spec.model)} ${quantText(spec)}`,
     model_size: result.model?.weightsBytes ?? null,
     model_n_params: result.model?.parameters ?? null,
     n_threads: result.session?.intraOpThreads ?? spec.threads ?? null,

@@ -95,6 +95,10 @@ describe("the CLI speaks llama-bench's language", () => {
     expect(swept.stderr).toMatch(/✓ \[\d\/4\]/);
     expect(swept.stderr).toMatch(/✗ \[\d\/4\].*more than this machine's/);
 
+    // --no-warmup: no untimed run (the stored sweep says so)
+    const written = JSON.parse(readFileSync(out, 'utf8')) as { sweep: { warmupRuns: number } };
+    expect(written.sweep.warmupRuns).toBe(0);
+
     // --resume takes the run file --out wrote: nothing is left to run
     const resumed = cli('sweep', '--resume', out);
     expect(resumed.stderr).toMatch(/Resuming .*: 4 of 4 trials already done/);

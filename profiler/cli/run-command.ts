@@ -78,9 +78,8 @@ interface RunOptions extends RecordOutputOptions {
   runtime: Runtime;
   ep: string;
   threads?: number;
-  warmup: number;
-  /** false with --no-warmup */
-  warmupRuns: boolean;
+  /** untimed runs; false with --no-warmup (commander gives both flags one attribute) */
+  warmup: number | false;
   reps: number;
   promptIds?: number[];
   promptText?: string;
@@ -123,7 +122,7 @@ function specOf(options: RunOptions): TrialSpecInput {
     runtime: options.runtime,
     ep: ExecutionProviderSchema.parse(options.ep),
     ...(options.threads === undefined ? {} : { threads: options.threads }),
-    warmupRuns: options.warmupRuns ? options.warmup : 0,
+    warmupRuns: options.warmup === false ? 0 : options.warmup,
     repetitions: options.reps,
     ...(options.promptIds ? { promptIds: options.promptIds } : {}),
     ...(options.promptText !== undefined ? { promptText: options.promptText } : {}),

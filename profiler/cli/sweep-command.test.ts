@@ -77,6 +77,9 @@ describe('edge-workbench sweep', () => {
     const done = runDocs().find((doc) => doc.id === killed.id)!;
     expect(done.status).toBe('completed');
     expect(done.trials).toHaveLength(4);
+    // no --warmup given: one untimed run per trial, as the flag's default says
+    expect(done.sweep.warmupRuns).toBe(1);
+    expect(done.trials.map((trial) => trial.result.warmupRuns)).toEqual([1, 1, 1, 1]);
     expect(new Set(done.trials.map((t) => t.key)).size).toBe(4);
     // the trials finished before the kill are the same records, not re-run
     expect(done.trials.slice(0, killed.trials.length)).toEqual(killed.trials);

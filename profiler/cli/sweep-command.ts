@@ -36,9 +36,8 @@ interface SweepOptions extends RecordOutputOptions {
   runtime: string[];
   threads: string[];
   reps: number;
-  warmup: number;
-  /** false with --no-warmup */
-  warmupRuns: boolean;
+  /** untimed runs; false with --no-warmup (commander gives both flags one attribute) */
+  warmup: number | false;
   delay: number;
   profileOps?: boolean;
   timeLimit: number;
@@ -154,7 +153,7 @@ function sweepSpec(options: SweepOptions, given: (flag: 'prompt' | 'gen') => boo
     runtimes: options.runtime as SweepSpecInput['runtimes'],
     threads: threadsOf(options.threads),
     repetitions: options.reps,
-    warmupRuns: options.warmupRuns ? options.warmup : 0,
+    warmupRuns: options.warmup === false ? 0 : options.warmup,
     delaySeconds: options.delay,
     profileOps: options.profileOps ?? false,
     timeLimitSeconds: options.timeLimit,
